@@ -1,0 +1,101 @@
+"""Page chrome: which lines of a page are not the document.
+
+General signals only, with the words in ``lexicons/chrome.yaml``: line
+prefixes (编辑, 来源:, 上一篇 …), words anywhere (ICP备, 二维码 …), metadata
+table rows (索引号 | … | 发布日期 | …), breadcrumbs (A > B > 正文), bare
+numbers, short standalone captions, an editor/disclaimer trailer in the second
+half of the page, and a trailing run of headline-like lines (other articles).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from . import resources
+
+_SENT_PUNCT = set("。!?;:,、!?;:,")
+_BULLETS = " \t•·・-*▲►■□◆◇●○→>》"
+_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、]|[①-⑳]|——|第[一二三四五六七八九十]+[,、章节条]"
+    r"|[一二三四五六七八九十]+是)"
+)
+_BREADCRUMB = re.compile(r"^[^。,]{1,30}(?:\s*[>»›]\s*[^。,>»›]{1,20}){1,6}$")
+_NUMBERISH = re.compile(r"^[\d\s.,:/|_\-—–·•()]+$")
+
+
+@cache
+def _config() -> dict:
+    return resources.data("chrome.yaml")
+
+
+def _strip_bullets(line: str) -> str:
+    return line.strip().lstrip(_BULLETS).strip()
+
+
+def _cjk_ratio(line: str) -> float:
+    if not line:
+        return 0.0
+    return sum(1 for c in line if "\u4e00" <= c <= "\u9fff") / len(line)
+
+
+def is_chrome_line(line: str) -> bool:
+    cfg = _config()
+    s = _strip_bullets(line)
+    if not s:
+        return False
+    if any(s.startswith(p) for p in cfg["prefixes"]):
+        return True
+    if any(w in s for w in cfg["contains"]):
+        return True
+    if "|" in s and any(lab in s for lab in cfg["metadata_labels"]):
+        return True
+    if _BREADCRUMB.match(s) and len(s) <= 40:
+        return True
+    if _NUMBERISH.match(s):
+        return True
+    return len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s)
+
+
+def _headline_like(line: str) -> bool:
+    s = line.strip()
+    cfg = _config()
+    return (
+        0 < len(s) <= cfg["headline_max_len"]
+        and s[-1] not in "。!?;:.…"
+        and "。" not in s
+        and not _ITEM.match(s)
+        and _cjk_ratio(s) >= 0.6
+    )
+
+
+def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
+    """A keep-flag per line, and the header lines (chrome before the body) for metadata."""
+    cfg = _config()
+    n = len(lines)
+    keep = [not is_chrome_line(ln) for ln in lines]
+    total = sum(len(ln) for ln in lines) or 1
+    # An editor line or disclaimer in the second half of the page starts a trailer.
+    pos = 0
+    for i, ln in enumerate(lines):
+        s = _strip_bullets(ln)
+        if pos > total / 2 and s and any(s.startswith(t) for t in cfg["trailer_starts"]):
+            for j in range(i, n):
+                keep[j] = False
+            break
+        pos += len(ln) + 1
+    # A trailing run of headline-like lines after the body is a list of other articles.
+    kept = [i for i in range(n) if keep[i] and lines[i].strip()]
+    run: list[int] = []
+    for i in reversed(kept):
+        if _headline_like(lines[i]):
+            run.append(i)
+        else:
+            break
+    if len(run) >= cfg["headline_run_min"] and len(run) < len(kept):
+        for i in run:
+            keep[i] = False
+    first_body = next((i for i in range(n) if keep[i] and lines[i].strip()), n)
+    header = [ln for ln in lines[:first_body] if ln.strip()]
+    header += [ln for i, ln in enumerate(lines) if not keep[i] and ln.strip() and i >= first_body]
+    return keep, header

@@ -1,0 +1,20 @@
+"""Extraction, one module per construction: numbers, quantities, deadlines, units, tasks."""
+
+from __future__ import annotations
+
+from ..model import Document
+from .deadlines import extract_deadlines
+from .quantities import extract_quantities
+from .tasks import build_tasks
+from .units import extract_unit_clauses
+
+__all__ = ["extract_all", "extract_deadlines", "extract_quantities", "extract_unit_clauses", "build_tasks"]
+
+
+def extract_all(doc: Document) -> Document:
+    """Fill quantities, deadlines, unit clauses and tasks (deadlines read the quantities)."""
+    doc.quantities = extract_quantities(doc)
+    doc.deadlines = extract_deadlines(doc)
+    doc.unit_clauses = extract_unit_clauses(doc)
+    doc.tasks = build_tasks(doc)
+    return doc

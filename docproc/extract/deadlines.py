@@ -1,0 +1,336 @@
+"""Deadlines: 4月底前, 到2025年底, 一季度, 年内, 今明两年, 10月前, 截至4月底, 收到…后30日内, 每季度.
+
+Each rule is a named regular expression built from ``lexicons/deadlines.yaml``
+plus a resolver that turns the match into an ISO date against the document's
+reference years. Rules run in order; a later rule never takes characters an
+earlier one matched.
+
+Reference years: ``doc.year`` for expressions with no year; 今年/明年 count from
+the year the text was written (``doc.date``'s year when known, else doc.year).
+
+Bare years and 今年 are deadlines only in plan text, and only when they frame a
+quantity (今年,全市265个贫困村退出), not when they modify a noun (今年退出的贫困村)
+or name the year itself (2018年是…之年). Month mentions in report text are
+event dates, not deadlines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from .. import resources
+from ..model import Deadline, Document, Quantity
+from .numbers import chinese_value
+
+_Y = r"(?:(?P<year>(?:19|20)\d{2})\s*年)"
+_M = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+_CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
+
+
+def _last_day(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def _month(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    return int(chinese_value(s) or 0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Callable[[re.Match[str], Document, int, int], tuple[str | None, str] | None]
+
+
+@cache
+def _words() -> dict:
+    return resources.data("deadlines.yaml")
+
+
+def _alt(key: str) -> str:
+    return resources.alternation(_words()[key])
+
+
+def _year_of(m: re.Match[str], doc: Document) -> int:
+    y = m.groupdict().get("year")
+    if y:
+        return int(y)
+    return doc.meta.year or 2000
+
+
+def _written_year(doc: Document) -> int:
+    if doc.meta.date:
+        return int(doc.meta.date[:4])
+    return doc.meta.year or 2000
+
+
+def _is_plan_context(doc: Document, start: int) -> bool:
+    """Plan documents, or a forward-looking sentence inside a report (下一步, 力争, 计划)."""
+    if doc.meta.kind == "plan":
+        return True
+    left = doc.text[max(0, start - 40): start]
+    sentence_left = re.split(r"[。\n]", left)[-1]
+    return bool(re.search(r"力争|计划|将|下一步|要|争取|确保|目标", sentence_left))
+
+
+def _references(doc: Document, start: int) -> bool:
+    left = doc.text[max(0, start - 6): start]
+    return any(left.endswith(w) for w in _words()["reference_prefix"])
+
+
+def _asof(doc: Document, start: int) -> bool:
+    left = doc.text[max(0, start - 6): start]
+    return any(left.endswith(w) for w in _words()["asof_prefix"])
+
+
+def _build_rules() -> list[Rule]:
+    w = _words()
+    before = _alt("before")
+    rules: list[Rule] = []
+
+    def add(name: str, pattern: str, fn) -> None:
+        rules.append(Rule(name, re.compile(pattern), fn))
+
+    # 2023-24年度: a Hong Kong financial year ends on 31 March of its second year
+    def fy(m, doc, s, e):
+        y2 = m.group("y2")
+        end_year = int(m.group("y1")[:2] + y2[-2:]) if len(y2) <= 2 else int(y2)
+        return f"{end_year:04d}-03-31", "by"
+
+    add("deadline.hk_financial_year", r"(?P<y1>(?:19|20)\d{2})\s*[-/—–至]\s*(?P<y2>\d{2}|(?:19|20)\d{2})\s*年度", fy)
+
+    # ranges of years are spans, not deadlines: 2020-2022年 (kept out of later rules)
+    add("deadline.year_range", r"(?:19|20)\d{2}\s*年?\s*[-—–~至到]+\s*(?:19|20)\d{2}\s*年", lambda m, d, s, e: None)
+
+    # 截至4月底 / 截至2022年12月31日: a status date
+    def asof(m, doc, s, e):
+        year = _year_of(m, doc)
+        month = _month(m.group("month")) if m.group("month") else 12
+        if m.group("day"):
+            return f"{year:04d}-{month:02d}-{int(m.group('day')):02d}", "asof"
+        return _last_day(year, month), "asof"
+
+    add(
+        "deadline.asof",
+        rf"(?:{_alt('asof_prefix')})\s*(?:{_Y}?\s*(?:{_M}\s*(?:(?P<day>\d{{1,2}})\s*日|底|末|份)?|年底|年末))",
+        asof,
+    )
+
+    # 2024年或之前
+    add("deadline.year_or_before", rf"{_Y}\s*(?:{_alt('before_or_on')})", lambda m, d, s, e: (f"{m.group('year')}-12-31", "by"))
+
+    # 6月30日前 / 2023年6月30日之前
+    def day_before(m, doc, s, e):
+        return f"{_year_of(m, doc):04d}-{_month(m.group('month')):02d}-{int(m.group('day')):02d}", "by"
+
+    add("deadline.day_before", rf"{_Y}?\s*{_M}\s*(?P<day>\d{{1,2}})\s*日\s*(?:{before})", day_before)
+
+    # 4月底前 / 9月底 / 2023年3月末
+    def month_end(m, doc, s, e):
+        has_before = bool(m.group("before"))
+        if not has_before and not _is_plan_context(doc, s):
+            return (_last_day(_year_of(m, doc), _month(m.group("month"))), "asof")
+        return _last_day(_year_of(m, doc), _month(m.group("month"))), "by"
+
+    add("deadline.month_end", rf"{_Y}?\s*{_M}\s*(?:{_alt('month_end')})(?P<before>{before})?", month_end)
+
+    # 10月前 -> 09-30 (the day before the month starts)
+    def month_before(m, doc, s, e):
+        year, month = _year_of(m, doc), _month(m.group("month"))
+        if month == 1:
+            return f"{year - 1:04d}-12-31", "by"
+        return _last_day(year, month - 1), "by"
+
+    add("deadline.month_before", rf"{_Y}?\s*{_M}\s*份?\s*(?:{before})", month_before)
+
+    # 到2023年底 / 2018年底前 / 2025年末
+    add("deadline.year_end", rf"{_Y}\s*(?:底|末)(?:{before})?", lambda m, d, s, e: (f"{m.group('year')}-12-31", "by"))
+
+    # 到2025年 / 力争到2025年
+    add(
+        "deadline.to_year",
+        rf"(?:到|至)\s*{_Y}(?!度|[-—–~至到])",
+        lambda m, d, s, e: (f"{m.group('year')}-12-31", "by"),
+    )
+
+    # 民国112年 / 112年 in Taiwan text: ROC years are +1911
+    def roc(m, doc, s, e):
+        y = int(m.group("roc")) + 1911
+        if not (m.group(0).startswith("民国") or doc.meta.script != "simplified"):
+            return None
+        tail = doc.text[e: e + 2]
+        if tail.startswith(("底", "末")) or m.group("bound"):
+            return f"{y:04d}-12-31", "by"
+        return (f"{y:04d}-12-31", "by") if _is_plan_context(doc, s) else None
+
+    add("deadline.roc_year", r"(?:民国)?(?<!\d)(?P<roc>1[0-4]\d)\s*年(?P<bound>底前|底|末)?", roc)
+
+    # 一季度 / 第二季度末
+    quarters = w["quarters"]
+
+    def quarter(m, doc, s, e):
+        if _references(doc, s):
+            return None
+        month = quarters[m.group("q")]
+        return _last_day(_year_of(m, doc), month), "by"
+
+    add("deadline.quarter", rf"{_Y}?\s*(?P<q>{resources.alternation(list(quarters))})(?:末|底)?(?:{before})?", quarter)
+
+    # 上半年 / 下半年 / 年中
+    halves = w["half_years"]
+    add(
+        "deadline.half_year",
+        rf"{_Y}?\s*(?P<h>{resources.alternation(list(halves))})",
+        lambda m, d, s, e: (_last_day(_year_of(m, d), halves[m.group("h")]), "by") if _is_plan_context(d, s) else None,
+    )
+    add(
+        "deadline.mid_year",
+        rf"{_Y}?\s*(?:{_alt('mid_year')})",
+        lambda m, d, s, e: (_last_day(_year_of(m, d), 6), "by") if _is_plan_context(d, s) else None,
+    )
+
+    # 今明两年 -> end of next year
+    add(
+        "deadline.this_and_next",
+        rf"(?:{_alt('this_and_next')})",
+        lambda m, d, s, e: (f"{_written_year(d) + 1:04d}-12-31", "by") if _is_plan_context(d, s) else None,
+    )
+
+    # 年内 / 年底前 / 一年完成
+    add(
+        "deadline.within_year",
+        rf"(?:{_alt('within_year')})",
+        lambda m, d, s, e: (f"{(d.meta.year or 2000):04d}-12-31", "by") if _is_plan_context(d, s) else None,
+    )
+
+    # recurring: 每季度, 按月, 每年 (before bare 季度)
+    add("deadline.recurring", rf"(?:{_alt('recurring')})", _recurring)
+
+    # relative: 收到上级资金后30日内 ; 任期内
+    add(
+        "deadline.relative",
+        rf"(?:{_alt('relative_heads')})[^,。;\n]{{0,16}}?后\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:{_alt('relative_tails')})",
+        lambda m, d, s, e: (None, "relative"),
+    )
+    add("deadline.tenure", rf"(?:{_alt('tenure')})", lambda m, d, s, e: (None, "relative"))
+
+    # 4月份开展 (plans only: a month mention in a report is an event date)
+    def month_only(m, doc, s, e):
+        if not _is_plan_context(doc, s) or _references(doc, s):
+            return None
+        if doc.text[e: e + 1] in ("的", "至", "到", "-", "—", "、") or doc.text[e: e + 1].isdigit():
+            return None
+        year = _year_of(m, doc)
+        if year < (doc.meta.year or year):
+            return None
+        return _last_day(year, _month(m.group("month"))), "by"
+
+    add("deadline.month", rf"{_Y}?\s*(?P<month>1[0-2]|0?[1-9])\s*月份?", month_only)
+
+    # 今年 / 明年 / 2018年 / 年度 framing a target in a plan
+    add(
+        "deadline.framing_year",
+        rf"(?P<word>{_alt('this_year')}|{_alt('next_year')})|{_Y}(?!度?[-—–~至到以])",
+        _framing_year,
+    )
+    return rules
+
+
+def _recurring(m, doc, s, e):
+    word = m.group()
+    left = doc.text[max(0, s - 1): s]
+    if word == "季度" and left and (left in "一二三四1234第每上本下"):
+        return None
+    if word in ("季度", "月度", "定期") and not _is_plan_context(doc, s):
+        return None
+    if word == "季度" and doc.text[e: e + 1] in ("末", "底"):
+        return None
+    return None, "recurring"
+
+
+def _framing_year(m, doc, s, e):
+    """A year word that frames a target: in plan text, its clause holds a quantity, and it modifies no noun."""
+    if not _is_plan_context(doc, s):
+        return None
+    text = doc.text
+    after = text[e: e + 3]
+    if after.startswith(("的", "是", "以来", "前", "起", "开始", "度的")):
+        return None
+    if re.match(r"[^,;。]{0,8}的", after + text[e + 3: e + 8]) and not re.match(r"[,;]", after):
+        # 今年退出的贫困村: the year modifies a noun phrase
+        window = text[e: e + 10]
+        comma = re.search(r"[,;。]", window)
+        de = window.find("的")
+        if de >= 0 and (not comma or de < comma.start()):
+            return None
+    word = m.group("word")
+    if word:
+        next_words = _words()["next_year"]
+        base = _written_year(doc)
+        year = base + 1 if word in next_words else (doc.meta.year or base)
+        if word == "年度":
+            left = text[max(0, s - 1): s]
+            if left and not _CLAUSE_BREAK.match(left):
+                return None
+    else:
+        year = int(m.group("year"))
+        if year < (doc.meta.year or year):
+            return None
+    # the clause (or the next one, when the year stands alone before a comma) must hold a quantity
+    clause_end = _CLAUSE_BREAK.search(text, e)
+    end = clause_end.start() if clause_end else len(text)
+    if end - e <= 1 and clause_end and clause_end.group() == ",":
+        nxt = _CLAUSE_BREAK.search(text, end + 1)
+        end = nxt.start() if nxt else len(text)
+    left_break = max((mm.end() for mm in _CLAUSE_BREAK.finditer(text, max(0, s - 60), s)), default=max(0, s - 60))
+    if not any(left_break <= q.span[0] < end for q in _quantities_of(doc)):
+        return None
+    return f"{year:04d}-12-31", "by"
+
+
+_QUANTITIES: dict[int, list[Quantity]] = {}
+
+
+def _quantities_of(doc: Document) -> list[Quantity]:
+    return doc.quantities
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    return tuple(_build_rules())
+
+
+def extract_deadlines(doc: Document) -> list[Deadline]:
+    text = doc.text
+    taken = [False] * (len(text) + 1)
+    out: list[Deadline] = []
+    for rule in rules():
+        for m in rule.pattern.finditer(text):
+            s, e = m.span()
+            while s < e and text[s].isspace():
+                s += 1
+            if any(taken[s:e]):
+                continue
+            result = rule.resolve(m, doc, s, e)
+            if rule.name == "deadline.year_range":
+                for i in range(s, e):
+                    taken[i] = True
+                continue
+            if result is None:
+                continue
+            date, kind = result
+            if kind == "by" and _asof(doc, s):
+                kind = "asof"
+            for i in range(s, e):
+                taken[i] = True
+            out.append(
+                Deadline(text=text[s:e], date=date, kind=kind, span=(s, e), rule=rule.name, page=doc.page_of(s))
+            )
+    out.sort(key=lambda d: d.span)
+    return out

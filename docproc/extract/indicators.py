@@ -1,0 +1,36 @@
+"""The indicator of a quantity: the shortest phrase naming what is measured.
+
+Take the clause words before the number, drop scope words (全市, 全旗 …),
+comparators and verbs at its end; when nothing is left, take the noun phrase
+after the unit (向139个村派驻驻村工作队 -> 村派驻驻村工作队).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Span
+
+_SCOPE = re.compile(r"^(?:全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
+_TAIL = re.compile(
+    r"(?:达到了|达到|达|为|是|有|共|累计|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|完成率|[的了])+$"
+)
+_CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
+
+
+def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
+    left = _CLEAN.sub("", text[clause[0]: span[0]])
+    left = _SCOPE.sub("", left)
+    previous = None
+    while previous != left:
+        previous = left
+        left = _TAIL.sub("", left)
+        left = _SCOPE.sub("", left)
+    left = left.strip(" ,、")
+    if len(left) >= 2:
+        return left[-16:]
+    right = text[span[1]: clause[1]]
+    right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
+    right = _CLEAN.sub("", right).strip(" ,、")
+    noun = unit if unit not in ("%", "个", "名", "元") else ""
+    return (noun + right)[:16] if right else left

@@ -1,0 +1,244 @@
+"""Quantities: a number with its magnitude, unit, comparator, role and indicator.
+
+Find: every number from ``numbers.scan``. Resolve, in order:
+1. reject identifiers and names (years, dates, 第N, hotlines, numbers inside
+   “…” or 《…》, named sets such as 十大任务, 一 used as an article);
+2. magnitude (万/亿 …) and approximate markers (余, 多);
+3. unit from ``lexicons/units.tsv`` (longest match), else a noun that implies
+   one (``implicit_units.tsv``: 10万贫困人口 -> 人); no unit, no quantity;
+4. ``op`` from ``comparators.tsv`` before and after;
+5. ``role`` (see ``roles``) and ``indicator`` (see ``indicators``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .. import resources
+from ..model import Document, Quantity
+from .indicators import indicator_for
+from .numbers import Number, scan
+from .roles import role_for
+
+_CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
+
+
+@dataclass(frozen=True)
+class _Lex:
+    units: dict[str, str]
+    unit_re: re.Pattern[str]
+    count_units: frozenset[str]
+    magnitudes: dict[str, float]
+    mag_re: re.Pattern[str]
+    implicit: dict[str, str]
+    implicit_re: re.Pattern[str]
+    before_ops: list[tuple[str, str]]
+    after_ops: list[tuple[str, str]]
+    id_before: tuple[str, ...]
+    named_after: tuple[str, ...]
+    quotes: tuple[str, ...]
+
+
+@cache
+def lex() -> _Lex:
+    units = {}
+    kinds = {}
+    for row in resources.table("units.tsv"):
+        units[row[0]] = row[1]
+        kinds[row[0]] = row[2] if len(row) > 2 else "count"
+    mags = {row[0]: float(row[1]) for row in resources.table("magnitudes.tsv")}
+    implicit = {row[0]: row[1] for row in resources.table("implicit_units.tsv")}
+    before, after = [], []
+    for row in resources.table("comparators.tsv"):
+        (before if row[2] == "before" else after).append((row[0], row[1]))
+    before.sort(key=lambda r: -len(r[0]))
+    after.sort(key=lambda r: -len(r[0]))
+    nq = resources.data("not_quantity.yaml")
+    return _Lex(
+        units=units,
+        unit_re=re.compile(resources.alternation(list(units))),
+        count_units=frozenset(u for u, k in kinds.items() if k == "count"),
+        magnitudes=mags,
+        mag_re=re.compile(resources.alternation(list(mags))),
+        implicit=implicit,
+        implicit_re=re.compile(resources.alternation(list(implicit))),
+        before_ops=before,
+        after_ops=after,
+        id_before=tuple(nq["id_before"]),
+        named_after=tuple(nq["named_set_after"]),
+        quotes=tuple(nq["name_quotes"]),
+    )
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Spans inside name quotes (“…”, 《…》) on one line, where numbers are names, not measures."""
+    out = []
+    for pair in lex().quotes:
+        if len(pair) != 2:
+            continue
+        open_, close = pair
+        pattern = re.compile(re.escape(open_) + r"[^\n" + re.escape(close) + r"]{0,40}" + re.escape(close))
+        if open_ == close:
+            pattern = re.compile(re.escape(open_) + r"[^\n" + re.escape(open_) + r"]{0,40}" + re.escape(open_))
+        out.extend(m.span() for m in pattern.finditer(text))
+    # a bracketed year range (2022—2025年) is a title part, not a quantity
+    out.extend(m.span() for m in re.finditer(r"\((?:19|20)\d{2}[-—–~至到]+(?:19|20)?\d{2}年?\)", text))
+    return out
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s < pos < e for s, e in ranges)
+
+
+def _is_identifier(text: str, n: Number) -> bool:
+    """Years, dates, ordinals, codes, ranges of years: numbers that do not measure anything."""
+    before = text[max(0, n.start - 8): n.start]
+    after = text[n.end: n.end + 3]
+    raw = text[n.start: n.end]
+    if before.endswith("第") or any(before.endswith(w) for w in lex().id_before):
+        return True
+    if n.kind == "arabic":
+        if after[:1] in ("年", "月", "日", "号", "时", "秒") or after.startswith(("分钟", "周岁")):
+            return True
+        if re.match(r"[-—–/~至到]\s*\d", after) and re.fullmatch(r"(?:19|20)\d{2}", raw):
+            return True  # 2020-2022年, 2023/12/13
+        if re.search(r"(?:19|20)\d{2}[-—–/~至到]$", before) and re.fullmatch(r"\d{2,4}", raw):
+            return True
+        if re.search(r"\d[-/]$", before) or re.match(r"[-/]\d", after):
+            return True  # dates and codes written with dashes: 2022-05-24, 15120200009-1
+        if len(raw.replace(",", "").split(".")[0]) >= 7 and "," not in raw and not lex().mag_re.match(after):
+            return True  # phone, licence and document numbers
+        if before.endswith(("#", "No.", "NO.")):
+            return True
+    return False
+
+
+def _unit_at(text: str, pos: int) -> tuple[str, str, int] | None:
+    """(surface, unit, end) of the unit starting at pos, longest match."""
+    m = lex().unit_re.match(text, pos)
+    if not m:
+        return None
+    return m.group(), lex().units[m.group()], m.end()
+
+
+def _op_before(text: str, start: int) -> str | None:
+    left = text[max(0, start - 6): start]
+    left = re.sub(r"[了为到在]$", "", left) if not left.endswith(("达到", "控制在", "稳定在")) else left
+    for word, op in lex().before_ops:
+        if left.endswith(word):
+            return op
+    return None
+
+
+def _op_after(text: str, end: int) -> tuple[str, int] | None:
+    for word, op in lex().after_ops:
+        if word in ("余", "多"):
+            continue
+        if text.startswith(word, end):
+            return op, end + len(word)
+    return None
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    m = _CLAUSE_BREAK.search(text, end)
+    return left, (m.start() if m else len(text))
+
+
+def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_at) -> Quantity | None:
+    text = doc.text
+    L = lex()
+    if _inside(n.start, quotes):
+        return None
+    if _is_identifier(text, n):
+        return None
+    value = n.value
+    pos = n.end
+    op = None
+    unit = n.unit
+    surface_unit = None
+    if unit is None:
+        # chinese numerals: 一 alone is an article (一批, 一个旅游项目); named sets (十大任务, 三保障)
+        if n.kind == "chinese":
+            raw = text[n.start:n.end]
+            if raw == "一":
+                return None
+            if text.startswith(L.named_after, n.end) and not text.startswith("大类", n.end):
+                return None
+            prev = text[n.start - 1: n.start]
+            if prev and (prev in "0123456789" or prev in "一二三四五六七八九十"):
+                return None
+        mag = L.mag_re.match(text, pos)
+        if mag:
+            value *= L.magnitudes[mag.group()]
+            pos = mag.end()
+        if text.startswith(("余", "多"), pos) and not text.startswith("多方", pos):
+            op = "~"
+            pos += 1
+        found = _unit_at(text, pos)
+        if found:
+            surface_unit, unit, pos = found
+            if n.kind == "chinese" and surface_unit not in L.count_units:
+                return None
+            if surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
+                return None
+        else:
+            imp = L.implicit_re.match(text, pos)
+            if imp and (mag or n.kind == "arabic"):
+                unit = L.implicit[imp.group()]
+            else:
+                return None
+    else:
+        pos = n.end
+    # comparators
+    after = _op_after(text, pos)
+    before = _op_before(text, n.start)
+    if after:
+        op = after[0]
+        end = after[1]
+    else:
+        end = pos
+    if op is None:
+        op = before or "="
+    span_end = pos
+    span = (n.start, span_end)
+    if span_end <= n.start:
+        return None
+    clause = _clause_bounds(text, n.start, end)
+    role = role_for(doc, span, clause, sentence_at(n.start), unit, after)
+    indicator = indicator_for(text, span, clause, unit)
+    return Quantity(
+        text=text[span[0]: span[1]],
+        value=round(value, 6),
+        unit=unit,
+        op=op,
+        role=role,
+        indicator=indicator,
+        span=span,
+        rule=f"quantity.{n.kind}" + (".implicit" if surface_unit is None and n.unit is None else ""),
+        page=doc.page_of(n.start),
+    )
+
+
+def extract_quantities(doc: Document) -> list[Quantity]:
+    text = doc.text
+    quotes = quoted_ranges(text)
+    sentences = doc.sentences
+    starts = [s.span[0] for s in sentences]
+
+    import bisect
+
+    def sentence_at(pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and sentences[i].span[0] <= pos < sentences[i].span[1]:
+            return sentences[i].span
+        return (pos, pos)
+
+    out = []
+    for n in scan(text):
+        q = _resolve(doc, n, quotes, sentence_at)
+        if q is not None:
+            out.append(q)
+    return out

@@ -1,0 +1,109 @@
+"""Tasks: the smallest structural items that say what must be done.
+
+A marked paragraph (1. / (一) / 一是 / 第一, / ——) is a heading when the lines
+under it are deeper items or body text and it carries no unit clause of its
+own; otherwise it is a task. In a plan, unmarked body paragraphs are tasks too.
+A paragraph holding several unit clauses is split after each clause ("the
+part of it that carries its own responsible-unit clause"). A label line
+(责任单位:X on its own line) belongs to the task above it; a clause marked
+下同 covers the tasks after it until the next clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Document, Paragraph, Task, UnitClause
+
+_NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
+_LABEL_LINE = re.compile(r"^\s*(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|主责单位|负责单位|完成时限)\s*[::]")
+
+
+def _is_heading(paras: list[Paragraph], i: int, clauses_in: list[UnitClause]) -> bool:
+    p = paras[i]
+    if p.level is None or clauses_in:
+        return False
+    body_after = p.text[len(p.marker or ""):]
+    # a short marked line ending without a sentence inside is a heading when something follows it
+    for j in range(i + 1, len(paras)):
+        q = paras[j]
+        if _LABEL_LINE.match(q.text):
+            return False
+        if q.level is None:
+            return len(re.findall(r"[。;]", body_after)) <= 1
+        return q.level > p.level
+    return False
+
+
+def _merge(a: UnitClause | None, b: UnitClause) -> UnitClause:
+    if a is None:
+        return b
+    return UnitClause(
+        lead=a.lead + tuple(x for x in b.lead if x not in a.lead),
+        responsible=a.responsible + tuple(x for x in b.responsible if x not in a.responsible),
+        support=a.support + tuple(x for x in b.support if x not in a.support),
+        span=(min(a.span[0], b.span[0]), max(a.span[1], b.span[1])),
+        rule=a.rule if a.rule == b.rule else f"{a.rule}+{b.rule}",
+        covers_following=a.covers_following or b.covers_following,
+    )
+
+
+def build_tasks(doc: Document) -> list[Task]:
+    paras = doc.paragraphs
+    clauses = doc.unit_clauses
+    kind = doc.meta.kind
+    pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
+    for i, p in enumerate(paras):
+        if _LABEL_LINE.match(p.text):
+            # a label line: attach its clause to the task above
+            own = [c for c in clauses if c.span[0] >= p.span[0] and c.span[1] <= p.span[1]]
+            if pieces and own:
+                s, e, para, clause = pieces[-1]
+                merged = clause
+                for c in own:
+                    merged = _merge(merged, c)
+                pieces[-1] = (s, e, para, merged)
+            continue
+        inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
+        if _is_heading(paras, i, inside):
+            continue
+        if p.level is None and not inside:
+            in_steps = any(_NEXT_STEPS.search(t) for t in p.section)
+            if kind == "report" and not in_steps:
+                continue
+            if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
+                continue
+        if len(inside) > 1:
+            start = p.span[0]
+            for c in inside:
+                pieces.append((start, c.span[1], p, c))
+                start = c.span[1]
+                while start < p.span[1] and doc.text[start] in "。;,":
+                    start += 1
+            if start < p.span[1] - 1:
+                pieces.append((start, p.span[1], p, None))
+        else:
+            pieces.append((p.span[0], p.span[1], p, inside[0] if inside else None))
+    tasks: list[Task] = []
+    covering: UnitClause | None = None
+    for n, (s, e, para, clause) in enumerate(pieces, start=1):
+        if clause is not None:
+            covering = clause if clause.covers_following else None
+        elif covering is not None:
+            clause = covering
+        deadlines = tuple(d for d in doc.deadlines if s <= d.span[0] and d.span[1] <= e)
+        quantities = tuple(q for q in doc.quantities if s <= q.span[0] and q.span[1] <= e)
+        section = para.section
+        tasks.append(
+            Task(
+                id=f"t{n}",
+                section=section,
+                text=doc.text[s:e],
+                span=(s, e),
+                page=doc.page_of(s),
+                units=clause,
+                deadlines=deadlines,
+                quantities=quantities,
+            )
+        )
+    return tasks

@@ -1,0 +1,170 @@
+"""Responsible-unit clauses: who leads, who is responsible, who supports.
+
+Notations (labels come from ``lexicons/unit_labels.tsv``):
+
+- bracketed labels: (责任单位:A,B、C)  〔牵头单位:A;责任单位:B〕  [..]  【..】
+- label lines after an item: 牵头单位:A  /  责任单位:B
+- (A牵头,B、C配合) and A牵头、B配合 inside brackets
+- 这项工作由A负责 / 由A牵头
+- a trailing (局名/局名) attribution in Hong Kong and Taiwan documents
+- (下同) / 以下…不再一一列出: the clause covers the following items
+
+Names are split on 、,,;;/ and kept as written (各苏木镇 keeps 各); people
+(责任领导: a name or a post) and scope notes (按职责分工负责) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .. import resources
+from ..model import Document, UnitClause
+
+_OPEN = "(〔[【"
+_CLOSE = ")〕]】"
+_SPLIT = re.compile(r"[、,;/]+")
+_NOTE_TAIL = re.compile(r"(?:按职责分工负责|按职责分工|按照职责分工负责|分别负责|负责落实|共同负责|负责|等|下同|及其他.*)$")
+_COVERS = re.compile(r"下同|以下[^)〕\]】]{0,12}不再[一]?[一]?列出|以下各项|以下同")
+
+
+@dataclass(frozen=True)
+class _Labels:
+    role: dict[str, str]
+    pattern: str
+
+
+@cache
+def _labels() -> _Labels:
+    role = {row[0]: row[1] for row in resources.table("unit_labels.tsv")}
+    return _Labels(role=role, pattern=resources.alternation([k for k in role if k != "牵头"]))
+
+
+@cache
+def _org_suffixes() -> tuple[str, ...]:
+    return resources.words("org_suffixes.txt")
+
+
+def looks_like_org(name: str) -> bool:
+    return name.endswith(_org_suffixes()) or name.startswith("各") or len(name) >= 5
+
+
+def clean_names(raw: str) -> list[str]:
+    """Split a list of unit names and drop notes, people and empties."""
+    raw = re.sub(r"[((][^))]*[))]", "", raw)  # nested notes: (牵头)
+    names = []
+    for part in _SPLIT.split(raw):
+        name = part.strip(" :.。")
+        previous = None
+        while previous != name:
+            previous = name
+            name = _NOTE_TAIL.sub("", name).strip()
+        if not name or len(name) > 30:
+            continue
+        if not looks_like_org(name) and len(name) <= 3:
+            continue  # a person's name (张三) or a post
+        names.append(name)
+    return names
+
+
+def parse_labelled(content: str) -> dict[str, list[str]] | None:
+    """`牵头单位:A;责任单位:B、C` -> {"lead": [A], "responsible": [B, C]}; None without a label."""
+    lab = _labels()
+    pattern = re.compile(rf"({lab.pattern})\s*[::]?\s*")
+    parts = list(pattern.finditer(content))
+    if not parts:
+        return None
+    roles: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+    for i, m in enumerate(parts):
+        end = parts[i + 1].start() if i + 1 < len(parts) else len(content)
+        role = lab.role[m.group(1)]
+        if role == "person":
+            continue
+        roles[role].extend(clean_names(content[m.end(): end]))
+    return roles
+
+
+def _lead_support(content: str) -> dict[str, list[str]] | None:
+    """`A牵头,B、C配合` / `A牵头负责`."""
+    m = re.fullmatch(r"(?P<lead>[^,;]+?)牵头(?:负责)?(?:[,;、]\s*(?P<rest>.+?)(?P<verb>配合|参与|协助|协同|负责))?", content)
+    if not m:
+        return None
+    roles = {"lead": clean_names(m.group("lead")), "responsible": [], "support": []}
+    if m.group("rest"):
+        target = "support" if m.group("verb") in ("配合", "参与", "协助", "协同") else "responsible"
+        roles[target] = clean_names(m.group("rest"))
+    return roles if roles["lead"] else None
+
+
+def _attribution(content: str) -> dict[str, list[str]] | None:
+    """A trailing (局名/局名) attribution: every part must look like an organisation."""
+    parts = [p.strip() for p in re.split(r"[/、,]", content) if p.strip()]
+    if not parts or len(content) > 80:
+        return None
+    if all(p.endswith(_org_suffixes()) and 2 <= len(p) <= 20 for p in parts):
+        return {"lead": [], "responsible": parts, "support": []}
+    return None
+
+
+def _clause(roles: dict[str, list[str]], span: tuple[int, int], rule: str, covers: bool) -> UnitClause:
+    return UnitClause(
+        lead=tuple(roles.get("lead", [])),
+        responsible=tuple(roles.get("responsible", [])),
+        support=tuple(roles.get("support", [])),
+        span=span,
+        rule=rule,
+        covers_following=covers,
+    )
+
+
+_BRACKET = re.compile(r"[(〔\[【]([^()〔〕\[\]【】\n]{2,400})[)〕\]】]")
+_BY = re.compile(r"(?:这项工作|此项工作|该项工作)?由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)")
+
+
+def extract_unit_clauses(doc: Document) -> list[UnitClause]:
+    text = doc.text
+    out: list[UnitClause] = []
+    taken: list[tuple[int, int]] = []
+    lab = _labels()
+    for m in _BRACKET.finditer(text):
+        content = m.group(1)
+        covers = bool(_COVERS.search(content))
+        roles = parse_labelled(content)
+        rule = "units.bracket_label"
+        if roles is None:
+            roles = _lead_support(content)
+            rule = "units.lead_support"
+        if roles is None:
+            line_end = text.find("\n", m.end())
+            at_end = text[m.end(): line_end if line_end >= 0 else len(text)].strip(" 。.;") == ""
+            roles = _attribution(content) if at_end else None
+            rule = "units.attribution"
+        if roles is None:
+            continue
+        clause = _clause(roles, m.span(), rule, covers)
+        if not clause.is_empty():
+            out.append(clause)
+            taken.append(m.span())
+    # label lines: 牵头单位:A  (a line of its own, or several labels on one line)
+    for para in doc.paragraphs:
+        line = para.text
+        if re.match(rf"^\s*(?:{lab.pattern})\s*[::]", line):
+            roles = parse_labelled(line)
+            if roles:
+                clause = _clause(roles, para.span, "units.label_line", bool(_COVERS.search(line)))
+                if not clause.is_empty():
+                    out.append(clause)
+                    taken.append(para.span)
+    # 这项工作由A负责
+    for m in _BY.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        names = clean_names(m.group("who"))
+        names = [n for n in names if n.endswith(_org_suffixes()) or n.startswith("各")]
+        if not names:
+            continue
+        role = "lead" if "牵头" in m.group("verb") else "responsible"
+        out.append(_clause({role: names}, m.span(), "units.by_doer", False))
+    out.sort(key=lambda c: c.span)
+    return out

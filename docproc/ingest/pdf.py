@@ -1,0 +1,136 @@
+"""PDF via pdfplumber: page by page, deduplicated chars, wrapped lines joined, chrome dropped.
+
+- overprinted bold (微微软软) is removed with ``Page.dedupe_chars()``;
+- a line that reaches the right margin continues on the next line, so wrapped
+  paragraphs are joined back (spaces between CJK characters go in normalize);
+- page numbers (``— 1 —``, ``第 1 页``, a bare ``251``) and headers/footers
+  repeated on most pages are dropped;
+- ruled tables come out as rows, with their page;
+- encrypted, broken and image-only input give a one-line reason.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from typing import Any
+
+from .errors import InputError
+from .raw import RawDocument
+
+_PAGE_NO = re.compile(
+    r"^\s*(?:[—\-–－_·•\s]*\d{1,4}[—\-–－_·•\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.I,
+)
+_END_PUNCT = "。！？!?；;：:”」』)）"
+_MARKER_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳]|——|第[一二三四五六七八九十]+[,，、章节条])")
+
+
+def _open(data: bytes, name: str) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages  # forces the page tree to be read
+        return pdf
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(f"{name}: encrypted PDF; remove the password first") from None
+    except PDFSyntaxError:
+        raise InputError(f"{name}: broken PDF (cannot parse its structure)") from None
+    except Exception as e:  # pdfminer raises many types on damaged files
+        msg = str(e).lower()
+        if "password" in msg or "encrypt" in msg:
+            raise InputError(f"{name}: encrypted PDF; remove the password first") from None
+        raise InputError(f"{name}: broken PDF ({type(e).__name__})") from None
+
+
+def _page_lines(page: Any) -> list[str]:
+    """Lines of one page with wrapped lines joined back into paragraphs."""
+    lines = page.extract_text_lines(layout=False, strip=True, return_chars=False)
+    if not lines:
+        return []
+    right = max(ln["x1"] for ln in lines)
+    # typical character width: the median height is a good proxy for CJK text
+    heights = sorted(ln["bottom"] - ln["top"] for ln in lines)
+    char_w = heights[len(heights) // 2] or 10.0
+    out: list[str] = []
+    joinable = False
+    for ln in lines:
+        text = ln["text"].strip()
+        if not text:
+            continue
+        if joinable and out and not _MARKER_START.match(text) and not _PAGE_NO.match(text):
+            out[-1] += text
+        else:
+            out.append(text)
+        joinable = ln["x1"] >= right - 1.5 * char_w and not text.endswith(tuple(_END_PUNCT))
+    return out
+
+
+def _strip_repeated(pages: list[list[str]]) -> list[list[str]]:
+    """Drop page numbers and header/footer lines that repeat on at least half the pages."""
+    if len(pages) >= 3:
+        def key(s: str) -> str:
+            return re.sub(r"\d+", "#", s.replace(" ", ""))
+
+        edge = Counter()
+        for lines in pages:
+            for ln in set(lines[:2] + lines[-2:]):
+                edge[key(ln)] += 1
+        repeated = {k for k, n in edge.items() if n >= max(3, len(pages) // 2)}
+    else:
+        repeated = set()
+    cleaned = []
+    for lines in pages:
+        keep = []
+        for i, ln in enumerate(lines):
+            at_edge = i < 2 or i >= len(lines) - 2
+            if at_edge and (_PAGE_NO.match(ln) or (repeated and re.sub(r"\d+", "#", ln.replace(" ", "")) in repeated)):
+                continue
+            keep.append(ln)
+        cleaned.append(keep)
+    return cleaned
+
+
+def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
+    pdf = _open(data, name)
+    warnings: list[str] = []
+    page_lines: list[list[str]] = []
+    found_tables: list[dict[str, Any]] = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                page = page.dedupe_chars()
+                lines = _page_lines(page)
+                if not lines and (page.images or not page.chars):
+                    warnings.append(f"page {number} has no text layer; OCR needed")
+                if tables and lines and page.rects:
+                    for rows in page.extract_tables():
+                        clean = [[(c or "").replace("\n", "") for c in row] for row in rows if row]
+                        if clean:
+                            found_tables.append({"page": number, "rows": clean})
+            except Exception as e:  # one damaged page must not lose the others
+                warnings.append(f"page {number} could not be read ({type(e).__name__})")
+                lines = []
+            page_lines.append(lines)
+    finally:
+        pdf.close()
+    pages = len(page_lines)
+    if pages == 0:
+        raise InputError(f"{name}: PDF has no pages")
+    if not any(page_lines):
+        raise InputError(f"{name}: no text layer on any of {pages} pages (scanned PDF); OCR needed")
+    page_lines = _strip_repeated(page_lines)
+    text_parts, starts, pos = [], [], 0
+    for i, lines in enumerate(page_lines):
+        if i > 0:
+            starts.append(pos)
+        chunk = "\n".join(lines) + "\n"
+        text_parts.append(chunk)
+        pos += len(chunk)
+    return RawDocument(
+        text="".join(text_parts), format="pdf", page_starts=starts, pages=pages, tables=found_tables, warnings=warnings
+    )

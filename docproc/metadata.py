@@ -1,0 +1,121 @@
+"""Document metadata: title, publication date, the year the text is about, plan or report.
+
+``year`` is the year relative expressions (今年, 4月底前, 年内) refer to: the
+year the plan or report is *about*. It is read from the years the text names
+(weighted towards the opening and the title), not from the publication date,
+which only breaks ties and dates 今年 when the text names no year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import resources
+from .model import DocMeta
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_LABEL = re.compile(r"(发布日期|成文日期|发文日期|印发日期|发布时间|时间|日期|更新时间)\s*[:|]*\s*\|?\s*")
+_YEAR = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})\s*年(?!\s*[-—~至到]\s*(?:19|20)?\d{2})")
+_RANGE = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—~至到]+\s*(?:19|20)\d{2}\s*年?")
+_ROC = re.compile(r"民国\s*(\d{2,3})\s*年")
+_QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,40}”|\([^)]{0,30}\)")
+
+
+def _iso(y: str, m: str, d: str) -> str | None:
+    yi, mi, di = int(y), int(m), int(d)
+    if not (1 <= mi <= 12 and 1 <= di <= 31):
+        return None
+    return f"{yi:04d}-{mi:02d}-{di:02d}"
+
+
+def find_date(header: list[str], body: str) -> str | None:
+    """Publication date: a labelled date in the page header, else a signature date at the end."""
+    for line in header:
+        label = _DATE_LABEL.search(line)
+        if label:
+            m = _DATE.search(line, label.end())
+            if m:
+                return _iso(*m.groups())
+    for line in header:
+        m = _DATE.search(line)
+        if m:
+            return _iso(*m.groups())
+    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+    for line in reversed(lines[-4:]):
+        m = _DATE.fullmatch(line.strip())
+        if m:
+            return _iso(*m.groups())
+    return None
+
+
+def find_title(body: str) -> str:
+    first = body.split("\n", 1)[0].strip()
+    if first and len(first) <= 80 and "。" not in first:
+        return first
+    return ""
+
+
+def about_year(body: str, title: str, date: str | None) -> int | None:
+    """The year the document is about, from the years it names."""
+    text = _QUOTED.sub(lambda m: " " * len(m.group()), _RANGE.sub(lambda m: " " * len(m.group()), body))
+    scores: Counter[int] = Counter()
+    opening = max(300, len(text) // 5)
+    for m in _YEAR.finditer(text):
+        y = int(m.group(1))
+        weight = 1.0
+        if m.start() < opening:
+            weight += 1.5
+        if title and m.group(0) in title:
+            weight += 2.0
+        after = text[m.end(): m.end() + 2]
+        if after.startswith(("以来", "前")):
+            weight *= 0.3
+        scores[y] += weight
+    for m in _ROC.finditer(text):
+        scores[int(m.group(1)) + 1911] += 2.0
+    pub_year = int(date[:4]) if date else None
+    if not scores:
+        return pub_year
+    best = max(scores.values())
+    top = [y for y, s in scores.items() if s >= best * 0.999]
+    if pub_year in top:
+        return pub_year
+    return max(top) if len(top) > 1 else top[0]
+
+
+def find_kind(body: str, title: str) -> str:
+    """plan, report or mixed: title words first, then the modality of sentences that hold numbers."""
+    cues = resources.data("doc_kind.yaml")
+    head = title + body[:200]
+    plan_t = any(w in title for w in cues["plan_titles"]) or re.search(r"特制定本|制定本(?:方案|计划)|现印发给你们", head)
+    report_t = any(w in title for w in cues["report_titles"]) or re.search(r"现将.{0,20}(?:总结|报告|汇报)", head)
+    if plan_t and not report_t:
+        return "plan"
+    if report_t and not plan_t:
+        return "report"
+    plan = report = 0
+    for sentence in re.split(r"[。;!?\n]", body):
+        if not re.search(r"\d|[一二三四五六七八九十百千万]+[个项名户人家]", sentence):
+            continue
+        p = any(w in sentence for w in cues["plan_cues"])
+        r = any(w in sentence for w in cues["report_cues"])
+        plan += p and not r
+        report += r and not p
+    if plan + report == 0:
+        return "report"
+    share = plan / (plan + report)
+    if share >= 0.6:
+        return "plan"
+    if share <= 0.4:
+        return "report"
+    return "mixed"
+
+
+def build_meta(body: str, header: list[str], script: str, pages: int, ref_date: str | None = None) -> DocMeta:
+    title = find_title(body)
+    date = find_date(header, body)
+    year = about_year(body, title, date)
+    if ref_date:
+        year = int(ref_date[:4])
+    return DocMeta(title=title, date=date, year=year, script=script, kind=find_kind(body, title), pages=pages)

@@ -1,0 +1,244 @@
+"""Typed results. Every item has a half-open ``span`` into ``Document.text``.
+
+Items are frozen: a stage that refines an item makes a new one with
+``dataclasses.replace``. ``Document`` is the container each stage fills in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+SCHEMA = "docproc/1"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading: its marker level (1 = 一、, 2 = (一), ...) and the heading text."""
+
+    level: int
+    marker: str
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A line of body text, with the item marker it starts with (if any) and its section path."""
+
+    span: Span
+    text: str
+    marker: str | None
+    level: int | None
+    section: tuple[str, ...]
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    span: Span
+    text: str
+    paragraph: int  # index into Document.paragraphs
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str
+    value: float
+    unit: str
+    op: str
+    role: str
+    indicator: str
+    span: Span
+    rule: str = ""
+    page: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "text": self.text,
+            "value": _num(self.value),
+            "unit": self.unit,
+            "op": self.op,
+            "indicator": self.indicator,
+            "role": self.role,
+            "span": list(self.span),
+            "rule": self.rule,
+        }
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str
+    date: str | None
+    kind: str  # by | asof | relative | recurring
+    span: Span
+    rule: str = ""
+    page: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"text": self.text, "date": self.date, "kind": self.kind, "span": list(self.span), "rule": self.rule}
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+@dataclass(frozen=True)
+class UnitClause:
+    """A responsible-unit clause: who leads, who is responsible, who supports."""
+
+    lead: tuple[str, ...]
+    responsible: tuple[str, ...]
+    support: tuple[str, ...]
+    span: Span
+    rule: str = ""
+    covers_following: bool = False
+
+    def is_empty(self) -> bool:
+        return not (self.lead or self.responsible or self.support)
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    section: tuple[str, ...]
+    text: str
+    span: Span
+    page: int | None
+    units: UnitClause | None
+    deadlines: tuple[Deadline, ...]
+    quantities: tuple[Quantity, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        u = self.units
+        return {
+            "id": self.id,
+            "section": list(self.section),
+            "text": self.text,
+            "span": list(self.span),
+            "page": self.page,
+            "units": {
+                "lead": list(u.lead) if u else [],
+                "responsible": list(u.responsible) if u else [],
+                "support": list(u.support) if u else [],
+            },
+            "unit_rule": u.rule if u else None,
+            "deadlines": [d.to_json() for d in self.deadlines],
+            "quantities": [q.to_json() for q in self.quantities],
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str  # error | warning | info
+    message: str
+    evidence: str
+    spans: tuple[Span, ...]
+    expected: Any = None
+    reported: Any = None
+    formula: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": self.evidence,
+            "spans": [list(s) for s in self.spans],
+            "expected": self.expected,
+            "reported": self.reported,
+            "formula": self.formula,
+        }
+
+
+@dataclass
+class DocMeta:
+    title: str = ""
+    date: str | None = None
+    year: int | None = None
+    script: str = "simplified"
+    kind: str = "report"
+    pages: int = 1
+
+
+@dataclass
+class Document:
+    """One input document as it moves through the pipeline."""
+
+    source: str
+    text: str
+    meta: DocMeta
+    source_text: str = ""
+    offsets: list[int] = field(default_factory=list)  # text index -> source_text index
+    page_starts: list[int] = field(default_factory=list)  # text offsets where pages 2.. start
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    unit_clauses: list[UnitClause] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    check_stats: dict[str, Any] = field(default_factory=dict)
+
+    def page_of(self, offset: int) -> int:
+        """1-based page of a text offset (1 for non-paged input)."""
+        page = 1
+        for start in self.page_starts:
+            if offset >= start:
+                page += 1
+            else:
+                break
+        return page
+
+    def source_span(self, span: Span) -> Span:
+        """Map a span of ``text`` back to ``source_text``."""
+        if not self.offsets:
+            return span
+        start, end = span
+        s = self.offsets[start] if start < len(self.offsets) else len(self.source_text)
+        e = self.offsets[end - 1] + 1 if end - 1 < len(self.offsets) and end > start else s
+        return (s, e)
+
+    def to_json(self, explain: bool = True) -> dict[str, Any]:
+        out = {
+            "schema": SCHEMA,
+            "source": self.source,
+            "doc": asdict(self.meta),
+            "text": self.text,
+            "tasks": [t.to_json() for t in self.tasks],
+            "quantities": [q.to_json() for q in self.quantities],
+            "deadlines": [d.to_json() for d in self.deadlines],
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        if self.check_stats:
+            out["check_stats"] = self.check_stats
+        if not explain:
+            _strip_rules(out)
+        return out
+
+
+def _strip_rules(obj: Any) -> None:
+    if isinstance(obj, dict):
+        obj.pop("rule", None)
+        obj.pop("unit_rule", None)
+        for v in obj.values():
+            _strip_rules(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            _strip_rules(v)
+
+
+def _num(v: float) -> float | int:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    return round(v, 6) if isinstance(v, float) else v

@@ -1,0 +1,184 @@
+"""Raw text -> clean simplified text, with an offset map back to the source.
+
+Each step takes and returns a ``Mapped`` (text plus, for every character, the
+index of the source character it came from), so any span of the final text
+maps back to the raw input and so to its page.
+
+Steps: NFKC (circled numbers kept), pinyin glosses dropped (任務(wù) -> 任務),
+traditional -> simplified with opencc (protected names kept), spaces between
+CJK characters removed, page chrome lines dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import resources
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2030-\u205e"
+_KEEP_NFKC = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽…—–")
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(rf"(?<=[{_CJK}])\((?=[a-z{_TONE}]*[{_TONE}])[a-z{_TONE}]{{1,7}}\)")
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass
+class Mapped:
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def identity(cls, text: str) -> Mapped:
+        return cls(text, list(range(len(text))))
+
+
+@dataclass
+class Normalized:
+    text: str
+    offsets: list[int]
+    script: str
+    removed: list[str] = field(default_factory=list)  # chrome lines, for metadata (发布日期 …)
+    header: list[str] = field(default_factory=list)  # lines before the body, cleaned but kept for metadata
+
+
+def charwise(m: Mapped, fn: Callable[[str], str]) -> Mapped:
+    """Apply a per-character function that may return zero or several characters."""
+    out_chars: list[str] = []
+    out_offs: list[int] = []
+    for ch, off in zip(m.text, m.offsets, strict=True):
+        rep = fn(ch)
+        out_chars.append(rep)
+        out_offs.extend([off] * len(rep))
+    return Mapped("".join(out_chars), out_offs)
+
+
+def substitute(m: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> Mapped:
+    """Regex substitution that keeps offsets: an equal-length replacement maps 1:1, else to the match start."""
+    parts: list[str] = []
+    offs: list[int] = []
+    last = 0
+    for match in pattern.finditer(m.text):
+        s, e = match.span()
+        parts.append(m.text[last:s])
+        offs.extend(m.offsets[last:s])
+        rep = repl(match)
+        parts.append(rep)
+        if len(rep) == e - s:
+            offs.extend(m.offsets[s:e])
+        else:
+            anchor = m.offsets[s] if s < len(m.offsets) else (m.offsets[-1] + 1 if m.offsets else 0)
+            offs.extend([anchor] * len(rep))
+        last = e
+    parts.append(m.text[last:])
+    offs.extend(m.offsets[last:])
+    return Mapped("".join(parts), offs)
+
+
+def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
+    """Keep the lines whose flag is True (lines split on \\n)."""
+    parts: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for flag, line in zip(keep, m.text.split("\n"), strict=True):
+        end = pos + len(line)
+        if flag:
+            if parts:
+                parts.append("\n")
+                offs.append(m.offsets[pos - 1] if pos > 0 else 0)
+            parts.append(line)
+            offs.extend(m.offsets[pos:end])
+        pos = end + 1
+    return Mapped("".join(parts), offs)
+
+
+def _nfkc(ch: str) -> str:
+    if ch in _KEEP_NFKC or ord(ch) < 128:
+        return ch
+    out = unicodedata.normalize("NFKC", ch)
+    return out
+
+
+def detect_script(text: str) -> str:
+    """``simplified``, ``traditional`` or ``mixed``: count characters only one script uses."""
+    t2s = resources.opencc_converter("t2s")
+    s2t = resources.opencc_converter("s2t")
+    han = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+    if not han:
+        return "simplified"
+    trad_only = sum(1 for a, b in zip(han, t2s.convert(han), strict=False) if a != b)
+    simp_only = sum(1 for a, b in zip(han, s2t.convert(han), strict=False) if a != b)
+    total = trad_only + simp_only
+    if total < 3 or trad_only <= 0.02 * len(han) and trad_only < 5:
+        return "simplified"
+    share = trad_only / total
+    if share >= 0.85:
+        return "traditional"
+    if share <= 0.15:
+        return "simplified"
+    return "mixed"
+
+
+def to_simplified(m: Mapped) -> Mapped:
+    """opencc t2s per line; lines whose length changes fall back to per-character conversion."""
+    conv = resources.opencc_converter("t2s")
+    protected = [(t, s) for t, s in resources.table("opencc_protected.tsv") if len(t) == len(s)]
+    lines = m.text.split("\n")
+    out = []
+    for line in lines:
+        new = conv.convert(line)
+        if len(new) != len(line):
+            new = "".join(conv.convert(c) if len(conv.convert(c)) == 1 else c for c in line)
+        for trad, simp in protected:
+            start = line.find(trad)
+            while start >= 0:
+                new = new[:start] + simp + new[start + len(trad):]
+                start = line.find(trad, start + 1)
+        out.append(new)
+    return Mapped("\n".join(out), m.offsets)
+
+
+def _collapse_spaces(m: Mapped) -> Mapped:
+    """Drop spaces unless both neighbours are ASCII letters/digits (then keep one)."""
+    text = m.text
+
+    def repl(match: re.Match[str]) -> str:
+        s, e = match.span()
+        before = text[s - 1] if s > 0 else "\n"
+        after = text[e] if e < len(text) else "\n"
+        if _ASCII_WORD.match(before) and _ASCII_WORD.match(after):
+            # 2024 年 / 372.53 亿: digits next to CJK lose the space; two ASCII words keep one
+            return " "
+        return ""
+
+    return substitute(m, _SPACE_RUN, repl)
+
+
+def _fix_split_numbers(m: Mapped) -> Mapped:
+    """Join digits that a PDF split with a space inside a number (3. 9 万 -> 3.9万)."""
+    return substitute(m, re.compile(r"(?<=\d[.,]) (?=\d)|(?<=\d) (?=[.]\d)"), lambda _: "")
+
+
+def normalize(raw: str) -> Normalized:
+    script = detect_script(raw[:20000])
+    m = Mapped.identity(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    m = charwise(m, _nfkc)
+    m = substitute(m, _PINYIN, lambda _: "")
+    if script != "simplified":
+        m = to_simplified(m)
+    m = _fix_split_numbers(m)
+    m = _collapse_spaces(m)
+    from .chrome import chrome_flags
+
+    lines = m.text.split("\n")
+    keep, header = chrome_flags(lines)
+    removed = [ln for ln, k in zip(lines, keep, strict=True) if not k and ln.strip()]
+    m = keep_lines(m, keep)
+    # collapse blank lines and strip line ends
+    lines = m.text.split("\n")
+    m = keep_lines(m, [bool(ln.strip()) for ln in lines])
+    return Normalized(m.text, m.offsets, script, removed=removed, header=header)

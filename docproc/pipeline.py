@@ -1,0 +1,61 @@
+"""One document through every stage: ingest -> normalize -> structure -> extract -> check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import structure
+from .ingest import RawDocument, read_path
+from .metadata import build_meta
+from .model import Document
+from .normalize import normalize
+
+
+def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None) -> Document:
+    norm = normalize(raw.text)
+    meta = build_meta(norm.text, norm.header, norm.script, raw.pages, ref_date=ref_date)
+    doc = Document(source=source, text=norm.text, meta=meta, source_text=raw.text, offsets=norm.offsets)
+    doc.warnings.extend(raw.warnings)
+    doc.tables = raw.tables
+    # page starts in the normalized text: the first character that comes from each raw page
+    if raw.page_starts:
+        starts, j = [], 0
+        for raw_start in raw.page_starts:
+            while j < len(norm.offsets) and norm.offsets[j] < raw_start:
+                j += 1
+            starts.append(j)
+        doc.page_starts = starts
+    structure.build(doc)
+    return doc
+
+
+def load(path: str | Path, ref_date: str | None = None) -> Document:
+    """Read and normalize a file, with structure but no extraction."""
+    raw = read_path(path)
+    return document_from_raw(raw, str(path), ref_date=ref_date)
+
+
+def process(path: str | Path, ref_date: str | None = None, checks: bool = True) -> Document:
+    """The whole pipeline on one file."""
+    doc = load(path, ref_date=ref_date)
+    from .extract import extract_all
+
+    extract_all(doc)
+    if checks:
+        from .check import check_document
+
+        check_document(doc)
+    return doc
+
+
+def process_text(text: str, source: str = "<text>", ref_date: str | None = None, checks: bool = True) -> Document:
+    """The whole pipeline on a string (tests, the library API)."""
+    doc = document_from_raw(RawDocument(text=text, format="text"), source, ref_date=ref_date)
+    from .extract import extract_all
+
+    extract_all(doc)
+    if checks:
+        from .check import check_document
+
+        check_document(doc)
+    return doc

@@ -1,0 +1,35 @@
+"""Segmentation: jieba tokens with spans, and a spaCy ``Doc`` built on them.
+
+We tokenize with our own ``jieba.Tokenizer`` (domain dictionary loaded, see
+``resources.tokenizer``) and hand the words to a blank Chinese spaCy pipeline,
+so later stages can use ``Matcher`` and ``Span`` without any model download.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import resources
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """``(word, start, end)`` for every jieba token (HMM off: new words come from the lexicon)."""
+    out = []
+    for word, start, end in resources.tokenizer().tokenize(text, HMM=False):
+        out.append((word, start, end))
+    return out
+
+
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """``(word, flag)`` with jieba's POS tags, HMM off for speed."""
+    return [(p.word, p.flag) for p in resources.pos_tokenizer().cut(text, HMM=False)]
+
+
+def spacy_doc(text: str) -> Any:
+    """A spaCy ``Doc`` whose tokens are our jieba tokens; ``doc.text == text``."""
+    from spacy.tokens import Doc
+
+    words = [w for w, _, _ in tokens(text)]
+    if not words:
+        words = [text] if text else []
+    return Doc(resources.nlp().vocab, words=words, spaces=[False] * len(words))
