@@ -85,7 +85,7 @@ def about_year(body: str, title: str, date: str | None) -> int | None:
 
 
 def find_kind(body: str, title: str) -> str:
-    """plan, report or mixed: title words first, then the modality of sentences that hold numbers."""
+    """plan, report or mixed: title words first, then weighted cue patterns over the body."""
     cues = resources.data("doc_kind.yaml")
     head = title + body[:200]
     plan_t = any(w in title for w in cues["plan_titles"]) or re.search(r"特制定本|制定本(?:方案|计划)|现印发给你们", head)
@@ -94,20 +94,20 @@ def find_kind(body: str, title: str) -> str:
         return "plan"
     if report_t and not plan_t:
         return "report"
-    plan = report = 0
-    for sentence in re.split(r"[。;!?\n]", body):
-        if not re.search(r"\d|[一二三四五六七八九十百千万]+[个项名户人家]", sentence):
-            continue
-        p = any(w in sentence for w in cues["plan_cues"])
-        r = any(w in sentence for w in cues["report_cues"])
-        plan += p and not r
-        report += r and not p
+    from collections import Counter
+
+    from .segment import tokens
+
+    counts = Counter(w for w, _, _ in tokens(body))
+    plan = sum(weight * len(re.findall(p, body)) for p, weight in cues["plan_patterns"].items())
+    plan += sum(weight * counts[w] for w, weight in cues["plan_tokens"].items())
+    report = sum(weight * counts[w] for w, weight in cues["report_tokens"].items())
     if plan + report == 0:
         return "report"
     share = plan / (plan + report)
-    if share >= 0.6:
+    if share >= 0.65:
         return "plan"
-    if share <= 0.4:
+    if share <= 0.35:
         return "report"
     return "mixed"
 

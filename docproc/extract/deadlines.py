@@ -76,7 +76,7 @@ def _is_plan_context(doc: Document, start: int) -> bool:
         return True
     left = doc.text[max(0, start - 40): start]
     sentence_left = re.split(r"[。\n]", left)[-1]
-    return bool(re.search(r"力争|计划|将|下一步|要|争取|确保|目标", sentence_left))
+    return bool(re.search(r"力争|计划(?:到|在|于)|下一步|争取到|争取在|确保|目标是|将要|拟于|拟在", sentence_left))
 
 
 def _references(doc: Document, start: int) -> bool:
@@ -292,9 +292,6 @@ def _framing_year(m, doc, s, e):
     if not any(left_break <= q.span[0] < end for q in _quantities_of(doc)):
         return None
     return f"{year:04d}-12-31", "by"
-
-
-_QUANTITIES: dict[int, list[Quantity]] = {}
 
 
 def _quantities_of(doc: Document) -> list[Quantity]:

@@ -38,6 +38,7 @@ class _Lex:
     after_ops: list[tuple[str, str]]
     id_before: tuple[str, ...]
     named_after: tuple[str, ...]
+    ordinal_after: tuple[str, ...]
     quotes: tuple[str, ...]
 
 
@@ -68,6 +69,7 @@ def lex() -> _Lex:
         after_ops=after,
         id_before=tuple(nq["id_before"]),
         named_after=tuple(nq["named_set_after"]),
+        ordinal_after=tuple(nq.get("ordinal_after", [])),
         quotes=tuple(nq["name_quotes"]),
     )
 
@@ -184,6 +186,8 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
                 return None
             if surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
                 return None
+            if text.startswith(L.ordinal_after, pos):
+                return None  # 八届五次全会: an ordinal of a meeting
         else:
             imp = L.implicit_re.match(text, pos)
             if imp and (mag or n.kind == "arabic"):

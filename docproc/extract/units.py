@@ -46,8 +46,17 @@ def _org_suffixes() -> tuple[str, ...]:
     return resources.words("org_suffixes.txt")
 
 
-def looks_like_org(name: str) -> bool:
-    return name.endswith(_org_suffixes()) or name.startswith("各") or len(name) >= 5
+@cache
+def _person() -> dict:
+    return resources.data("person.yaml")
+
+
+def looks_like_person(name: str) -> bool:
+    """A post (主要负责人) or a 2-3 character personal name (张三) without an organisation ending."""
+    person = _person()
+    if name.endswith(tuple(person["post_suffixes"])):
+        return True
+    return 2 <= len(name) <= 3 and name[0] in person["surnames"] and not name.endswith(_org_suffixes())
 
 
 def clean_names(raw: str) -> list[str]:
@@ -62,8 +71,8 @@ def clean_names(raw: str) -> list[str]:
             name = _NOTE_TAIL.sub("", name).strip()
         if not name or len(name) > 30:
             continue
-        if not looks_like_org(name) and len(name) <= 3:
-            continue  # a person's name (张三) or a post
+        if looks_like_person(name):
+            continue  # a person's name (张三) or a post (分管领导)
         names.append(name)
     return names
 
