@@ -47,26 +47,44 @@ def _open(data: bytes, name: str) -> Any:
         raise InputError(f"{name}: broken PDF ({type(e).__name__})") from None
 
 
-def _page_lines(page: Any) -> list[str]:
-    """Lines of one page with wrapped lines joined back into paragraphs."""
+def _inside(line: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    mid = (line["top"] + line["bottom"]) / 2
+    return top - 1 <= mid <= bottom + 1 and line["x0"] < x1 and line["x1"] > x0
+
+
+def _page_lines(page: Any, tables: list[Any]) -> list[str]:
+    """Lines of one page, wrapped lines joined back into paragraphs, ruled tables as `a | b | c` rows."""
     lines = page.extract_text_lines(layout=False, strip=True, return_chars=False)
-    if not lines:
+    bboxes = [t.bbox for t in tables]
+    body = [ln for ln in lines if not any(_inside(ln, b) for b in bboxes)]
+    items: list[tuple[float, str, Any]] = [(ln["top"], "line", ln) for ln in body]
+    for t in tables:
+        items.append((t.bbox[1], "table", t))
+    items.sort(key=lambda it: it[0])
+    if not items:
         return []
-    right = max(ln["x1"] for ln in lines)
-    # typical character width: the median height is a good proxy for CJK text
-    heights = sorted(ln["bottom"] - ln["top"] for ln in lines)
+    right = max((ln["x1"] for ln in body), default=0.0)
+    heights = sorted(ln["bottom"] - ln["top"] for ln in body) or [10.0]
     char_w = heights[len(heights) // 2] or 10.0
     out: list[str] = []
     joinable = False
-    for ln in lines:
-        text = ln["text"].strip()
+    for _, kind, obj in items:
+        if kind == "table":
+            for row in obj.extract():
+                cells = [(c or "").replace("\n", "").strip() for c in row]
+                if any(cells):
+                    out.append(" | ".join(cells))
+            joinable = False
+            continue
+        text = obj["text"].strip()
         if not text:
             continue
         if joinable and out and not _MARKER_START.match(text) and not _PAGE_NO.match(text):
             out[-1] += text
         else:
             out.append(text)
-        joinable = ln["x1"] >= right - 1.5 * char_w and not text.endswith(tuple(_END_PUNCT))
+        joinable = obj["x1"] >= right - 1.5 * char_w and not text.endswith(tuple(_END_PUNCT))
     return out
 
 
@@ -104,14 +122,14 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 page = page.dedupe_chars()
-                lines = _page_lines(page)
+                page_tables = page.find_tables() if tables and (page.rects or page.lines) and page.chars else []
+                lines = _page_lines(page, page_tables)
                 if not lines and (page.images or not page.chars):
                     warnings.append(f"page {number} has no text layer; OCR needed")
-                if tables and lines and page.rects:
-                    for rows in page.extract_tables():
-                        clean = [[(c or "").replace("\n", "") for c in row] for row in rows if row]
-                        if clean:
-                            found_tables.append({"page": number, "rows": clean})
+                for t in page_tables:
+                    rows = [[(c or "").replace("\n", "") for c in row] for row in t.extract() if row]
+                    if rows:
+                        found_tables.append({"page": number, "rows": rows})
             except Exception as e:  # one damaged page must not lose the others
                 warnings.append(f"page {number} could not be read ({type(e).__name__})")
                 lines = []
