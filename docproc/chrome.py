@@ -39,22 +39,29 @@ def _cjk_ratio(line: str) -> float:
     return sum(1 for c in line if "\u4e00" <= c <= "\u9fff") / len(line)
 
 
-def is_chrome_line(line: str) -> bool:
+def chrome_reason(line: str) -> str | None:
+    """Why a line is chrome (``prefix``, ``contains``, ``metadata``, ``breadcrumb``, ``number``, ``short``), or None."""
     cfg = _config()
     s = _strip_bullets(line)
     if not s:
-        return False
+        return None
     if any(s.startswith(p) for p in cfg["prefixes"]):
-        return True
+        return "prefix"
     if any(w in s for w in cfg["contains"]):
-        return True
+        return "contains"
     if "|" in s and any(lab in s for lab in cfg["metadata_labels"]):
-        return True
+        return "metadata"
     if _BREADCRUMB.match(s) and len(s) <= 40:
-        return True
+        return "breadcrumb"
     if _NUMBERISH.match(s):
-        return True
-    return len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s)
+        return "number"
+    if len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s):
+        return "short"
+    return None
+
+
+def is_chrome_line(line: str) -> bool:
+    return chrome_reason(line) is not None
 
 
 def _headline_like(line: str) -> bool:
@@ -69,11 +76,22 @@ def _headline_like(line: str) -> bool:
     )
 
 
+def _title_like(line: str) -> bool:
+    """A short first line that names a document (关于…的通知, …方案) is a title, not a caption."""
+    kinds = resources.data("doc_kind.yaml")
+    return "关于" in line or any(w in line for w in kinds["plan_titles"] + kinds["report_titles"])
+
+
 def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
     """A keep-flag per line, and the header lines (chrome before the body) for metadata."""
     cfg = _config()
     n = len(lines)
-    keep = [not is_chrome_line(ln) for ln in lines]
+    reasons = [chrome_reason(ln) for ln in lines]
+    keep = [r is None for r in reasons]
+    # the first short line that names a document (关于…的通知) is its title, not a caption
+    first = next((i for i, ln in enumerate(lines) if keep[i] or (reasons[i] == "short" and _title_like(ln))), None)
+    if first is not None and reasons[first] == "short":
+        keep[first] = True
     total = sum(len(ln) for ln in lines) or 1
     # An editor line or disclaimer in the second half of the page starts a trailer.
     pos = 0
@@ -85,14 +103,14 @@ def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
             break
         pos += len(ln) + 1
     # A trailing run of headline-like lines after the body is a list of other articles.
-    kept = [i for i in range(n) if keep[i] and lines[i].strip()]
+    nonempty = [i for i in range(n) if lines[i].strip() and (keep[i] or reasons[i] == "short")]
     run: list[int] = []
-    for i in reversed(kept):
+    for i in reversed(nonempty):
         if _headline_like(lines[i]):
             run.append(i)
         else:
             break
-    if len(run) >= cfg["headline_run_min"] and len(run) < len(kept):
+    if len(run) >= cfg["headline_run_min"] and len(run) < len(nonempty):
         for i in run:
             keep[i] = False
     first_body = next((i for i in range(n) if keep[i] and lines[i].strip()), n)

@@ -11,9 +11,11 @@ from .model import Document
 from .normalize import normalize
 
 
-def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None) -> Document:
+def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None, kind: str | None = None) -> Document:
     norm = normalize(raw.text)
     meta = build_meta(norm.text, norm.header, norm.script, raw.pages, ref_date=ref_date)
+    if kind:
+        meta.kind = kind
     doc = Document(source=source, text=norm.text, meta=meta, source_text=raw.text, offsets=norm.offsets)
     doc.warnings.extend(raw.warnings)
     doc.tables = raw.tables
@@ -48,9 +50,11 @@ def process(path: str | Path, ref_date: str | None = None, checks: bool = True) 
     return doc
 
 
-def process_text(text: str, source: str = "<text>", ref_date: str | None = None, checks: bool = True) -> Document:
-    """The whole pipeline on a string (tests, the library API)."""
-    doc = document_from_raw(RawDocument(text=text, format="text"), source, ref_date=ref_date)
+def process_text(
+    text: str, source: str = "<text>", ref_date: str | None = None, checks: bool = True, kind: str | None = None
+) -> Document:
+    """The whole pipeline on a string (tests, the library API); ``kind`` overrides plan/report detection."""
+    doc = document_from_raw(RawDocument(text=text, format="text"), source, ref_date=ref_date, kind=kind)
     from .extract import extract_all
 
     extract_all(doc)

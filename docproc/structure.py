@@ -20,7 +20,7 @@ _CN = "一二三四五六七八九十"
 MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (1, re.compile(rf"^[{_CN}]{{1,3}}、")),
     (2, re.compile(rf"^\([{_CN}]{{1,3}}\)")),
-    (3, re.compile(r"^\d{1,2}(?:[.、](?!\d*%)|\.(?=\d+月))")),
+    (3, re.compile(r"^\d{1,2}(?:、|\.(?!\d)|\.(?=\d{1,2}月))")),
     (4, re.compile(r"^\(\d{1,2}\)")),
     (5, re.compile(r"^[①-⑳]")),
     (6, re.compile(rf"^(?:[{_CN}]{{1,3}}是|第[{_CN}]{{1,3}}[,、:]|——|[{_CN}]{{1,3}}要)")),

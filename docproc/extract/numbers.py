@@ -23,6 +23,9 @@ HALF = re.compile(r"一半|半数|过半")
 TENTHS = re.compile(r"([一二两三四五六七八九])成(?=以上|以下|左右|[,。;、的])")
 
 
+_PLACE = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 10000.0}
+
+
 @dataclass(frozen=True)
 class Number:
     start: int
@@ -51,6 +54,8 @@ def _arabic_value(s: str) -> float:
 
 
 def _any_value(s: str) -> float | None:
+    if s in _PLACE:
+        return _PLACE[s]
     if re.fullmatch(r"[\d.]+", s):
         try:
             return float(s)

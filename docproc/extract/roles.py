@@ -12,7 +12,7 @@ import re
 from ..model import Document, Span
 from ..segment import tokens
 
-_YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})年(?:底|末)?$")
+_YEAR_IN_CLAUSE = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})年(?:底|末)?(?![\d\-—~至到以]|来)")
 
 
 def _words(text: str) -> set[str]:
@@ -41,9 +41,9 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     ):
         return "other"
     # a value for an earlier year is a baseline: 2021年80个示范村
-    year = _YEAR_BEFORE.search(before_in_clause[-8:])
-    if year and doc.meta.year and int(year.group(1)) < doc.meta.year:
-        return "baseline"
+    for year in _YEAR_IN_CLAUSE.finditer(before_in_clause):
+        if doc.meta.year and int(year.group(1)) < doc.meta.year and unit not in ("倍", "%", "百分点"):
+            return "baseline"
     clause_words = _words(text[clause[0]: clause[1]])
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
     left_words = _words(sentence_left)

@@ -57,11 +57,7 @@ def html_to_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
+    return "\n".join(line for line in lines if line).strip()
 
 
 def read_html(html: str, name: str = "") -> RawDocument:

@@ -40,11 +40,15 @@ def _open(data: bytes, name: str) -> Any:
         raise InputError(f"{name}: encrypted PDF; remove the password first") from None
     except PDFSyntaxError:
         raise InputError(f"{name}: broken PDF (cannot parse its structure)") from None
-    except Exception as e:  # pdfminer raises many types on damaged files
-        msg = str(e).lower()
-        if "password" in msg or "encrypt" in msg:
+    except Exception as e:  # pdfminer raises many types on damaged files, often wrapped
+        chain, cur = [], e
+        while cur is not None and len(chain) < 5:
+            chain.append(cur)
+            cur = cur.__cause__ or cur.__context__ or (cur.args[0] if cur.args and isinstance(cur.args[0], Exception) else None)
+        if any(isinstance(c, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(c).lower()
+               or "encrypt" in str(c).lower() for c in chain):
             raise InputError(f"{name}: encrypted PDF; remove the password first") from None
-        raise InputError(f"{name}: broken PDF ({type(e).__name__})") from None
+        raise InputError(f"{name}: broken PDF ({type(chain[-1]).__name__})") from None
 
 
 def _inside(line: dict, bbox: tuple[float, float, float, float]) -> bool:

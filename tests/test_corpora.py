@@ -1,0 +1,63 @@
+"""The per-construction example corpora in corpora/*.yaml, as parametrized tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import corpus, run_text
+
+
+def _assert_spans(doc, items):
+    for item in items:
+        s, e = item.span
+        assert doc.text[s:e] == item.text
+
+
+@pytest.mark.parametrize("entry", corpus("deadlines"))
+def test_deadlines(entry):
+    doc = run_text(entry)
+    _assert_spans(doc, doc.deadlines)
+    got = [[d.text, d.date, d.kind] for d in doc.deadlines]
+    assert got == entry["expected"]
+
+
+@pytest.mark.parametrize("entry", corpus("quantities"))
+def test_quantities(entry):
+    doc = run_text(entry)
+    _assert_spans(doc, doc.quantities)
+    got = []
+    for q, exp in zip(doc.quantities, entry["expected"] + [None] * len(doc.quantities), strict=False):
+        row = [q.text, q.value, q.unit, q.op]
+        if exp is not None and len(exp) > 4:
+            row.append(q.role)
+        got.append(row)
+    expected = [[e[0], pytest.approx(e[1], rel=1e-3), *e[2:]] for e in entry["expected"]]
+    assert got == expected
+
+
+@pytest.mark.parametrize("entry", corpus("units"))
+def test_unit_clauses(entry):
+    doc = run_text(entry)
+    got = [{"lead": list(c.lead), "responsible": list(c.responsible), "support": list(c.support)} for c in doc.unit_clauses]
+    assert got == entry["expected"]
+
+
+@pytest.mark.parametrize("entry", corpus("tasks"))
+def test_tasks(entry):
+    doc = run_text(entry)
+    _assert_spans(doc, doc.tasks)
+    for exp in entry["expected"]:
+        found = [t for t in doc.tasks if exp["anchor"] in t.text]
+        assert found, f"no task holds {exp['anchor']!r}: {[t.text for t in doc.tasks]}"
+        task = min(found, key=lambda t: len(t.text))
+        units = []
+        if task.units:
+            units = list(task.units.lead) + list(task.units.responsible) + list(task.units.support)
+        assert units == exp["units"]
+        assert sorted(d.date for d in task.deadlines if d.date) == exp["deadlines"]
+
+
+@pytest.mark.parametrize("entry", corpus("checks"))
+def test_checks(entry):
+    doc = run_text(entry, checks=True)
+    assert [[f.check, f.severity] for f in doc.findings] == entry["expected"]

@@ -1,0 +1,49 @@
+"""Document metadata on the seeds: script, kind, year, date."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEEDS
+from docproc.pipeline import load, process_text
+
+# (script, kind) of the five seeds: three work reports, a 2023 action plan, a traditional-script 2018 plan
+SEEDS_META = {
+    "000_5cb883e42006a116.txt": ("simplified", "report"),
+    "001_2b180d8db99b6a30.txt": ("simplified", "report"),
+    "002_ba2591f620f4a0fb.txt": ("simplified", "report"),
+    "003_9882b4f48095540a.txt": ("simplified", "plan"),
+    "004_64bea8f0f8d7fec1.txt": ("traditional", "plan"),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(SEEDS_META.items()))
+def test_seed_script_and_kind(name, expected):
+    doc = load(SEEDS / name)
+    assert (doc.meta.script, doc.meta.kind) == expected
+
+
+def test_labelled_publication_date_from_chrome():
+    doc = process_text("发布日期:2024-03-05\n关于做好春耕生产的通知\n今年全县要新建高标准农田2万亩。", checks=False)
+    assert doc.meta.date == "2024-03-05"
+    assert doc.meta.year == 2024
+    assert "发布日期" not in doc.text
+
+
+def test_year_is_what_the_text_is_about_not_publication():
+    text = "发布日期:2024-01-15\n某县2023年工作总结\n2023年,全县完成投资12亿元,新建道路30公里。2023年新增就业1200人。"
+    doc = process_text(text, checks=False)
+    assert doc.meta.date == "2024-01-15"
+    assert doc.meta.year == 2023
+    assert doc.meta.kind == "report"
+
+
+def test_ref_date_overrides_year():
+    doc = process_text("今年要新建道路30公里。", ref_date="2021-06-01", checks=False)
+    assert doc.meta.year == 2021
+    assert [d.date for d in doc.deadlines] == ["2021-12-31"]
+
+
+def test_signature_date():
+    doc = process_text("关于印发工作要点的通知\n各单位:现将要点印发给你们。\n某县人民政府办公室\n2022年12月27日", checks=False)
+    assert doc.meta.date == "2022-12-27"

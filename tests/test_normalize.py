@@ -1,0 +1,91 @@
+"""Normalization: script, NFKC, pinyin glosses, CJK spaces, chrome, and the offset map back to the source."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import seed_paths
+from docproc.normalize import detect_script, normalize
+from docproc.pipeline import load
+
+SEED_SCRIPT = {"000": "simplified", "001": "simplified", "002": "simplified", "003": "simplified", "004": "traditional"}
+
+
+@pytest.mark.parametrize("path", seed_paths(), ids=lambda p: p.name[:3])
+def test_seed_script(path):
+    assert detect_script(path.read_text(encoding="utf-8")) == SEED_SCRIPT[path.name[:3]]
+
+
+def test_traditional_seed_becomes_simplified_without_pinyin():
+    path = next(p for p in seed_paths() if p.name.startswith("004"))
+    text = normalize(path.read_text(encoding="utf-8")).text
+    assert detect_script(text) == "simplified"
+    assert "任务" in text and "(wù)" not in text and "(" not in text.split("\n")[0]
+    assert not re.search(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)", text)
+
+
+def test_nfkc_and_cjk_spaces():
+    norm = normalize("全年完成投资　１２.５亿元，占计划的１０５％（超额）。\n2024 年 12 月 底 前 完成")
+    assert norm.text == "全年完成投资12.5亿元,占计划的105%(超额)。\n2024年12月底前完成"
+
+
+def test_circled_numbers_survive_nfkc():
+    assert normalize("①加强领导。②强化保障。").text == "①加强领导。②强化保障。"
+
+
+def test_protected_names():
+    assert "乾安县" in normalize("吉林省乾安縣人民政府關於鄉村振興工作的通知").text
+
+
+def test_chrome_lines_dropped_by_general_signals():
+    page = "\n".join([
+        "首页", "新闻中心", "首页 > 政务公开 > 通知公告",
+        "关于做好2024年春耕生产工作的通知",
+        "各乡镇人民政府:为做好今年春耕生产,现将有关事项通知如下。",
+        "一、4月底前完成农资储备,全县储备化肥1.2万吨。",
+        "田间地头",
+        "二、加强技术指导,组织农技人员300名下乡服务。",
+        "责任编辑:李明", "版权所有:某某县人民政府 备案号:京ICP备12345678号",
+        "上一篇:关于防汛的通知",
+    ])
+    norm = normalize(page)
+    assert norm.text.split("\n") == [
+        "关于做好2024年春耕生产工作的通知",
+        "各乡镇人民政府:为做好今年春耕生产,现将有关事项通知如下。",
+        "一、4月底前完成农资储备,全县储备化肥1.2万吨。",
+        "二、加强技术指导,组织农技人员300名下乡服务。",
+    ]
+    assert "责任编辑:李明" in norm.removed
+
+
+def test_trailing_headline_list_dropped():
+    body = "今年全县要新建农村公路100公里,改造危桥5座,确保年底前全部完工并投入使用。"
+    headlines = ["我市召开防汛工作会议", "全省春季植树活动启动", "某县举办农民丰收节", "第二批示范社区名单公布"]
+    norm = normalize("\n".join(["关于交通建设的安排", body, *headlines]))
+    assert norm.text.split("\n") == ["关于交通建设的安排", body]
+
+
+@pytest.mark.parametrize("path", seed_paths(), ids=lambda p: p.name[:3])
+def test_offsets_map_sentences_back_to_source(path):
+    doc = load(path)
+    source = path.read_text(encoding="utf-8")
+    to_simplified = None
+    if doc.meta.script != "simplified":
+        from docproc.resources import opencc_converter
+
+        to_simplified = opencc_converter("t2s").convert
+    assert len(doc.offsets) == len(doc.text)
+    for sentence in doc.sentences:
+        s, e = sentence.span
+        assert doc.text[s:e] == sentence.text
+        src_s, src_e = doc.source_span(sentence.span)
+        original = source[src_s:src_e]
+        if to_simplified:
+            original = to_simplified(original)
+        original = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", original)
+        import unicodedata
+
+        squeeze = lambda t: re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))  # noqa: E731
+        assert squeeze(original) == squeeze(sentence.text)
