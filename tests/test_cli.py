@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
+from conftest import SEEDS
 from typer.testing import CliRunner
 
-from conftest import SEEDS
 from docproc.cli import app
 
 runner = CliRunner()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEEDS
+
 from docproc.pipeline import load, process_text
 
 # (script, kind) of the five seeds: three work reports, a 2023 action plan, a traditional-script 2018 plan

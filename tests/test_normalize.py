@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import seed_paths
+
 from docproc.normalize import detect_script, normalize
 from docproc.pipeline import load
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import seed_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import seed_paths
 from docproc.pipeline import process_text
 
 ALPHABET = st.sampled_from(

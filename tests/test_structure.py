@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import seed_paths
+
 from docproc.pipeline import load, process_text
 from docproc.structure import marker_of
 

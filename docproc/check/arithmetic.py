@@ -1,11 +1,339 @@
-"""Internal arithmetic checks (sum, share, completion, growth, conflict, unit)."""
+"""Internal arithmetic: do the figures of one document agree with each other?
+
+- ``sum``: a total and its parts (其中 A、B、C; … 合计 X). Two or more parts
+  are read as a breakdown of the total; a single part only has to fit inside
+  it. Nested parts in brackets are not siblings. A total may also be the sum
+  of the list just before 其中 (低保30588人、特困1293人,其中兜底19327人).
+- ``share``: 占X% against every numerator/denominator pair in reach with the
+  same unit (households and persons are both tried); flagged only when none fits.
+- ``growth``: 同比增长X% after a whole count: the base it implies must be a
+  whole number too (14 after +350% implies 3.11: impossible) — the GRIM idea.
+- ``unit``: a sum that is off by exactly 10^4 or 10^8 is a 万/亿 slip.
+
+Every figure is an interval (see ``tolerance``); precision matters more than
+recall, so anything ambiguous is counted as unchecked rather than flagged.
+"""
 
 from __future__ import annotations
 
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Document, Finding
+from ..model import Document, Finding, Quantity, Span
+from .tolerance import Interval, fmt, interval, percent_interval, same_unit, show
+
+_COUNT_UNITS = frozenset(["个户人名家所座项次起例笔件宗批株头只辆台套份本间栋张支队类种位条处口部场"] + list(
+    "个户人名家所座项次起例笔件宗批株头只辆台套份本间栋张支队类种位条处口部场"))
+_RESIDUAL = re.compile(r"其他|其余|其它|剩余")
+_SHARE = re.compile(r"占(?:比|比为|比达|总数的|总量的|全部的)?([\u4e00-\u9fff]{0,12}?)(?:的|比例为|比重为|比重)?$")
+_GROWTH = re.compile(r"(同比|比上年|较上年|较去年|比去年|与上年相比|较上一年度?)?(增长|增加|提高|上升|下降|减少)了?$")
+_TOTAL_WORDS = re.compile(r"(?:合计|共计|总计|累计共|共)为?$")
+
+
+@dataclass
+class Stats:
+    relations_checked: int = 0
+    unchecked: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"relations_checked": self.relations_checked, "unchecked_statements": len(self.unchecked),
+                "unchecked": self.unchecked[:50]}
+
+
+class _Index:
+    """Sentences and quantities of a document, for looking things up by position."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.sents = doc.sentences
+        self.sent_starts = [s.span[0] for s in self.sents]
+        self.qs = sorted(doc.quantities, key=lambda q: q.span)
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    def sentence_span(self, pos: int) -> Span:
+        if not self.sents:
+            return (0, len(self.text))
+        return self.sents[self.sentence_index(pos)].span
+
+    def quantities_in(self, start: int, end: int) -> list[Quantity]:
+        return [q for q in self.qs if start <= q.span[0] and q.span[1] <= end]
+
+
+def _bracket_ranges(text: str, start: int, end: int) -> list[Span]:
+    out, depth, open_at = [], 0, 0
+    for i in range(start, end):
+        c = text[i]
+        if c in "((〔[【":
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif c in "))〕]】" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((open_at, i + 1))
+    return out
+
+
+def _finding(idx: _Index, check: str, severity: str, message: str, spans: list[Span], expected, reported,
+             formula: str) -> Finding:
+    spans = sorted(set(spans))
+    evidence = "".join(idx.text[s:e] for s, e in spans)
+    return Finding(check=check, severity=severity, message=message, evidence=evidence, spans=tuple(spans),
+                   expected=expected, reported=reported, formula=formula)
+
+
+def _is_count(q: Quantity) -> bool:
+    return q.unit in _COUNT_UNITS
+
+
+# --- sum -----------------------------------------------------------------------------------------
+
+
+def _parts_region(idx: _Index, at: int) -> tuple[int, int]:
+    """Where the parts after 其中 end: the closing bracket if 其中 is inside one, else the sentence end."""
+    text = idx.text
+    left = text[max(0, at - 2): at]
+    if left.endswith(("(", "(")):
+        close = text.find(")", at)
+        if close > 0:
+            return at, close
+    s_end = idx.sentence_span(at)[1]
+    nxt = text.find("其中", at + 2, s_end)
+    semi = text.find(";", at, s_end)
+    end = min(x for x in (s_end, nxt if nxt > 0 else s_end, semi if semi > 0 else s_end))
+    return at, end
+
+
+def _part_labels(text: str, start: int, group: list[Quantity]) -> list[str]:
+    """The clause around each part: from the delimiter before it to the one after it."""
+    labels = []
+    for q in group:
+        left = max((m.end() for m in re.finditer(r"[,、;:(]", text[start: q.span[0]])), default=0) + start
+        right = re.search(r"[,、;。)]", text[q.span[1]:])
+        labels.append(text[left: q.span[1] + (right.start() if right else 0)])
+    return labels
+
+
+def _separate_facts(text: str, start: int, group: list[Quantity]) -> bool:
+    """Parts that each state an action (已收回…, 已归还…) are separate facts, not a breakdown."""
+    return any(re.search(r"已|了|被", label) for label in _part_labels(text, start, group))
+
+
+def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
+    text = idx.text
+    findings: list[Finding] = []
+    for m in re.finditer(r"其中", text):
+        at = m.end()
+        r_start, r_end = _parts_region(idx, at)
+        nested = _bracket_ranges(text, r_start, r_end)
+        inside = idx.quantities_in(r_start, r_end)
+        if any(q.unit == "%" for q in inside[:1]) or any(q.op not in ("=", "~") for q in inside):
+            # 其中20%达到20万元以上: a share of the group meeting a threshold, not parts of a sum
+            stats.unchecked.append(f"其中 with shares or thresholds: {text[r_start:r_end][:40]}")
+            continue
+        parts = [q for q in inside
+                 if q.unit not in ("%", "倍", "百分点") and not any(s < q.span[0] < e for s, e in nested)]
+        if not parts:
+            continue
+        # the sentence (or the one before, when 其中 opens a sentence) holds the total
+        s_start = idx.sentence_span(m.start())[0]
+        before_start = s_start
+        if text[s_start: m.start()].strip("(: ") == "":
+            prev = idx.sentence_index(m.start()) - 1
+            before_start = idx.sents[prev].span[0] if prev >= 0 else 0
+        before = [q for q in idx.quantities_in(before_start, m.start())
+                  if q.unit not in ("%", "倍", "百分点") and q.op in ("=", "~")]
+        by_unit: dict[str, list[Quantity]] = {}
+        for q in parts:
+            by_unit.setdefault(q.unit, []).append(q)
+        for unit, group in by_unit.items():
+            candidates = [q for q in before if same_unit(q.unit, unit)]
+            if not candidates:
+                stats.unchecked.append(f"其中 without a total: {text[r_start:r_end][:40]}")
+                continue
+            total = candidates[-1]
+            # a run of same-unit figures just before 其中 may be the total together (低保…、特困…,其中…)
+            run = [total]
+            for q in reversed(candidates[:-1]):
+                gap = text[q.span[1]: run[0].span[0]]
+                if len(gap) > 12 or re.search(r"[。;]", gap):
+                    break
+                run.insert(0, q)
+            part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
+            totals = [interval(total)]
+            if len(run) > 1:
+                totals.append(sum((interval(q) for q in run), Interval(0.0, 0.0)))
+            stats.relations_checked += 1
+            span = (min(before_start, total.span[0]), r_end)
+            sentence_spans = [idx.sentence_span(total.span[0]), idx.sentence_span(group[-1].span[0])]
+            if len(group) == 1:
+                if any(part_sum.lo <= t.hi + 1e-9 for t in totals):
+                    continue
+                formula = f"{group[0].text} <= {total.text}"
+                findings.append(_finding(idx, "sum", "error",
+                                         f"part {group[0].text} is larger than the total {total.text}",
+                                         sentence_spans, total.value, group[0].value, formula))
+                continue
+            if any(part_sum.overlaps(t) for t in totals):
+                continue
+            if _separate_facts(text, r_start, group):
+                # 其中26县已收回…,27县已归还…: each part is its own fact; it only has to fit in the total
+                if all(interval(q).lo <= max(t.hi for t in totals) + 1e-9 for q in group):
+                    continue
+            residual = any(_RESIDUAL.search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
+            ratio = part_sum.lo / total.value if total.value else 0
+            formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
+            if total.value and any(abs(math.log10(max(ratio, 1e-12)) - k) < 0.02 for k in (4, -4, 8, -8)):
+                findings.append(_finding(idx, "unit", "error",
+                                         f"parts add up to {fmt(sum(q.value for q in group))} {unit}, "
+                                         f"a 万/亿 slip away from the total {total.text}",
+                                         sentence_spans, total.value, sum(q.value for q in group), formula))
+                continue
+            severity = "error" if residual or part_sum.lo > totals[0].hi else "warning"
+            msg = (f"parts {' + '.join(q.text for q in group)} add up to "
+                   f"{show(sum(q.value for q in group), total)}, not the stated total {total.text}")
+            if severity == "warning":
+                msg += " (unless the list is not complete)"
+            findings.append(_finding(idx, "sum", severity, msg, sentence_spans, total.value,
+                                     sum(q.value for q in group), formula))
+            del span
+    # … 合计X: the figures listed before a total word
+    for total in idx.qs:
+        left = text[max(0, total.span[0] - 4): total.span[0]]
+        if not _TOTAL_WORDS.search(left) or total.unit in ("%", "倍"):
+            continue
+        s_start = idx.sentence_span(total.span[0])[0]
+        group = [q for q in idx.quantities_in(s_start, total.span[0]) if same_unit(q.unit, total.unit)]
+        if len(group) < 2 or "其中" in text[s_start: total.span[0]]:
+            continue
+        part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
+        stats.relations_checked += 1
+        if part_sum.overlaps(interval(total)):
+            continue
+        formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
+        findings.append(_finding(idx, "sum", "error", f"listed figures do not add up to {total.text}",
+                                 [idx.sentence_span(total.span[0])], total.value, sum(q.value for q in group), formula))
+    return findings
+
+
+# --- share ---------------------------------------------------------------------------------------
+
+
+def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
+    text = idx.text
+    findings: list[Finding] = []
+    for share in idx.qs:
+        if share.unit != "%":
+            continue
+        left = text[max(0, share.span[0] - 16): share.span[0]]
+        zhan = left.rfind("占")
+        if zhan < 0:
+            continue
+        m = _SHARE.search(left[zhan:])
+        if not m:
+            continue
+        noun = m.group(1) or ""
+        zhan_pos = share.span[0] - len(left) + zhan
+        after = text[share.span[1]: share.span[1] + 3]
+        if after.startswith(("、", "和")) and re.match(r"[、和]\d", after):
+            stats.unchecked.append(f"list of shares: {text[zhan_pos: share.span[1] + 10]}")
+            continue
+        s_idx = idx.sentence_index(share.span[0])
+        s_start = idx.sents[s_idx].span[0] if idx.sents else 0
+        p_start = idx.sents[s_idx - 1].span[0] if s_idx > 0 else s_start
+        before = [q for q in idx.quantities_in(p_start, zhan_pos) if q.unit not in ("%", "倍", "百分点")]
+        if not before:
+            stats.unchecked.append(f"share without figures: {text[zhan_pos: share.span[1]]}")
+            continue
+        # numerators: the figures of the clause right before 占
+        last_clause_start = max((mm.end() for mm in re.finditer(r"[,;。:]", text[:before[-1].span[0]])), default=0)
+        numerators = [q for q in before if q.span[0] >= last_clause_start]
+        pairs = []
+        for num in numerators:
+            for den in before:
+                if den.span[0] >= num.span[0] or not same_unit(den.unit, num.unit) or den.value <= num.value:
+                    continue
+                if noun and noun not in ("全部", "总数", "总量", "全市", "全县", "全区"):
+                    clause_left = text[max(p_start, den.span[0] - 24): den.span[0]]
+                    if not any(noun[i:i + 2] in clause_left for i in range(max(1, len(noun) - 1))):
+                        continue
+                pairs.append((num, den))
+        if not pairs:
+            stats.unchecked.append(f"share without a denominator in reach: {text[zhan_pos: share.span[1]]}")
+            continue
+        stats.relations_checked += 1
+        reported = percent_interval(share)
+        fits = []
+        for num, den in pairs:
+            n_iv, d_iv = interval(num), interval(den)
+            ratio = Interval(n_iv.lo / d_iv.hi, n_iv.hi / d_iv.lo) if d_iv.lo > 0 else Interval(0, math.inf)
+            if ratio.overlaps(reported):
+                fits.append((num, den))
+        if fits:
+            continue
+        tried = ", ".join(f"{n.text}/{d.text} = {n.value / d.value * 100:.2f}%" for n, d in pairs)
+        spans = [idx.sentence_span(share.span[0])] + [idx.sentence_span(d.span[0]) for _, d in pairs]
+        findings.append(_finding(idx, "share", "error",
+                                 f"{share.text} matches none of the ratios in reach: {tried}",
+                                 spans, [round(n.value / d.value * 100, 2) for n, d in pairs], share.value,
+                                 f"numerator / denominator x 100 vs {share.text}"))
+    return findings
+
+
+# --- growth (GRIM) -------------------------------------------------------------------------------
+
+
+def _check_growth(idx: _Index, stats: Stats) -> list[Finding]:
+    text = idx.text
+    findings: list[Finding] = []
+    for rate in idx.qs:
+        if rate.unit != "%":
+            continue
+        left = text[max(0, rate.span[0] - 10): rate.span[0]]
+        m = _GROWTH.search(left)
+        if not m:
+            continue
+        s_start = idx.sentence_span(rate.span[0])[0]
+        growth_start = rate.span[0] - len(left) + m.start()
+        counts = [q for q in idx.quantities_in(s_start, growth_start) if q.unit != "%"]
+        if not counts:
+            stats.unchecked.append(f"growth without values: {text[growth_start: rate.span[1]]}")
+            continue
+        value = counts[-1]
+        gap = text[value.span[1]: growth_start]
+        if len(gap) > 3 or not _is_count(value) or value.value != int(value.value) or value.op != "=":
+            stats.unchecked.append(f"growth of a non-count: {text[value.span[0]: rate.span[1]]}")
+            continue
+        stats.relations_checked += 1
+        sign = -1 if m.group(2) in ("下降", "减少") else 1
+        r = percent_interval(rate)
+        lo_factor, hi_factor = 1 + sign * r.lo, 1 + sign * r.hi
+        if min(lo_factor, hi_factor) <= 0:
+            continue
+        base_lo = value.value / max(lo_factor, hi_factor)
+        base_hi = value.value / min(lo_factor, hi_factor)
+        if math.floor(base_hi + 1e-9) >= math.ceil(base_lo - 1e-9):
+            continue
+        near = [b for b in (math.floor(base_lo), math.ceil(base_hi)) if b > 0]
+        alternatives = ", ".join(f"base {b} gives {(value.value / b - 1) * 100 * sign:+.1f}%" for b in near)
+        findings.append(_finding(
+            idx, "growth", "warning",
+            f"{value.text} after {'+' if sign > 0 else '-'}{fmt(rate.value)}% implies a base of "
+            f"{value.value / (1 + sign * rate.value / 100):.2f}, not a whole number ({alternatives})",
+            [idx.sentence_span(rate.span[0])], None, rate.value,
+            f"base = {fmt(value.value)} / (1 {'+' if sign > 0 else '-'} {fmt(rate.value)}%)"))
+    return findings
 
 
 def run_checks(doc: Document) -> tuple[list[Finding], dict[str, Any]]:
-    return [], {"relations_checked": 0, "unchecked_statements": 0}
+    idx = _Index(doc)
+    stats = Stats()
+    findings = _check_sums(idx, stats) + _check_shares(idx, stats) + _check_growth(idx, stats)
+    findings.sort(key=lambda f: f.spans[0] if f.spans else (0, 0))
+    return findings, stats.as_dict()

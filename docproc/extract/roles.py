@@ -9,6 +9,7 @@ targets, a report's are results.
 from __future__ import annotations
 
 import re
+
 from ..model import Document, Span
 from ..segment import tokens
 
