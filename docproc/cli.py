@@ -91,6 +91,61 @@ def extract(
         raise typer.Exit(2)
 
 
+class CheckFormat(str, Enum):
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def check(
+    report: Annotated[Path, typer.Argument(help="The report whose results are checked.", show_default=False)],
+    against: Annotated[
+        list[Path], typer.Option("--against", "-a", help="Plan(s) that set the targets (repeat or list).")
+    ] = None,  # type: ignore[assignment]
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.json,
+    ref_date: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD for the report.")] = None,
+) -> None:
+    """Check a report's figures: internal arithmetic, and each result against the plan's target.
+
+    JSON output is the report's document object with all findings, plus a "goals" table
+    (indicator, target, actual, status: met / missed / not reported).
+
+    Example: docproc check report.txt --against plan.txt --format md
+    """
+    from .check.goals import check_against
+    from .ingest import InputError
+    from .pipeline import process
+
+    ref = _ref_date_ok(ref_date)
+    try:
+        doc = process(report, ref_date=ref)
+        plans = [process(p) for p in (against or [])]
+    except InputError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    goals = check_against(doc, plans) if plans else []
+    if format is CheckFormat.json:
+        out = doc.to_json()
+        out["goals"] = [g.to_json() for g in goals]
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        return
+    lines = [f"# 核查结果: {doc.meta.title or report.name}", ""]
+    if goals:
+        lines += ["| 指标 | 目标 | 实际 | 状态 |", "|---|---|---|---|"]
+        status = {"met": "达成", "missed": "未达成", "not reported": "未报告"}
+        for g in goals:
+            actual = g.actual.text if g.actual else ""
+            lines.append(f"| {g.indicator} | {g.target.op} {g.target.text} | {actual} | {status[g.status]} |")
+        lines.append("")
+    lines += ["| 类型 | 级别 | 说明 | 依据 |", "|---|---|---|---|"]
+    for f in doc.findings:
+        lines.append(f"| {f.check} | {f.severity} | {f.message} | {f.evidence[:80]} |")
+    stats = doc.check_stats
+    lines += ["", f"checked {stats.get('relations_checked', 0)} relations; "
+              f"{stats.get('unchecked_statements', 0)} numeric statements could not be checked"]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 @app.command()
 def convert(
     file: Annotated[Path, typer.Argument(help="Text, HTML, PDF or DOCX file.", show_default=False)],

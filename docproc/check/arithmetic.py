@@ -170,7 +170,6 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
             if len(run) > 1:
                 totals.append(sum((interval(q) for q in run), Interval(0.0, 0.0)))
             stats.relations_checked += 1
-            span = (min(before_start, total.span[0]), r_end)
             sentence_spans = [idx.sentence_span(total.span[0]), idx.sentence_span(group[-1].span[0])]
             if len(group) == 1:
                 if any(part_sum.lo <= t.hi + 1e-9 for t in totals):
@@ -182,10 +181,11 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 continue
             if any(part_sum.overlaps(t) for t in totals):
                 continue
-            if _separate_facts(text, r_start, group):
-                # 其中26县已收回…,27县已归还…: each part is its own fact; it only has to fit in the total
-                if all(interval(q).lo <= max(t.hi for t in totals) + 1e-9 for q in group):
-                    continue
+            # 其中26县已收回…,27县已归还…: each part is its own fact; it only has to fit in the total
+            if _separate_facts(text, r_start, group) and all(
+                interval(q).lo <= max(t.hi for t in totals) + 1e-9 for q in group
+            ):
+                continue
             residual = any(_RESIDUAL.search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
             ratio = part_sum.lo / total.value if total.value else 0
             formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
@@ -202,7 +202,6 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 msg += " (unless the list is not complete)"
             findings.append(_finding(idx, "sum", severity, msg, sentence_spans, total.value,
                                      sum(q.value for q in group), formula))
-            del span
     # … 合计X: the figures listed before a total word
     for total in idx.qs:
         left = text[max(0, total.span[0] - 4): total.span[0]]

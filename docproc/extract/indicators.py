@@ -20,6 +20,8 @@ _CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
 
 def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
     left = _CLEAN.sub("", text[clause[0]: span[0]])
+    # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
+    left = re.sub(r"^.*\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
     left = _SCOPE.sub("", left)
     previous = None
     while previous != left:
@@ -27,10 +29,13 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
         left = _TAIL.sub("", left)
         left = _SCOPE.sub("", left)
     left = left.strip(" ,、")
-    if len(left) >= 2:
-        return left[-16:]
     right = text[span[1]: clause[1]]
     right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
     right = _CLEAN.sub("", right).strip(" ,、")
-    noun = unit if unit not in ("%", "个", "名", "元") else ""
-    return (noun + right)[:16] if right else left
+    right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
+    # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
+    if len(left) >= 4 or (len(left) >= 2 and len(right) < 2):
+        return left[-16:]
+    if len(right) >= 2:
+        return right[:16]
+    return left
