@@ -176,3 +176,12 @@ def test_merged_cells_table_pdf():
     raw = _real("csrc_2018q3_listed-company-industry-classification.pdf")
     assert raw.pages == 85
     assert any(row and row[-1] == "隆平高科" for t in raw.tables for row in t["rows"])
+
+
+def test_docx_table_column_gives_task_units(tmp_path):
+    from docproc.pipeline import process
+
+    doc = process(docx_file(tmp_path / "plan.docx"), ref_date="2024-01-01")
+    task = next(t for t in doc.tasks if "新建水厂2座" in t.text)
+    assert list(task.units.responsible) == ["县水利局"]
+    assert [d.date for d in task.deadlines] == ["2024-09-30"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Paragraph, Task, UnitClause
+from .units import table_header_roles
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
 _LABEL_LINE = re.compile(r"^\s*(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|主责单位|负责单位|完成时限)\s*[::]")
@@ -64,6 +65,8 @@ def build_tasks(doc: Document) -> list[Task]:
                     merged = _merge(merged, c)
                 pieces[-1] = (s, e, para, merged)
             continue
+        if "|" in p.text and table_header_roles(p.text.split("|")):
+            continue  # a table's header row is not a task
         inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
             continue

@@ -165,6 +165,10 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
                 if not clause.is_empty():
                     out.append(clause)
                     taken.append(para.span)
+    # a table with a 责任单位 / 牵头单位 column (rows written as `a | b | c`)
+    for clause in _table_columns(doc):
+        out.append(clause)
+        taken.append(clause.span)
     # 这项工作由A负责
     for m in _BY.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
@@ -176,4 +180,41 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         role = "lead" if "牵头" in m.group("verb") else "responsible"
         out.append(_clause({role: names}, m.span(), "units.by_doer", False))
     out.sort(key=lambda c: c.span)
+    return out
+
+
+def table_header_roles(cells: list[str]) -> dict[int, str]:
+    """Columns of a table header that name units: {column index: lead | responsible | support}."""
+    lab = _labels()
+    roles = {}
+    for i, cell in enumerate(cells):
+        name = cell.strip()
+        for label, role in sorted(lab.role.items(), key=lambda kv: -len(kv[0])):
+            if role != "person" and name.startswith(label) and len(name) <= len(label) + 4:
+                roles[i] = role
+                break
+    return roles
+
+
+def _table_columns(doc: Document) -> list[UnitClause]:
+    out: list[UnitClause] = []
+    header: dict[int, str] | None = None
+    width = 0
+    for para in doc.paragraphs:
+        if "|" not in para.text:
+            header = None
+            continue
+        cells = para.text.split("|")
+        roles = table_header_roles(cells)
+        if roles:
+            header, width = roles, len(cells)
+            continue
+        if header is None or len(cells) != width:
+            continue
+        found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+        for i, role in header.items():
+            found[role].extend(clean_names(cells[i]))
+        clause = _clause(found, para.span, "units.table_column", False)
+        if not clause.is_empty():
+            out.append(clause)
     return out
