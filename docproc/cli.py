@@ -29,6 +29,35 @@ app = typer.Typer(
 class ExtractFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+    html = "html"
+
+
+def _emit(docs, goals, fmt: str, out: Path | None, json_payload) -> None:
+    """Write the rendering to --out (or stdout for text formats)."""
+    from .export import render_text, write_xlsx
+
+    if fmt == "xlsx":
+        if out is None:
+            _fail("--format xlsx needs --out FILE.xlsx")
+            raise typer.Exit(2)
+        write_xlsx(docs, out, goals)
+        return
+    text = json_payload() if fmt in ("json", "jsonl") else render_text(docs, fmt, goals)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def _resolve_format(fmt: str | None, out: Path | None) -> str:
+    from .export import format_from_suffix
+
+    if fmt:
+        return fmt
+    return (format_from_suffix(out) if out else None) or "json"
 
 
 class SegmentFormat(str, Enum):
@@ -54,7 +83,10 @@ def _ref_date_ok(ref_date: str | None) -> str | None:
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Text, HTML, PDF or DOCX files.", show_default=False)],
-    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.json,
+    format: Annotated[
+        ExtractFormat | None, typer.Option("--format", "-f", help="Output format (default: from --out, else json).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
     ref_date: Annotated[
         str | None, typer.Option(help="Reference date YYYY-MM-DD: its year is what 今年 / 4月底前 refer to.")
     ] = None,
@@ -72,21 +104,25 @@ def extract(
     from .pipeline import process
 
     ref = _ref_date_ok(ref_date)
-    results, failed = [], 0
+    fmt = _resolve_format(format.value if format else None, out)
+    docs, failed = [], 0
     for path in files:
         try:
-            doc = process(path, ref_date=ref, checks=not no_checks)
+            docs.append(process(path, ref_date=ref, checks=not no_checks))
         except InputError as e:
             _fail(str(e))
             failed += 1
-            continue
-        results.append(doc.to_json(explain=explain))
-    if format is ExtractFormat.jsonl:
-        for obj in results:
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    elif results:
-        payload = results[0] if len(files) == 1 else results
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+    def payload() -> str:
+        results = [d.to_json(explain=explain) for d in docs]
+        if fmt == "jsonl":
+            return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in results)
+        if not results:
+            return ""
+        return json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=1) + "\n"
+
+    if docs:
+        _emit(docs, None, fmt, out, payload)
     if failed:
         raise typer.Exit(2)
 
@@ -94,6 +130,9 @@ def extract(
 class CheckFormat(str, Enum):
     json = "json"
     md = "md"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
 
 
 @app.command()
@@ -102,7 +141,8 @@ def check(
     against: Annotated[
         list[Path], typer.Option("--against", "-a", help="Plan(s) that set the targets (repeat or list).")
     ] = None,  # type: ignore[assignment]
-    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.json,
+    format: Annotated[CheckFormat | None, typer.Option("--format", "-f")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
     ref_date: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD for the report.")] = None,
 ) -> None:
     """Check a report's figures: internal arithmetic, and each result against the plan's target.
@@ -124,26 +164,14 @@ def check(
         _fail(str(e))
         raise typer.Exit(2) from None
     goals = check_against(doc, plans) if plans else []
-    if format is CheckFormat.json:
-        out = doc.to_json()
-        out["goals"] = [g.to_json() for g in goals]
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
-        return
-    lines = [f"# 核查结果: {doc.meta.title or report.name}", ""]
-    if goals:
-        lines += ["| 指标 | 目标 | 实际 | 状态 |", "|---|---|---|---|"]
-        status = {"met": "达成", "missed": "未达成", "not reported": "未报告"}
-        for g in goals:
-            actual = g.actual.text if g.actual else ""
-            lines.append(f"| {g.indicator} | {g.target.op} {g.target.text} | {actual} | {status[g.status]} |")
-        lines.append("")
-    lines += ["| 类型 | 级别 | 说明 | 依据 |", "|---|---|---|---|"]
-    for f in doc.findings:
-        lines.append(f"| {f.check} | {f.severity} | {f.message} | {f.evidence[:80]} |")
-    stats = doc.check_stats
-    lines += ["", f"checked {stats.get('relations_checked', 0)} relations; "
-              f"{stats.get('unchecked_statements', 0)} numeric statements could not be checked"]
-    sys.stdout.write("\n".join(lines) + "\n")
+    fmt = _resolve_format(format.value if format else None, out)
+
+    def payload() -> str:
+        obj = doc.to_json()
+        obj["goals"] = [g.to_json() for g in goals]
+        return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
+
+    _emit([doc], goals, fmt, out, payload)
 
 
 @app.command()

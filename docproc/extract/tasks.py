@@ -76,6 +76,9 @@ def build_tasks(doc: Document) -> list[Task]:
                 continue
             if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
                 continue
+            own_deadlines = any(p.span[0] <= d.span[0] < p.span[1] for d in doc.deadlines)
+            if not p.section and not own_deadlines and doc.sections:
+                continue  # a preamble before the first heading states no task
         if len(inside) > 1:
             start = p.span[0]
             for c in inside:

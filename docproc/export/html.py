@@ -1,0 +1,104 @@
+"""A self-contained HTML report: summary, goal table, and the text with what was found highlighted.
+
+No external assets and no scripts: quantities, deadlines and unit clauses are
+``<mark>`` elements with a title that says what was read; each finding is
+shown beside the paragraph that holds its evidence, with its formula.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+
+from ..model import Document
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
+max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.7}
+h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0;font-size:.92em}td,th{border:1px solid #bbb;padding:2px 8px;vertical-align:top}
+th{background:#f2f2f2}.summary{display:flex;gap:2em;flex-wrap:wrap}.summary div{background:#f7f7f7;padding:.5em 1em}
+mark.q{background:#ffe58f}mark.d{background:#b7eb8f}mark.u{background:#91d5ff}
+.para{margin:.4em 0}.finding{border-left:4px solid #f5222d;background:#fff1f0;padding:.3em .8em;margin:.3em 0 .8em 1em}
+.finding.warning{border-color:#fa8c16;background:#fff7e6}.missed{color:#cf1322;font-weight:bold}.met{color:#389e0d}
+.legend mark{margin-right:1em}@media print{body{max-width:none}.finding{break-inside:avoid}}
+"""
+
+
+def _highlighted(doc: Document, start: int, end: int) -> str:
+    marks = []
+    for q in doc.quantities:
+        marks.append((q.span, "q", f"{q.indicator}: {q.value:g} {q.unit} ({q.op}, {q.role})"))
+    for d in doc.deadlines:
+        marks.append((d.span, "d", f"{d.kind}: {d.date or d.text}"))
+    for c in doc.unit_clauses:
+        who = "; ".join(f"{k}: {'、'.join(v)}" for k, v in
+                        (("牵头", c.lead), ("责任", c.responsible), ("配合", c.support)) if v)
+        marks.append((c.span, "u", who))
+    marks = sorted((m for m in marks if start <= m[0][0] and m[0][1] <= end), key=lambda m: (m[0][0], -m[0][1]))
+    out, pos = [], start
+    for (s, e), cls, title in marks:
+        if s < pos:
+            continue  # nested or overlapping: the outer mark wins
+        out.append(escape(doc.text[pos:s]))
+        out.append(f'<mark class="{cls}" title="{escape(title)}">{escape(doc.text[s:e])}</mark>')
+        pos = e
+    out.append(escape(doc.text[pos:end]))
+    return "".join(out)
+
+
+def _summary(doc: Document) -> str:
+    months = Counter(d.date[:7] for d in doc.deadlines if d.date)
+    units = Counter(n for t in doc.tasks if t.units for n in (*t.units.lead, *t.units.responsible, *t.units.support))
+    targets = sum(1 for q in doc.quantities if q.role == "target")
+    parts = [
+        f"<div>任务 <b>{len(doc.tasks)}</b></div>",
+        f"<div>目标 <b>{targets}</b> / 数字 {len(doc.quantities)}</div>",
+        f"<div>时限 <b>{len(doc.deadlines)}</b></div>",
+        f"<div>核查 <b>{len(doc.findings)}</b></div>",
+    ]
+    rows = "".join(f"<tr><td>{escape(m)}</td><td>{n}</td></tr>" for m, n in sorted(months.items()))
+    unit_rows = "".join(f"<tr><td>{escape(u)}</td><td>{n}</td></tr>" for u, n in units.most_common(15))
+    return (f'<div class="summary">{"".join(parts)}</div>'
+            f'<div class="summary"><table><tr><th>月份</th><th>时限数</th></tr>{rows}</table>'
+            f'<table><tr><th>单位</th><th>任务数</th></tr>{unit_rows}</table></div>')
+
+
+def _goals(goals: list) -> str:
+    status = {"met": ("达成", "met"), "missed": ("未达成", "missed"), "not reported": ("未报告", "")}
+    rows = []
+    for g in goals:
+        label, cls = status[g.status]
+        rows.append(f"<tr><td>{escape(g.indicator)}</td><td>{escape(g.target.op)} {escape(g.target.text)}</td>"
+                    f"<td>{escape(g.actual.text) if g.actual else ''}</td><td class=\"{cls}\">{label}</td></tr>")
+    return ("<h2>目标对照</h2><table><tr><th>指标</th><th>目标</th><th>实际</th><th>状态</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _document(doc: Document, goals: list | None) -> str:
+    m = doc.meta
+    head = (f"<h1>{escape(m.title or doc.source)}</h1><p>{escape(doc.source)} · {m.kind} · {m.year}"
+            f"{' · ' + m.date if m.date else ''} · {m.script} · {m.pages} 页</p>")
+    body = [head, "<h2>概览</h2>", _summary(doc)]
+    if goals:
+        body.append(_goals(goals))
+    body.append('<h2>原文</h2><p class="legend"><mark class="q">数字</mark><mark class="d">时限</mark>'
+                '<mark class="u">责任单位</mark></p>')
+    for p in doc.paragraphs:
+        s, e = p.span
+        body.append(f'<p class="para" data-start="{s}">{_highlighted(doc, s, e)}</p>')
+        for f in doc.findings:
+            if f.spans and s <= f.spans[0][0] < e:
+                body.append(
+                    f'<div class="finding {escape(f.severity)}" data-check="{escape(f.check)}">'
+                    f"<b>{escape(f.check)} · {escape(f.severity)}</b>: {escape(f.message)}"
+                    f"<br><small>{escape(f.formula)} — 期望 {escape(str(f.expected))}, "
+                    f"报告 {escape(str(f.reported))}</small></div>")
+    return "<section>" + "".join(body) + "</section>"
+
+
+def to_html(docs: list[Document], goals: list | None = None) -> str:
+    title = escape(docs[0].meta.title or docs[0].source) if docs else "docproc"
+    sections = "".join(_document(d, goals if i == 0 else None) for i, d in enumerate(docs))
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{_CSS}</style></head><body>{sections}</body></html>\n")

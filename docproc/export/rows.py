@@ -1,0 +1,38 @@
+"""The task table: one row per task, the columns staff read (Chinese headers)."""
+
+from __future__ import annotations
+
+from ..model import Document, Task
+
+TASK_COLUMNS = ["序号", "章节", "任务内容", "指标", "目标值", "单位", "比较", "牵头单位", "责任单位", "配合单位", "完成时限", "页码"]
+OP_WORDS = {"=": "", ">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "~": "约"}
+
+
+def _join(items) -> str:
+    return "、".join(dict.fromkeys(i for i in items if i))
+
+
+def task_row(n: int, task: Task) -> dict[str, object]:
+    qs = [q for q in task.quantities if q.role == "target"] or list(task.quantities)
+    units = task.units
+    deadlines = []
+    for d in task.deadlines:
+        deadlines.append(f"{d.date}({d.text})" if d.date else d.text)
+    return {
+        "序号": n,
+        "章节": " / ".join(task.section),
+        "任务内容": task.text,
+        "指标": "; ".join(q.indicator for q in qs),
+        "目标值": "; ".join(q.text for q in qs),
+        "单位": "; ".join(q.unit for q in qs),
+        "比较": "; ".join(OP_WORDS.get(q.op, q.op) or "=" for q in qs),
+        "牵头单位": _join(units.lead) if units else "",
+        "责任单位": _join(units.responsible) if units else "",
+        "配合单位": _join(units.support) if units else "",
+        "完成时限": "; ".join(deadlines),
+        "页码": task.page,
+    }
+
+
+def task_rows(doc: Document) -> list[dict[str, object]]:
+    return [task_row(n, t) for n, t in enumerate(doc.tasks, start=1)]
