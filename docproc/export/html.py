@@ -17,7 +17,7 @@ body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsof
 max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.7}
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.92em}td,th{border:1px solid #bbb;padding:2px 8px;vertical-align:top}
-th{background:#f2f2f2}.summary{display:flex;gap:2em;flex-wrap:wrap}.summary div{background:#f7f7f7;padding:.5em 1em}
+th{background:#f2f2f2}.summary{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}.summary div{background:#f7f7f7;padding:.5em 1em}
 mark.q{background:#ffe58f}mark.d{background:#b7eb8f}mark.u{background:#91d5ff}
 .para{margin:.4em 0}.finding{border-left:4px solid #f5222d;background:#fff1f0;padding:.3em .8em;margin:.3em 0 .8em 1em}
 .finding.warning{border-color:#fa8c16;background:#fff7e6}.missed{color:#cf1322;font-weight:bold}.met{color:#389e0d}
