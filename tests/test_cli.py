@@ -6,10 +6,11 @@ import json
 import subprocess
 import sys
 
-from conftest import SEEDS
 from typer.testing import CliRunner
 
 from docproc.cli import app
+
+from conftest import SEEDS
 
 runner = CliRunner()
 PLAN = SEEDS / "003_9882b4f48095540a.txt"

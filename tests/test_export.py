@@ -10,9 +10,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SEEDS, SHARED
 from docproc.cli import app
 from docproc.export.rows import TASK_COLUMNS
+
+from conftest import SEEDS, SHARED
 
 runner = CliRunner()
 PLAN = SEEDS / "003_9882b4f48095540a.txt"

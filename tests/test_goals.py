@@ -70,9 +70,9 @@ def test_check_command(tmp_path):
 
 
 def test_clean_seed_documents_raise_no_findings():
-    from conftest import seed_paths
-
     from docproc.pipeline import process
+
+    from conftest import seed_paths
 
     for path in seed_paths():
         doc = process(path)

@@ -6,11 +6,12 @@ import re
 import zipfile
 
 import pytest
-from conftest import PDFS, require_pdfs
-from fixtures import SAMPLE, TRAD, bold_overprint_pdf, docx_file, encrypted_pdf, image_only_pdf, text_pdf
 
 from docproc.ingest import InputError, read_bytes, read_path
 from docproc.normalize import normalize
+
+from conftest import PDFS, require_pdfs
+from fixtures import SAMPLE, TRAD, bold_overprint_pdf, docx_file, encrypted_pdf, image_only_pdf, text_pdf
 
 CJK_SPACE = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS
 
 from docproc.pipeline import load, process_text
+
+from conftest import SEEDS
 
 # (script, kind) of the five seeds: three work reports, a 2023 action plan, a traditional-script 2018 plan
 SEEDS_META = {

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import seed_paths
 
 from docproc.normalize import detect_script, normalize
 from docproc.pipeline import load
+
+from conftest import seed_paths
 
 SEED_SCRIPT = {"000": "simplified", "001": "simplified", "002": "simplified", "003": "simplified", "004": "traditional"}
 

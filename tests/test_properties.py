@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import seed_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docproc.pipeline import process_text
+
+from conftest import seed_paths
 
 ALPHABET = st.sampled_from(
     list("一二三四五六七八九十百千万亿两半年月日底前内季度上下今明每按第个名户人元%％.,，。;:：()（）【】〔〕、—-")

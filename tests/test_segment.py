@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import seed_paths
-
 from docproc import resources
 from docproc.pipeline import load
 from docproc.segment import spacy_doc, tokens
+
+from conftest import seed_paths
 
 
 def _lexicon_terms() -> set[str]:

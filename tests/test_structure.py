@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import seed_paths
 
 from docproc.pipeline import load, process_text
 from docproc.structure import marker_of
+
+from conftest import seed_paths
 
 PLAN = """关于推进乡村建设的实施方案
 一、总体要求

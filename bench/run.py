@@ -1,0 +1,97 @@
+"""Benchmark (not a test): docproc next to the raw libraries on the same input.
+
+    python bench/run.py [--mb 5]
+
+Prints text-pipeline throughput beside raw ``jieba.lcut``, PDF seconds per page
+beside pdfplumber's own ``extract_text()``, and cold start-up times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PDFS = ROOT.parent / "shared" / "pdfs"
+
+
+def corpus(mb: float) -> list[str]:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "seeds").glob("*.txt"))]
+    docs, size = [], 0
+    while size < mb * 1_000_000:
+        for s in seeds:
+            docs.append(s)
+            size += len(s.encode("utf-8"))
+    return docs
+
+
+def bench_text(mb: float) -> None:
+    import jieba
+
+    from docproc.pipeline import process_text
+    from docproc.resources import tokenizer
+
+    docs = corpus(mb)
+    chars = sum(len(d) for d in docs)
+    tokenizer()
+    jieba.lcut("预热")
+    t = time.perf_counter()
+    for d in docs:
+        jieba.lcut(d)
+    raw = chars / (time.perf_counter() - t)
+    t = time.perf_counter()
+    for d in docs:
+        process_text(d)
+    ours = chars / (time.perf_counter() - t)
+    print(f"text   {chars / 1e6:.2f} Mchar in {len(docs)} docs: docproc {ours / 1e6:.3f} Mchar/s, "
+          f"jieba.lcut {raw / 1e6:.3f} Mchar/s, ratio {ours / raw:.2f}")
+
+
+def bench_pdf() -> None:
+    import pdfplumber
+
+    from docproc.ingest import read_path
+
+    for pdf in sorted(PDFS.glob("*.pdf")):
+        t = time.perf_counter()
+        with pdfplumber.open(pdf) as doc:
+            pages = len(doc.pages)
+            for page in doc.pages:
+                page.extract_text()
+        plumber = (time.perf_counter() - t) / pages
+        t = time.perf_counter()
+        read_path(pdf)
+        ours = (time.perf_counter() - t) / pages
+        print(f"pdf    {pdf.name[:40]:<40} {pages:>3} p: docproc {ours * 1000:6.1f} ms/page, "
+              f"pdfplumber extract_text {plumber * 1000:6.1f} ms/page, ratio {plumber / ours:.2f}")
+
+
+def bench_startup() -> None:
+    exe = Path(sys.executable).parent / "docproc"
+    seed = ROOT / "corpora" / "seeds" / "002_ba2591f620f4a0fb.txt"
+    for label, args in (("--help", [str(exe), "--help"]), ("extract", [str(exe), "extract", str(seed)])):
+        best = min(_timed(args) for _ in range(3))
+        print(f"start  docproc {label}: {best:.2f} s (best of 3, cold process)")
+
+
+def _timed(args: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(args, capture_output=True, check=True)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=5.0, help="size of the text corpus in MB")
+    args = ap.parse_args()
+    bench_startup()
+    bench_text(args.mb)
+    if PDFS.is_dir():
+        bench_pdf()
+
+
+if __name__ == "__main__":
+    main()
