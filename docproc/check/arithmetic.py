@@ -30,6 +30,7 @@ _COUNT_UNITS = frozenset(["个户人名家所座项次起例笔件宗批株头�
 _RESIDUAL = re.compile(r"其他|其余|其它|剩余")
 _SHARE = re.compile(r"占(?:比|比为|比达|总数的|总量的|全部的)?([\u4e00-\u9fff]{0,12}?)(?:的|比例为|比重为|比重)?$")
 _GROWTH = re.compile(r"(同比|比上年|较上年|较去年|比去年|与上年相比|较上一年度?)?(增长|增加|提高|上升|下降|减少)了?$")
+_SCOPE = re.compile(r"^(?:全[市县区旗省国镇乡年]|我[市县区旗省]|本[市县区]|今年|全年)")
 _TOTAL_WORDS = re.compile(r"(?:合计|共计|总计|累计共|共)为?$")
 
 
@@ -330,9 +331,109 @@ def _check_growth(idx: _Index, stats: Stats) -> list[Finding]:
     return findings
 
 
+# --- growth between two stated values ------------------------------------------------------------
+
+_FROM_TO = re.compile(r"(?:由|从)$")
+_TO = re.compile(r"(?:增加|增长|提高|上升|下降|减少|降低)?(?:到|至)$")
+
+
+def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
+    """由A增加到B,增长X% / 增长X倍 (= x(1+X)) / 提高X个百分点 (a difference): the stated change must fit A and B."""
+    text = idx.text
+    findings: list[Finding] = []
+    qs = idx.qs
+    for i, a in enumerate(qs[:-2]):
+        if not _FROM_TO.search(text[max(0, a.span[0] - 1): a.span[0]]):
+            continue
+        b = qs[i + 1]
+        if not same_unit(a.unit, b.unit) or not _TO.search(text[a.span[1]: b.span[0]]) or b.span[0] - a.span[1] > 6:
+            continue
+        s_end = idx.sentence_span(b.span[0])[1]
+        rate = next((q for q in qs[i + 2:] if q.span[0] < s_end and q.unit in ("%", "倍", "百分点")), None)
+        if rate is None or rate.span[0] - b.span[1] > 12:
+            continue
+        ia, ib = interval(a), interval(b)
+        if ia.lo <= 0:
+            continue
+        stats.relations_checked += 1
+        down = re.search(r"下降|减少|降低", text[a.span[0]: rate.span[0]])
+        if rate.unit == "百分点":
+            change = Interval(abs(ib.lo - ia.hi), abs(ib.hi - ia.lo)) if ib.lo >= ia.hi or ia.lo >= ib.hi else Interval(
+                0.0, max(abs(ib.hi - ia.lo), abs(ia.hi - ib.lo)))
+            stated = interval(rate)
+            formula = f"{b.text} - {a.text}"
+        else:
+            ratio = Interval(ib.lo / ia.hi, ib.hi / ia.lo)
+            if rate.unit == "%":
+                change = Interval(abs(ratio.lo - 1), abs(ratio.hi - 1)) if not down else Interval(1 - ratio.hi, 1 - ratio.lo)
+                stated = percent_interval(rate)
+                formula = f"{b.text} / {a.text} - 1"
+            else:  # 增长X倍 = x(1+X); 是…的X倍 = xX
+                grew = re.search(r"增长|增加|提高", text[b.span[1]: rate.span[0]])
+                change = Interval(ratio.lo - 1, ratio.hi - 1) if grew else ratio
+                stated = interval(rate)
+                formula = f"{b.text} / {a.text}" + (" - 1" if grew else "")
+        lo, hi = sorted((change.lo, change.hi))
+        if Interval(lo, hi).overlaps(stated):
+            continue
+        if rate.unit == "%":
+            actual = (b.value / a.value - 1) * 100
+        elif rate.unit == "百分点":
+            actual = b.value - a.value
+        else:
+            actual = b.value / a.value - (1 if formula.endswith("- 1") else 0)
+        findings.append(_finding(idx, "growth", "error",
+                                 f"from {a.text} to {b.text} is {actual:.2f}{'%' if rate.unit == '%' else rate.unit}, "
+                                 f"not the stated {rate.text}",
+                                 [idx.sentence_span(a.span[0])], round(actual, 2), rate.value, formula))
+    return findings
+
+
+# --- conflict ------------------------------------------------------------------------------------
+
+
+def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
+    """The same indicator, unit and role stated twice with values that cannot both be right.
+
+    Conservative on purpose: the indicator must be the same words (at least 4 characters), both
+    figures plain results outside any 其中 breakdown or bracket, and not in the same sentence.
+    """
+    text = idx.text
+    groups: dict[tuple[str, str, str], list[Quantity]] = {}
+    for q in idx.qs:
+        if q.op != "=" or q.role not in ("actual", "target"):
+            continue
+        s_start = idx.sentence_span(q.span[0])[0]
+        if "其中" in text[s_start: q.span[0]] or any(s < q.span[0] < e for s, e in _bracket_ranges(text, s_start, q.span[0])):
+            continue
+        clause_start = max((m.end() for m in re.finditer(r"[,;。:\n]", text[:q.span[0]])), default=0)
+        prefix = text[clause_start: q.span[0]]
+        # the whole statement up to the figure must be the same words, and name its scope (全县, 全年, 我市 …)
+        if len(prefix) < 6 or not _SCOPE.search(prefix) or re.search(r"\d", prefix):
+            continue
+        groups.setdefault((prefix, q.unit, q.role), []).append(q)
+    findings = []
+    for (indicator, _unit, _role), qs in groups.items():
+        if len(qs) < 2:
+            continue
+        first = qs[0]
+        for other in qs[1:]:
+            if idx.sentence_index(other.span[0]) == idx.sentence_index(first.span[0]):
+                continue
+            stats.relations_checked += 1
+            if interval(first).overlaps(interval(other)):
+                continue
+            findings.append(_finding(idx, "conflict", "warning",
+                                     f"{indicator} is given as {first.text} and as {other.text}",
+                                     [idx.sentence_span(first.span[0]), idx.sentence_span(other.span[0])],
+                                     first.value, other.value, f"{first.text} == {other.text}"))
+    return findings
+
+
 def run_checks(doc: Document) -> tuple[list[Finding], dict[str, Any]]:
     idx = _Index(doc)
     stats = Stats()
-    findings = _check_sums(idx, stats) + _check_shares(idx, stats) + _check_growth(idx, stats)
+    findings = (_check_sums(idx, stats) + _check_shares(idx, stats) + _check_growth(idx, stats)
+                + _check_two_value_growth(idx, stats) + _check_conflicts(idx, stats))
     findings.sort(key=lambda f: f.spans[0] if f.spans else (0, 0))
     return findings, stats.as_dict()
