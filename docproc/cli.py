@@ -230,6 +230,102 @@ def segment(
             sys.stdout.write(" / ".join(t["text"] for t in row["tokens"]) + "\n")
 
 
+@app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders, .zip/.tar/.tar.gz archives.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="SQLite store to write (created or resumed).")] = Path(
+        "results.db"),
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.")] = 1,
+    formats: Annotated[str | None, typer.Option(help="Only these formats, e.g. pdf,txt,html,docx.")] = None,
+    engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --engine dask).")] = None,
+    ref_date: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD for every document.")] = None,
+) -> None:
+    """Process whole archives into a SQLite store; re-running resumes and skips what is stored.
+
+    Example: docproc batch archive.zip reports/ --out results.db --workers 2
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import run_batch
+
+    ref = _ref_date_ok(ref_date)
+    fmt = {f.strip().lower() for f in formats.split(",")} if formats else None
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), transient=False,
+                  disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("documents", total=None, rate="")
+        import time
+
+        started = time.monotonic()
+
+        def tick(source: str, n: int) -> None:
+            progress.advance(task, n)
+            done = progress.tasks[0].completed
+            progress.update(task, rate=f"{done / max(1e-9, time.monotonic() - started):.1f} doc/s")
+
+        try:
+            summary = run_batch(paths, out, workers=workers, formats=fmt, engine=engine, scheduler=scheduler,
+                                ref_date=ref, on_progress=tick)
+        except RuntimeError as e:
+            _fail(str(e))
+            raise typer.Exit(2) from None
+    c = summary.counts
+    typer.echo(f"done {c['done']}, unchanged {c['unchanged']}, duplicates {c['duplicate']}, failed {c['failed']}"
+               f" -> {out}", err=True)
+    for source, reason in summary.failures[:50]:
+        typer.echo(f"  failed: {source}: {reason}", err=True)
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+@app.command()
+def query(
+    store: Annotated[Path, typer.Argument(help="A store written by `docproc batch`.", show_default=False)],
+    unit: Annotated[str | None, typer.Option(help="Tasks of this unit (any role).")] = None,
+    due_before: Annotated[str | None, typer.Option(help="Tasks with a deadline on or before YYYY-MM-DD.")] = None,
+    kind: Annotated[str | None, typer.Option(help="plan, report or mixed documents.")] = None,
+    finding: Annotated[str | None, typer.Option(help="Documents with a finding of this check (sum, share, …).")] = None,
+    text: Annotated[str | None, typer.Option(help="Tasks whose text contains this.")] = None,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+) -> None:
+    """Query tasks across a store, e.g. all tasks of one bureau due in the first half year.
+
+    Example: docproc query results.db --unit 乡村振兴局 --due-before 2023-06-30
+    """
+    from .query import run_query, write_rows
+
+    if not store.exists():
+        _fail(f"{store}: no such store")
+        raise typer.Exit(2)
+    rows = run_query(store, unit=unit, due_before=due_before, kind=kind, finding=finding, text=text)
+    write_rows(rows, format.value, out)
+
+
+@app.command("export")
+def export_store(
+    store: Annotated[Path, typer.Argument(help="A store written by `docproc batch`.", show_default=False)],
+    format: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.xlsx,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+) -> None:
+    """Export every task of a store (xlsx needs --out).
+
+    Example: docproc export results.db --format xlsx --out tasks.xlsx
+    """
+    from .query import run_query, write_rows
+
+    if not store.exists():
+        _fail(f"{store}: no such store")
+        raise typer.Exit(2)
+    write_rows(run_query(store), format.value, out)
+
+
 def main() -> None:
     app()
 

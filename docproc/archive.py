@@ -1,0 +1,172 @@
+"""Walking folders and archives safely: every document as (name, bytes), never as a path we write to.
+
+- members of .zip / .tar / .tar.gz are read into memory, so hostile names
+  (``../../etc/passwd``, absolute paths) are only labels, never paths;
+- zip bombs stop at limits on member size, total size and compression ratio;
+- nested archives are opened up to ``max_depth``;
+- symlinks are not followed out of the folder they were given in;
+- a corrupt archive or a member over the limits is yielded as an error item,
+  so the batch records the reason and goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DOC_SUFFIXES = {"txt": "txt", "text": "txt", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx",
+                "doc": "docx", "wps": "docx"}
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+
+
+@dataclass(frozen=True)
+class Limits:
+    member_bytes: int = 200 * 1024 * 1024
+    archive_bytes: int = 2 * 1024 * 1024 * 1024
+    ratio: float = 200.0
+    max_depth: int = 3
+
+
+@dataclass(frozen=True)
+class Item:
+    """A document to process (``data``) or a reason it cannot be (``error``)."""
+
+    source: str  # the file path, with !member for archive members
+    data: bytes | None = None
+    error: str | None = None
+
+
+def _kind(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(ARCHIVE_SUFFIXES):
+        return "archive"
+    suffix = lower.rsplit(".", 1)[-1] if "." in lower else ""
+    return DOC_SUFFIXES.get(suffix)
+
+
+def _wanted(name: str, formats: set[str] | None) -> bool:
+    kind = _kind(name)
+    if kind is None:
+        return False
+    return kind == "archive" or formats is None or kind in formats
+
+
+def walk(paths: list[str | Path], formats: set[str] | None = None, limits: Limits = Limits()) -> Iterator[Item]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            root = path.resolve()
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                dirnames.sort()
+                for fname in sorted(filenames):
+                    full = Path(dirpath) / fname
+                    if full.is_symlink():
+                        target = full.resolve()
+                        if not target.is_relative_to(root):
+                            yield Item(str(full), error="symlink out of the folder; not followed")
+                            continue
+                    if _wanted(fname, formats):
+                        yield from _file(full, formats, limits)
+        elif path.exists():
+            yield from _file(path, formats, limits)
+        else:
+            yield Item(str(path), error="no such file or folder")
+
+
+def _file(path: Path, formats: set[str] | None, limits: Limits) -> Iterator[Item]:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        yield Item(str(path), error=f"cannot read ({e.strerror or e})")
+        return
+    if _kind(path.name) == "archive":
+        yield from _archive(str(path), data, formats, limits, depth=1)
+    else:
+        yield Item(str(path), data=data)
+
+
+def _archive(label: str, data: bytes, formats: set[str] | None, limits: Limits, depth: int) -> Iterator[Item]:
+    if depth > limits.max_depth:
+        yield Item(label, error=f"archive nested deeper than {limits.max_depth}; not opened")
+        return
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        yield from _zip(label, data, formats, limits, depth)
+        return
+    try:
+        tf = tarfile.open(fileobj=io.BytesIO(data))
+    except (tarfile.TarError, EOFError, OSError):
+        yield Item(label, error="corrupt or unsupported archive")
+        return
+    total = 0
+    try:
+        with tf:
+            for member in tf:
+                name = f"{label}!{member.name}"
+                if not member.isfile() or not _wanted(member.name, formats):
+                    continue
+                if member.size > limits.member_bytes:
+                    yield Item(name, error=f"member larger than {limits.member_bytes} bytes; skipped")
+                    continue
+                total += member.size
+                if total > limits.archive_bytes:
+                    yield Item(name, error="archive expands past the total size limit; rest skipped")
+                    return
+                fh = tf.extractfile(member)
+                content = fh.read(limits.member_bytes + 1) if fh else b""
+                yield from _member(name, content, formats, limits, depth)
+    except (tarfile.TarError, EOFError, OSError, zlib_error()):
+        yield Item(label, error="corrupt archive (stopped part-way)")
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def _zip(label: str, data: bytes, formats: set[str] | None, limits: Limits, depth: int) -> Iterator[Item]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError):
+        yield Item(label, error="corrupt zip archive")
+        return
+    total = 0
+    with zf:
+        for info in zf.infolist():
+            name = f"{label}!{info.filename}"
+            if info.is_dir() or not _wanted(info.filename, formats):
+                continue
+            if info.file_size > limits.member_bytes:
+                yield Item(name, error=f"member larger than {limits.member_bytes} bytes; skipped")
+                continue
+            if info.compress_size and info.file_size / info.compress_size > limits.ratio:
+                yield Item(name, error=f"compression ratio over {limits.ratio:g} (zip bomb?); skipped")
+                continue
+            total += info.file_size
+            if total > limits.archive_bytes:
+                yield Item(name, error="archive expands past the total size limit; rest skipped")
+                return
+            try:
+                with zf.open(info) as fh:
+                    content = fh.read(limits.member_bytes + 1)
+            except (zipfile.BadZipFile, OSError, RuntimeError, zlib_error(), EOFError) as e:
+                reason = "encrypted member" if "password" in str(e).lower() or "encrypted" in str(e).lower() else \
+                    f"corrupt member ({type(e).__name__})"
+                yield Item(name, error=reason)
+                continue
+            if len(content) > limits.member_bytes:
+                yield Item(name, error="member expands past its declared size; skipped")
+                continue
+            yield from _member(name, content, formats, limits, depth)
+
+
+def _member(name: str, content: bytes, formats: set[str] | None, limits: Limits, depth: int) -> Iterator[Item]:
+    if _kind(name.rsplit("!", 1)[-1]) == "archive":
+        yield from _archive(name, content, formats, limits, depth + 1)
+    else:
+        yield Item(name, data=content)

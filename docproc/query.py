@@ -1,0 +1,86 @@
+"""Queries over a batch store: tasks filtered by unit, deadline, document kind, finding or text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+COLUMNS = ["source", "kind", "task_id", "section", "text", "lead", "responsible", "support", "deadlines", "page"]
+
+
+def run_query(store: str | Path, unit: str | None = None, due_before: str | None = None, kind: str | None = None,
+              finding: str | None = None, text: str | None = None) -> list[dict]:
+    db = sqlite3.connect(str(store))
+    sql = ["SELECT d.source, d.kind, t.task_id, t.section, t.text, t.lead, t.responsible, t.support, t.deadlines,",
+           "t.page FROM tasks t JOIN documents d ON d.hash = t.hash WHERE d.status = 'done'"]
+    args: list[object] = []
+    if unit:
+        sql.append("AND EXISTS (SELECT 1 FROM units u WHERE u.hash = t.hash AND u.task_id = t.task_id AND u.name LIKE ?)")
+        args.append(f"%{unit}%")
+    if due_before:
+        sql.append("AND EXISTS (SELECT 1 FROM deadlines x WHERE x.hash = t.hash AND x.task_id = t.task_id"
+                   " AND x.date IS NOT NULL AND x.date <= ?)")
+        args.append(due_before)
+    if kind:
+        sql.append("AND d.kind = ?")
+        args.append(kind)
+    if finding:
+        sql.append("AND EXISTS (SELECT 1 FROM findings f WHERE f.hash = t.hash AND f.check_name = ?)")
+        args.append(finding)
+    if text:
+        sql.append("AND t.text LIKE ?")
+        args.append(f"%{text}%")
+    sql.append("ORDER BY d.source, t.start")
+    rows = [dict(zip(COLUMNS, r, strict=True)) for r in db.execute(" ".join(sql), args)]
+    db.close()
+    for r in rows:
+        r["deadlines"] = ", ".join(d for d in json.loads(r["deadlines"] or "[]") if d)
+    return rows
+
+
+def write_rows(rows: list[dict], fmt: str, out: Path | None) -> None:
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        if out is None:
+            raise SystemExit("docproc: --format xlsx needs --out FILE.xlsx")
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "任务"
+        ws.append(COLUMNS)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for r in rows:
+            ws.append([r[c] for c in COLUMNS])
+        wb.save(str(out))
+        return
+    if fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = "\ufeff" + buf.getvalue()
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for c in ("source", "text", "responsible", "deadlines"):
+            table.add_column(c)
+        for r in rows:
+            table.add_row(Path(r["source"]).name[-30:], (r["text"] or "")[:50], r["responsible"] or r["lead"] or "",
+                          r["deadlines"])
+        Console(file=sys.stdout if out is None else open(out, "w", encoding="utf-8"), width=160).print(table)
+        return
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
