@@ -56,7 +56,10 @@ def _wanted(name: str, formats: set[str] | None) -> bool:
     return kind == "archive" or formats is None or kind in formats
 
 
-def walk(paths: list[str | Path], formats: set[str] | None = None, limits: Limits = Limits()) -> Iterator[Item]:
+DEFAULT_LIMITS = Limits()
+
+
+def walk(paths: list[str | Path], formats: set[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -98,7 +101,7 @@ def _archive(label: str, data: bytes, formats: set[str] | None, limits: Limits, 
         yield from _zip(label, data, formats, limits, depth)
         return
     try:
-        tf = tarfile.open(fileobj=io.BytesIO(data))
+        tf = tarfile.open(fileobj=io.BytesIO(data))  # noqa: SIM115 (closed by the `with tf` below)
     except (tarfile.TarError, EOFError, OSError):
         yield Item(label, error="corrupt or unsupported archive")
         return

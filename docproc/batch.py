@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .archive import Item, Limits, walk
+from .archive import DEFAULT_LIMITS, Item, Limits, walk
 from .store import Store
 
 
@@ -98,7 +98,7 @@ def run_batch(
     out: str | Path,
     workers: int = 1,
     formats: set[str] | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     engine: str = "local",
     scheduler: str | None = None,
     ref_date: str | None = None,

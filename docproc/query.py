@@ -78,7 +78,11 @@ def write_rows(rows: list[dict], fmt: str, out: Path | None) -> None:
         for r in rows:
             table.add_row(Path(r["source"]).name[-30:], (r["text"] or "")[:50], r["responsible"] or r["lead"] or "",
                           r["deadlines"])
-        Console(file=sys.stdout if out is None else open(out, "w", encoding="utf-8"), width=160).print(table)
+        if out is None:
+            Console(file=sys.stdout, width=160).print(table)
+        else:
+            with open(out, "w", encoding="utf-8") as fh:
+                Console(file=fh, width=160).print(table)
         return
     if out is None:
         sys.stdout.write(text)
