@@ -83,11 +83,33 @@ def _timed(args: list[str]) -> float:
     return time.perf_counter() - t
 
 
+def bench_batch(n: int) -> None:
+    import tempfile
+
+    from docproc.batch import run_batch
+
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "seeds").glob("*.txt"))]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for i in range(n):
+            (folder / f"d{i:05d}.txt").write_text(seeds[i % len(seeds)] + f"\n附注{i}:新建道路{i + 1}公里。", encoding="utf-8")
+        rates = {}
+        for workers in (1, 2):
+            t = time.perf_counter()
+            run_batch([folder], Path(tmp) / f"w{workers}.db", workers=workers)
+            rates[workers] = n / (time.perf_counter() - t)
+        print(f"batch  {n} docs: 1 worker {rates[1]:.1f} doc/s, 2 workers {rates[2]:.1f} doc/s, "
+              f"speed-up {rates[2] / rates[1]:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=5.0, help="size of the text corpus in MB")
+    ap.add_argument("--docs", type=int, default=400, help="documents in the batch benchmark")
     args = ap.parse_args()
     bench_startup()
+    bench_batch(args.docs)
     bench_text(args.mb)
     if PDFS.is_dir():
         bench_pdf()

@@ -173,3 +173,27 @@ def _member(name: str, content: bytes, formats: set[str] | None, limits: Limits,
         yield from _archive(name, content, formats, limits, depth + 1)
     else:
         yield Item(name, data=content)
+
+
+def estimate(paths: list[str | Path], formats: set[str] | None = None) -> int:
+    """A quick count of the documents ``walk`` will yield (archive directories only; nested archives count as 1)."""
+    n = 0
+    for raw in paths:
+        path = Path(raw)
+        files = [Path(d) / f for d, _, fs in os.walk(path, followlinks=False) for f in fs] if path.is_dir() else [path]
+        for f in files:
+            if not _wanted(f.name, formats):
+                continue
+            if _kind(f.name) != "archive":
+                n += 1
+                continue
+            try:
+                if zipfile.is_zipfile(f):
+                    with zipfile.ZipFile(f) as zf:
+                        n += sum(1 for i in zf.infolist() if not i.is_dir() and _wanted(i.filename, formats))
+                else:
+                    with tarfile.open(f) as tf:
+                        n += sum(1 for m in tf if m.isfile() and _wanted(m.name, formats))
+            except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
+                n += 1
+    return n

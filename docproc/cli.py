@@ -245,16 +245,24 @@ def batch(
 
     Example: docproc batch archive.zip reports/ --out results.db --workers 2
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
+    from .archive import estimate
     from .batch import run_batch
 
     ref = _ref_date_ok(ref_date)
     fmt = {f.strip().lower() for f in formats.split(",")} if formats else None
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), transient=False,
+                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
                   disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("documents", total=None, rate="")
+        task = progress.add_task("documents", total=estimate(paths, fmt) or None, rate="")
         import time
 
         started = time.monotonic()
