@@ -50,12 +50,37 @@ def bench_text(mb: float) -> None:
           f"jieba.lcut {raw / 1e6:.3f} Mchar/s, ratio {ours / raw:.2f}")
 
 
+def generated_pdf(path: Path, pages: int = 60) -> Path:
+    """A text-only report of `pages` pages (reportlab's built-in CJK font)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    seed = (ROOT / "corpora" / "seeds" / "003_9882b4f48095540a.txt").read_text(encoding="utf-8").replace("\n", "")
+    c = canvas.Canvas(str(path))
+    pos = 0
+    for number in range(pages):
+        c.setFont("STSong-Light", 11)
+        for row in range(40):
+            c.drawString(60, 780 - row * 18, seed[pos % len(seed): pos % len(seed) + 38])
+            pos += 38
+        c.drawString(290, 30, f"— {number + 1} —")
+        c.showPage()
+    c.save()
+    return path
+
+
 def bench_pdf() -> None:
+    import tempfile
+
     import pdfplumber
 
     from docproc.ingest import read_path
 
-    for pdf in sorted(PDFS.glob("*.pdf")):
+    tmp = Path(tempfile.mkdtemp())
+    pdfs = sorted(PDFS.glob("*.pdf")) + [generated_pdf(tmp / "generated-60p.pdf")]
+    for pdf in pdfs:
         t = time.perf_counter()
         with pdfplumber.open(pdf) as doc:
             pages = len(doc.pages)

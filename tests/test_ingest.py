@@ -186,3 +186,23 @@ def test_docx_table_column_gives_task_units(tmp_path):
     task = next(t for t in doc.tasks if "新建水厂2座" in t.text)
     assert list(task.units.responsible) == ["县水利局"]
     assert [d.date for d in task.deadlines] == ["2024-09-30"]
+
+
+@pytest.mark.parametrize("name", ["audit_2024-central-budget-audit-work-report.pdf", "audit_2023-rectification-report.pdf"])
+def test_fast_pdf_text_agrees_with_pdfplumber(name):
+    """pdfium reads text pages (much faster); its text must be pdfplumber's, whitespace aside."""
+    import difflib
+
+    from docproc.ingest.pdf import read_pdf, read_pdf_plumber
+
+    require_pdfs()
+    data = (PDFS / name).read_bytes()
+    fast, slow = read_pdf(data, name), read_pdf_plumber(data, name)
+
+    def squeeze(t):
+        return re.sub(r"\s+", "", t)
+
+    assert fast.pages == slow.pages
+    assert fast.page_starts and len(fast.page_starts) == len(slow.page_starts)
+    ratio = difflib.SequenceMatcher(None, squeeze(fast.text), squeeze(slow.text), autojunk=False).ratio()
+    assert ratio > 0.995
