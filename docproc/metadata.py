@@ -98,7 +98,9 @@ def find_kind(body: str, title: str) -> str:
 
     from .segment import tokens
 
-    counts = Counter(w for w, _, _ in tokens(body))
+    # modality only matters where there are figures: tokenize the sentences that hold a digit
+    figured = [s for s in re.split(r"(?<=[。;!?\n])", body) if re.search(r"\d", s)]
+    counts = Counter(w for s in figured for w, _, _ in tokens(s))
     plan = sum(weight * len(re.findall(p, body)) for p, weight in cues["plan_patterns"].items())
     plan += sum(weight * counts[w] for w, weight in cues["plan_tokens"].items())
     report = sum(weight * counts[w] for w, weight in cues["report_tokens"].items())

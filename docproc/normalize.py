@@ -166,7 +166,8 @@ def _fix_split_numbers(m: Mapped) -> Mapped:
 def normalize(raw: str) -> Normalized:
     script = detect_script(raw[:20000])
     m = Mapped.identity(raw.replace("\r\n", "\n").replace("\r", "\n"))
-    m = charwise(m, _nfkc)
+    if not unicodedata.is_normalized("NFKC", m.text):
+        m = charwise(m, _nfkc)
     m = substitute(m, _PINYIN, lambda _: "")
     if script != "simplified":
         m = to_simplified(m)

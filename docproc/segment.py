@@ -7,6 +7,7 @@ so later stages can use ``Matcher`` and ``Span`` without any model download.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from . import resources
@@ -14,10 +15,12 @@ from . import resources
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """``(word, start, end)`` for every jieba token (HMM off: new words come from the lexicon)."""
-    out = []
-    for word, start, end in resources.tokenizer().tokenize(text, HMM=False):
-        out.append((word, start, end))
-    return out
+    return list(_cached_tokens(text)) if len(text) <= 400 else list(resources.tokenizer().tokenize(text, HMM=False))
+
+
+@lru_cache(maxsize=8192)
+def _cached_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(resources.tokenizer().tokenize(text, HMM=False))
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:

@@ -406,7 +406,8 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
         s_start = idx.sentence_span(q.span[0])[0]
         if "其中" in text[s_start: q.span[0]] or any(s < q.span[0] < e for s, e in _bracket_ranges(text, s_start, q.span[0])):
             continue
-        clause_start = max((m.end() for m in re.finditer(r"[,;。:\n]", text[:q.span[0]])), default=0)
+        window = max(0, q.span[0] - 300)
+        clause_start = max((m.end() for m in re.finditer(r"[,;。:\n]", text[window:q.span[0]])), default=0) + window
         prefix = text[clause_start: q.span[0]]
         # the whole statement up to the figure must be the same words, and name its scope (全县, 全年, 我市 …)
         if len(prefix) < 6 or not _SCOPE.search(prefix) or re.search(r"\d", prefix):

@@ -91,7 +91,11 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s < pos < e for s, e in ranges)
+    """ranges are sorted by start (see extract_quantities); look only at those starting before pos."""
+    import bisect
+
+    i = bisect.bisect_left(ranges, (pos, -1))
+    return any(s < pos < e for s, e in ranges[max(0, i - 8): i])
 
 
 def _is_identifier(text: str, n: Number) -> bool:
@@ -144,7 +148,8 @@ def _op_after(text: str, end: int) -> tuple[str, int] | None:
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    window = max(0, start - 300)
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, window, start)), default=window)
     m = _CLAUSE_BREAK.search(text, end)
     return left, (m.start() if m else len(text))
 
@@ -228,7 +233,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
 
 def extract_quantities(doc: Document) -> list[Quantity]:
     text = doc.text
-    quotes = quoted_ranges(text)
+    quotes = sorted(quoted_ranges(text))
     sentences = doc.sentences
     starts = [s.span[0] for s in sentences]
 

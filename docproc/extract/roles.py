@@ -47,7 +47,9 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
             return "baseline"
     clause_words = _words(text[clause[0]: clause[1]])
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
-    left_words = _words(sentence_left)
+    # the sentence is tokenized once (cached) and its words before the figure are kept
+    left_words = {w for w, _, e in tokens(text[sentence[0]: sentence[1]]) if sentence[0] + e <= span[0]} \
+        if sentence_left else set()
     target = bool(clause_words & _STRONG_TARGET) or bool(_SENTENCE_TARGET.search(sentence_left))
     actual = bool((clause_words | left_words) & _STRONG_ACTUAL) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
