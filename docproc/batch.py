@@ -37,17 +37,12 @@ def warm() -> None:
 def process_item(source: str, data: bytes, ref_date: str | None = None) -> tuple[str, dict | None, str | None]:
     """The per-document function (runs in a worker): JSON of the document, or a one-line error."""
     from .ingest import InputError, read_bytes
-    from .pipeline import document_from_raw
+    from .pipeline import document_from_raw, run_stages
 
     name = source.rsplit("!", 1)[-1]
     try:
         raw = read_bytes(data, name=Path(name).name)
-        doc = document_from_raw(raw, source, ref_date=ref_date)
-        from .check import check_document
-        from .extract import extract_all
-
-        extract_all(doc)
-        check_document(doc)
+        doc = run_stages(document_from_raw(raw, source, ref_date=ref_date))
         return source, doc.to_json(), None
     except InputError as e:
         return source, None, str(e).split(": ", 1)[-1] if ": " in str(e) else str(e)

@@ -31,6 +31,18 @@ def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None
     return doc
 
 
+def run_stages(doc: Document, checks: bool = True) -> Document:
+    """Extraction, then (optionally) the arithmetic checks, on a structured document."""
+    from .extract import extract_all
+
+    extract_all(doc)
+    if checks:
+        from .check import check_document
+
+        check_document(doc)
+    return doc
+
+
 def load(path: str | Path, ref_date: str | None = None) -> Document:
     """Read and normalize a file, with structure but no extraction."""
     raw = read_path(path)
@@ -40,14 +52,7 @@ def load(path: str | Path, ref_date: str | None = None) -> Document:
 def process(path: str | Path, ref_date: str | None = None, checks: bool = True) -> Document:
     """The whole pipeline on one file."""
     doc = load(path, ref_date=ref_date)
-    from .extract import extract_all
-
-    extract_all(doc)
-    if checks:
-        from .check import check_document
-
-        check_document(doc)
-    return doc
+    return run_stages(doc, checks)
 
 
 def process_text(
@@ -55,11 +60,4 @@ def process_text(
 ) -> Document:
     """The whole pipeline on a string (tests, the library API); ``kind`` overrides plan/report detection."""
     doc = document_from_raw(RawDocument(text=text, format="text"), source, ref_date=ref_date, kind=kind)
-    from .extract import extract_all
-
-    extract_all(doc)
-    if checks:
-        from .check import check_document
-
-        check_document(doc)
-    return doc
+    return run_stages(doc, checks)

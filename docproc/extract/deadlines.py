@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import resources
-from ..model import Deadline, Document, Quantity
+from ..model import Deadline, Document
 from .numbers import chinese_value
 
 _Y = r"(?:(?P<year>(?:19|20)\d{2})\s*年)"
@@ -289,13 +289,9 @@ def _framing_year(m, doc, s, e):
         nxt = _CLAUSE_BREAK.search(text, end + 1)
         end = nxt.start() if nxt else len(text)
     left_break = max((mm.end() for mm in _CLAUSE_BREAK.finditer(text, max(0, s - 60), s)), default=max(0, s - 60))
-    if not any(left_break <= q.span[0] < end for q in _quantities_of(doc)):
+    if not any(left_break <= q.span[0] < end for q in doc.quantities):
         return None
     return f"{year:04d}-12-31", "by"
-
-
-def _quantities_of(doc: Document) -> list[Quantity]:
-    return doc.quantities
 
 
 @cache

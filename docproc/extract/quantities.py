@@ -12,6 +12,7 @@ Find: every number from ``numbers.scan``. Resolve, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -90,12 +91,14 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    """ranges are sorted by start (see extract_quantities); look only at those starting before pos."""
-    import bisect
+_MAX_QUOTE = 48  # a name quote spans at most 40 characters plus its marks (see quoted_ranges)
 
-    i = bisect.bisect_left(ranges, (pos, -1))
-    return any(s < pos < e for s, e in ranges[max(0, i - 8): i])
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    """ranges are sorted by start; only those starting shortly before pos can hold it."""
+    lo = bisect.bisect_left(ranges, (pos - _MAX_QUOTE, -1))
+    hi = bisect.bisect_left(ranges, (pos, -1))
+    return any(s < pos < e for s, e in ranges[lo:hi])
 
 
 def _is_identifier(text: str, n: Number) -> bool:
@@ -236,8 +239,6 @@ def extract_quantities(doc: Document) -> list[Quantity]:
     quotes = sorted(quoted_ranges(text))
     sentences = doc.sentences
     starts = [s.span[0] for s in sentences]
-
-    import bisect
 
     def sentence_at(pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(starts, pos) - 1

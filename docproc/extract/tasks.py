@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Paragraph, Task, UnitClause
-from .units import table_header_roles
+from .units import is_label_line, table_header_roles
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
-_LABEL_LINE = re.compile(r"^\s*(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|主责单位|负责单位|完成时限)\s*[::]")
 
 
 def _is_heading(paras: list[Paragraph], i: int, clauses_in: list[UnitClause]) -> bool:
@@ -28,7 +27,7 @@ def _is_heading(paras: list[Paragraph], i: int, clauses_in: list[UnitClause]) ->
     # a short marked line ending without a sentence inside is a heading when something follows it
     for j in range(i + 1, len(paras)):
         q = paras[j]
-        if _LABEL_LINE.match(q.text):
+        if is_label_line(q.text):
             return False
         if q.level is None:
             return len(re.findall(r"[。;]", body_after)) <= 1
@@ -55,7 +54,7 @@ def build_tasks(doc: Document) -> list[Task]:
     kind = doc.meta.kind
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
     for i, p in enumerate(paras):
-        if _LABEL_LINE.match(p.text):
+        if is_label_line(p.text):
             # a label line: attach its clause to the task above
             own = [c for c in clauses if c.span[0] >= p.span[0] and c.span[1] <= p.span[1]]
             if pieces and own:

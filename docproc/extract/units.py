@@ -42,6 +42,18 @@ def _labels() -> _Labels:
 
 
 @cache
+def _label_line() -> re.Pattern[str]:
+    """A line that starts with a unit label or a deadline label (责任单位:…, 完成时限:…)."""
+    labels = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
+    return re.compile(rf"^\s*(?:{resources.alternation(labels)})\s*[::]")
+
+
+def is_label_line(line: str) -> bool:
+    """Labels on their own line belong to the item above them, not to a task of their own."""
+    return bool(_label_line().match(line))
+
+
+@cache
 def _org_suffixes() -> tuple[str, ...]:
     return resources.words("org_suffixes.txt")
 
@@ -135,7 +147,6 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     text = doc.text
     out: list[UnitClause] = []
     taken: list[tuple[int, int]] = []
-    lab = _labels()
     for m in _BRACKET.finditer(text):
         content = m.group(1)
         covers = bool(_COVERS.search(content))
@@ -158,7 +169,7 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     # label lines: 牵头单位:A  (a line of its own, or several labels on one line)
     for para in doc.paragraphs:
         line = para.text
-        if re.match(rf"^\s*(?:{lab.pattern})\s*[::]", line):
+        if is_label_line(line):
             roles = parse_labelled(line)
             if roles:
                 clause = _clause(roles, para.span, "units.label_line", bool(_COVERS.search(line)))
