@@ -51,7 +51,7 @@ def find_date(header: list[str], body: str) -> str | None:
 
 def find_title(body: str) -> str:
     first = body.split("\n", 1)[0].strip()
-    if first and len(first) <= 80 and "。" not in first:
+    if first and len(first) <= 80 and "。" not in first and "|" not in first:
         return first
     return ""
 

@@ -44,6 +44,68 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and its span in ``Document.text`` (empty cells have an empty span)."""
+
+    text: str
+    span: Span
+    row: int
+    col: int
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """Where an item sits in a table: which table, which row, the row label and the column header."""
+
+    table: int
+    row: int
+    row_label: str = ""
+    column: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.table, "row": self.row, "row_label": self.row_label, "column": self.column}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found in the text: rows of cells, its header rows, caption and unit line.
+
+    ``columns`` are the header labels per column (two header rows joined);
+    ``unit_note`` is the magnitude/unit the table states for bare figures
+    (``单位:万元`` -> ``万元``); ``kind`` is ``tasks`` for a task-division table.
+    """
+
+    index: int
+    span: Span
+    rows: tuple[tuple[Cell, ...], ...]
+    header_rows: int
+    columns: tuple[str, ...]
+    caption: str = ""
+    unit_note: str = ""
+    kind: str = "data"
+    page: int | None = None
+
+    @property
+    def body(self) -> tuple[tuple[Cell, ...], ...]:
+        return self.rows[self.header_rows:]
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "index": self.index,
+            "span": list(self.span),
+            "kind": self.kind,
+            "caption": self.caption,
+            "unit_note": self.unit_note,
+            "columns": list(self.columns),
+            "header_rows": self.header_rows,
+            "rows": [[list(c.span) for c in row] for row in self.rows],
+        }
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+@dataclass(frozen=True)
 class Quantity:
     text: str
     value: float
@@ -54,6 +116,7 @@ class Quantity:
     span: Span
     rule: str = ""
     page: int | None = None
+    table: TableRef | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -68,6 +131,8 @@ class Quantity:
         }
         if self.page is not None:
             out["page"] = self.page
+        if self.table is not None:
+            out["table"] = self.table.to_json()
         return out
 
 
@@ -112,10 +177,11 @@ class Task:
     units: UnitClause | None
     deadlines: tuple[Deadline, ...]
     quantities: tuple[Quantity, ...]
+    table: TableRef | None = None
 
     def to_json(self) -> dict[str, Any]:
         u = self.units
-        return {
+        out = {
             "id": self.id,
             "section": list(self.section),
             "text": self.text,
@@ -130,6 +196,9 @@ class Task:
             "deadlines": [d.to_json() for d in self.deadlines],
             "quantities": [q.to_json() for q in self.quantities],
         }
+        if self.table is not None:
+            out["table"] = self.table.to_json()
+        return out
 
 
 @dataclass(frozen=True)
@@ -176,7 +245,8 @@ class Document:
     source_text: str = ""
     offsets: list[int] = field(default_factory=list)  # text index -> source_text index
     page_starts: list[int] = field(default_factory=list)  # text offsets where pages 2.. start
-    tables: list[dict[str, Any]] = field(default_factory=list)
+    raw_tables: list[dict[str, Any]] = field(default_factory=list)  # as the reader saw them (PDF/DOCX grids)
+    tables: list[Table] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -218,6 +288,8 @@ class Document:
             "deadlines": [d.to_json() for d in self.deadlines],
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.tables:
+            out["tables"] = [t.to_json() for t in self.tables]
         if self.warnings:
             out["warnings"] = list(self.warnings)
         if self.check_stats:

@@ -163,6 +163,65 @@ def _fix_split_numbers(m: Mapped) -> Mapped:
     return substitute(m, re.compile(r"(?<=\d[.,]) (?=\d)|(?<=\d) (?=[.]\d)"), lambda _: "")
 
 
+def _mark_columns(m: Mapped) -> Mapped:
+    """Tab-, space- and one-cell-per-line table layouts become ``a|b|c`` rows (see ``columns``)."""
+    from . import columns
+
+    lines = m.text.split("\n")
+    found = columns.plan(lines)
+    if not found.split and not found.joins:
+        return m
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    row_of = {row[0]: row for row in found.joins}
+    skip = {i for row in found.joins for i in range(row[0] + 1, row[-1] + 1)}
+    chars: list[str] = []
+    offs: list[int] = []
+
+    def emit(i: int) -> None:
+        line, base = lines[i], starts[i]
+        if i in found.split:
+            inner = line.strip()
+            lead = len(line) - len(line.lstrip())
+            last = 0
+            for g in columns.GAP.finditer(inner):
+                chars.append(inner[last:g.start()])
+                offs.extend(m.offsets[base + lead + last: base + lead + g.start()])
+                chars.append("|")
+                offs.append(m.offsets[base + lead + g.start()])
+                last = g.end()
+            chars.append(inner[last:])
+            offs.extend(m.offsets[base + lead + last: base + lead + len(inner)])
+        else:
+            chars.append(line)
+            offs.extend(m.offsets[base: base + len(line)])
+
+    def newline_after(i: int) -> None:
+        chars.append("\n")
+        end = starts[i] + len(lines[i])
+        offs.append(m.offsets[end] if end < len(m.offsets) else (m.offsets[-1] + 1 if m.offsets else 0))
+
+    for i in range(len(lines)):
+        if i in skip:
+            continue
+        if i in row_of:
+            row = row_of[i]
+            for n, j in enumerate(row):
+                if n:
+                    chars.append("|")
+                    offs.append(m.offsets[starts[j] - 1])
+                emit(j)
+            last = row[-1]
+        else:
+            emit(i)
+            last = i
+        if last < len(lines) - 1:
+            newline_after(last)
+    return Mapped("".join(chars), offs)
+
+
 def normalize(raw: str) -> Normalized:
     script = detect_script(raw[:20000])
     m = Mapped.identity(raw.replace("\r\n", "\n").replace("\r", "\n"))
@@ -172,6 +231,7 @@ def normalize(raw: str) -> Normalized:
     if script != "simplified":
         m = to_simplified(m)
     m = _fix_split_numbers(m)
+    m = _mark_columns(m)
     m = _collapse_spaces(m)
     from .chrome import chrome_flags
 

@@ -9,6 +9,7 @@ from .ingest import RawDocument, read_path
 from .metadata import build_meta
 from .model import Document
 from .normalize import normalize
+from .tables import find_tables
 
 
 def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None, kind: str | None = None) -> Document:
@@ -18,7 +19,7 @@ def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None
         meta.kind = kind
     doc = Document(source=source, text=norm.text, meta=meta, source_text=raw.text, offsets=norm.offsets)
     doc.warnings.extend(raw.warnings)
-    doc.tables = raw.tables
+    doc.raw_tables = raw.tables
     # page starts in the normalized text: the first character that comes from each raw page
     if raw.page_starts:
         starts, j = [], 0
@@ -28,6 +29,7 @@ def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None
             starts.append(j)
         doc.page_starts = starts
     structure.build(doc)
+    doc.tables = find_tables(doc)
     return doc
 
 

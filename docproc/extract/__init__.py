@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..model import Document
-from .deadlines import extract_deadlines
+from .deadlines import cell_deadlines, extract_deadlines
 from .quantities import extract_quantities
-from .tasks import build_tasks
+from .tasks import build_tasks, deadline_cells
 from .units import extract_unit_clauses
 
 __all__ = ["extract_all", "extract_deadlines", "extract_quantities", "extract_unit_clauses", "build_tasks"]
@@ -15,6 +15,9 @@ def extract_all(doc: Document) -> Document:
     """Fill quantities, deadlines, unit clauses and tasks (deadlines read the quantities)."""
     doc.quantities = extract_quantities(doc)
     doc.deadlines = extract_deadlines(doc)
+    cells = [span for table in doc.tables if table.kind == "tasks" for span in deadline_cells(table)]
+    if cells:
+        doc.deadlines = sorted(doc.deadlines + cell_deadlines(doc, cells, doc.deadlines), key=lambda d: d.span)
     doc.unit_clauses = extract_unit_clauses(doc)
     doc.tasks = build_tasks(doc)
     return doc

@@ -17,6 +17,7 @@ event dates, not deadlines.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -326,4 +327,40 @@ def extract_deadlines(doc: Document) -> list[Deadline]:
                 Deadline(text=text[s:e], date=date, kind=kind, span=(s, e), rule=rule.name, page=doc.page_of(s))
             )
     out.sort(key=lambda d: d.span)
+    return out
+
+
+_CELL_DATE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*(?:(?P<day>[0-3]?\d)\s*日?)?)?"
+)
+
+
+def cell_deadlines(doc: Document, cells: list[tuple[int, int]], found: list[Deadline]) -> list[Deadline]:
+    """Deadlines in the 时限 column of a task table, where a bare date is a deadline too.
+
+    ``2023年12月`` -> 2023-12-31, ``2024年`` -> 2024-12-31, ``2023年6月30日`` -> 2023-06-30; for a
+    range (``2023年3月—2023年12月``) the last date counts. Cells the text rules already read are kept.
+    """
+    out: list[Deadline] = []
+    text = doc.text
+    for s, e in cells:
+        if s >= e or any(s <= d.span[0] < e for d in found):
+            continue
+        matches = list(_CELL_DATE.finditer(text, s, e))
+        if not matches:
+            continue
+        m = matches[-1]
+        year = int(m.group("year"))
+        if m.group("day") and m.group("month"):
+            try:
+                date = datetime.date(year, int(m.group("month")), int(m.group("day"))).isoformat()
+            except ValueError:
+                continue
+        elif m.group("month"):
+            date = _last_day(year, int(m.group("month")))
+        else:
+            date = f"{year}-12-31"
+        ds, de = m.span()
+        out.append(Deadline(text=text[ds:de], date=date, kind="by", span=(ds, de), rule="deadline.table_cell",
+                            page=doc.page_of(ds)))
     return out

@@ -23,7 +23,7 @@ from .indicators import indicator_for
 from .numbers import Number, scan
 from .roles import role_for
 
-_CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
+_CLAUSE_BREAK = re.compile(r"[,;。:!?\n|]")
 
 
 @dataclass(frozen=True)
@@ -251,4 +251,6 @@ def extract_quantities(doc: Document) -> list[Quantity]:
         q = _resolve(doc, n, quotes, sentence_at)
         if q is not None:
             out.append(q)
-    return out
+    from .table_cells import add_table_quantities  # table_cells reads this module's lexicon
+
+    return add_table_quantities(doc, out)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Paragraph, Task, UnitClause
-from .units import is_label_line, table_header_roles
+from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
+from ..tables import header_matches, is_ditto_cell, is_empty_cell, lex
+from .units import is_label_line
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
 
@@ -48,12 +49,55 @@ def _merge(a: UnitClause | None, b: UnitClause) -> UnitClause:
     )
 
 
+def deadline_cells(table: Table) -> list[tuple[int, int]]:
+    """Spans of the body cells under a 完成时限 / 时间节点 header."""
+    cols = [i for i, h in enumerate(table.columns) if header_matches(h, lex().deadline_columns)]
+    return [row[i].span for row in table.body for i in cols]
+
+
+def _table_rows(doc: Document) -> dict[int, tuple[Table, int, tuple[Deadline, ...]]]:
+    """For every table row line: its table, row number and (task tables) the deadlines of its 时限 cells,
+    taken from the row above when the cell is merged (empty or 同上)."""
+    out: dict[int, tuple[Table, int, tuple[Deadline, ...]]] = {}
+    for table in doc.tables:
+        cols = [i for i, h in enumerate(table.columns) if header_matches(h, lex().deadline_columns)]
+        carried: tuple[Deadline, ...] = ()
+        for r, row in enumerate(table.rows):
+            start = min(c.span[0] for c in row)
+            own: tuple[Deadline, ...] = ()
+            if r >= table.header_rows and cols:
+                cells = [row[i] for i in cols]
+                own = tuple(d for d in doc.deadlines for c in cells if c.span[0] <= d.span[0] < c.span[1])
+                merged = all(not c.text.strip() or is_ditto_cell(c.text) for c in cells)
+                if not own and merged and not any(is_empty_cell(c.text) and c.text.strip() for c in cells):
+                    own = carried
+                carried = own
+            out[start] = (table, r, own)
+    return out
+
+
 def build_tasks(doc: Document) -> list[Task]:
     paras = doc.paragraphs
     clauses = doc.unit_clauses
     kind = doc.meta.kind
+    rows = _table_rows(doc)
+    table_span = [t.span for t in doc.tables]
+    extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
     for i, p in enumerate(paras):
+        if any(s <= p.span[0] < e for s, e in table_span):
+            found = rows.get(p.span[0])
+            if found is None or found[0].kind != "tasks" or found[1] < found[0].header_rows:
+                continue  # a data table's rows, a header, or a repeated header are not tasks
+            table, r, carried = found
+            inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
+            label = next((c.text for c in table.rows[r] if c.text and not c.text.isdigit()), "")
+            extra[p.span[0]] = (TableRef(table=table.index, row=r, row_label=label[:40]), carried)
+            clause = inside[0] if inside else None
+            for c in inside[1:]:
+                clause = _merge(clause, c)
+            pieces.append((p.span[0], p.span[1], p, clause))
+            continue
         if is_label_line(p.text):
             # a label line: attach its clause to the task above
             own = [c for c in clauses if c.span[0] >= p.span[0] and c.span[1] <= p.span[1]]
@@ -64,8 +108,6 @@ def build_tasks(doc: Document) -> list[Task]:
                     merged = _merge(merged, c)
                 pieces[-1] = (s, e, para, merged)
             continue
-        if "|" in p.text and table_header_roles(p.text.split("|")):
-            continue  # a table's header row is not a task
         inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
             continue
@@ -98,6 +140,8 @@ def build_tasks(doc: Document) -> list[Task]:
             clause = covering
         deadlines = tuple(d for d in doc.deadlines if s <= d.span[0] and d.span[1] <= e)
         quantities = tuple(q for q in doc.quantities if s <= q.span[0] and q.span[1] <= e)
+        ref, carried = extra.get(s, (None, ()))
+        deadlines += tuple(d for d in carried if d not in deadlines)
         section = para.section
         tasks.append(
             Task(
@@ -109,6 +153,7 @@ def build_tasks(doc: Document) -> list[Task]:
                 units=clause,
                 deadlines=deadlines,
                 quantities=quantities,
+                table=ref,
             )
         )
     return tasks

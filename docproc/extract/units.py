@@ -208,24 +208,29 @@ def table_header_roles(cells: list[str]) -> dict[int, str]:
 
 
 def _table_columns(doc: Document) -> list[UnitClause]:
+    """Each body row of a table with unit columns: its units, a merged (empty or 同上) cell taken from above."""
+    from ..tables import is_ditto_cell, is_empty_cell
+
     out: list[UnitClause] = []
-    header: dict[int, str] | None = None
-    width = 0
-    for para in doc.paragraphs:
-        if "|" not in para.text:
-            header = None
+    for table in doc.tables:
+        header = table_header_roles(list(table.columns))
+        if not header:
             continue
-        cells = para.text.split("|")
-        roles = table_header_roles(cells)
-        if roles:
-            header, width = roles, len(cells)
-            continue
-        if header is None or len(cells) != width:
-            continue
-        found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
-        for i, role in header.items():
-            found[role].extend(clean_names(cells[i]))
-        clause = _clause(found, para.span, "units.table_column", False)
-        if not clause.is_empty():
-            out.append(clause)
+        above: dict[int, list[str]] = {}
+        for row in table.body:
+            found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+            for i, role in header.items():
+                cell = row[i].text
+                if not cell.strip() or is_ditto_cell(cell):
+                    names = above.get(i, [])  # a merged cell: the row above's units go on
+                elif is_empty_cell(cell):
+                    names = []
+                else:
+                    names = clean_names(cell)
+                above[i] = names
+                found[role].extend(n for n in names if n not in found[role])
+            span = (row[0].span[0], row[-1].span[1])
+            clause = _clause(found, span, "units.table_column", False)
+            if not clause.is_empty():
+                out.append(clause)
     return out

@@ -1,0 +1,292 @@
+"""Quantities from table cells.
+
+A bare figure in a cell (``1250.6``, ``330,435.30``, ``6.5%``) takes its unit and
+magnitude from, in order: the cell itself, its column header (``金额(万元)``), its
+row label (``地区生产总值(亿元)``), the row's cell in a ``单位`` column, the
+table's unit line (``单位:万元``); growth, share and rate columns are ``%``.
+``indicator`` is the row label, plus the column header when the header names
+the measure (``授信总额``, ``增长``); ``role`` comes from the column header
+(目标 → target, 完成 → actual, 上年 → baseline) or the year it names against
+the document's year. Figures that the text rules already found inside a cell
+get the table's indicator, role and position too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from ..model import Cell, Document, Quantity, Table, TableRef
+from ..tables import (
+    header_matches,
+    is_empty_cell,
+    is_number_cell,
+    is_subset_label,
+    is_year_cell,
+    lex,
+    unit_in_cell,
+)
+from .quantities import lex as quantity_lex
+
+_GENERIC_MEASURE = {"金额", "数值", "数量", "数据", "值", "数", "合计", "总计", "小计", "指标值", "绝对值", "绝对数", "总量"}
+_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})")
+_RATE_LABEL = re.compile(r"(?:率|比重|占比|比例|增速|增幅)(?:\([^)]*\))?$")
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """What one column of a table holds."""
+
+    index: int
+    header: str
+    kind: str  # id | unit | label | figure | text
+    role: str | None
+    unit: str | None  # from the header: 金额(万元) -> 万元
+    measure: str  # the header's words that name the measure ('' for a year or a role)
+    year: int | None
+    percent: bool  # growth, share, completion or rate columns
+
+
+@cache
+def _role_words() -> list[tuple[str, str]]:
+    pairs = [(w, role) for role, ws in lex().raw["role_headers"].items() for w in ws]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def header_role(header: str) -> str | None:
+    h = header.replace(" ", "")
+    for word, role in _role_words():
+        if word in h:
+            return role
+    return None
+
+
+def _percent_header(header: str) -> bool:
+    raw = lex().raw
+    words = tuple(raw["growth_headers"] + raw["share_headers"] + raw["completion_headers"])
+    return bool(header_matches(header, words)) or bool(_RATE_LABEL.search(header))
+
+
+def _measure(header: str) -> str:
+    h = re.sub(r"[((][^()()]*[))]", "", header).replace(" ", "")
+    h = re.sub(r"(?:19|20)\d{2}(?:[-/—–]\d{2,4})?年?度?|\d{2,3}年度?", "", h)
+    for word, _ in _role_words():
+        h = h.replace(word, "")
+    for w in lex().period_words:
+        if h == w:
+            h = ""
+    if h in ("年", "度", "年度"):
+        h = ""
+    return "" if h in _GENERIC_MEASURE else h
+
+
+def _body_kinds(table: Table, col: int) -> tuple[int, int, int]:
+    nums = texts = years = 0
+    for row in table.body:
+        t = row[col].text
+        if is_empty_cell(t):
+            continue
+        if is_number_cell(t) or _MAG_NUMBER.match(t):
+            nums += 1
+        elif is_year_cell(t):
+            years += 1
+        else:
+            texts += 1
+    return nums, texts, years
+
+
+def _is_sequence(table: Table, col: int) -> bool:
+    vals = [row[col].text.strip() for row in table.body if row[col].text.strip()]
+    return len(vals) >= 2 and all(re.fullmatch(r"\d{1,4}", v) for v in vals) and [int(v) for v in vals] == list(
+        range(int(vals[0]), int(vals[0]) + len(vals))
+    )
+
+
+def columns_of(table: Table) -> list[ColumnInfo]:
+    L = lex()
+    out: list[ColumnInfo] = []
+    label_taken = False
+    for i, header in enumerate(table.columns):
+        h = header.replace(" ", "")
+        nums, texts, years = _body_kinds(table, i)
+        if h in L.unit_columns or (h.startswith("计量单位")):
+            kind = "unit"
+        elif any(h == w or h.startswith(w) for w in L.id_columns) or _is_sequence(table, i) or (years and not nums):
+            kind = "id"
+        elif nums and nums >= texts:
+            kind = "figure"
+        elif not label_taken and texts:
+            kind = "label"
+            label_taken = True
+        else:
+            kind = "text"
+        ym = _YEAR_IN_HEADER.search(h)
+        out.append(ColumnInfo(
+            index=i, header=header, kind=kind, role=header_role(h), unit=unit_in_cell(header),
+            measure=_measure(header), year=int(ym.group(1)) if ym else None, percent=_percent_header(h),
+        ))
+    return out
+
+
+_MAG_NUMBER = re.compile(r"^([-+−]?\d[\d,]*(?:\.\d+)?)\s*(万亿|千亿|百亿|亿|千万|百万|万)$")
+
+
+def _parse_cell(text: str) -> tuple[float, str | None] | None:
+    """(value, unit written in the cell) of a bare figure; None when the cell is no figure."""
+    t = text.strip().replace("−", "-").replace(" ", "")
+    m = _MAG_NUMBER.match(t)
+    if m:
+        return float(m.group(1).replace(",", "")) * quantity_lex().magnitudes[m.group(2)], None
+    if not is_number_cell(t):
+        return None
+    unit = None
+    if t.endswith(("%", "‰")):
+        unit, t = t[-1], t[:-1]
+    return float(t.replace(",", "")), unit
+
+
+def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | None:
+    """万元 -> (元, 1e4); 千瓦 -> (千瓦, 1); 亿元、% -> (元, 1e8); an unknown word -> (word, 1) unless
+    ``known_only`` (a bracket in a row label may hold a code or a note, not a unit)."""
+    L = quantity_lex()
+    s = surface.strip().replace(" ", "")
+    s = re.split(r"[、,,;;/]", s)[0]
+    if not s:
+        return None
+    if s in L.units:
+        return L.units[s], 1.0
+    m = L.mag_re.match(s)
+    if m:
+        rest = s[m.end():]
+        if rest in L.units:
+            return L.units[rest], L.magnitudes[m.group()]
+        if rest and not known_only and re.fullmatch(r"[\u4e00-\u9fff]{1,3}", rest):
+            return rest, L.magnitudes[m.group()]
+        return None
+    if not known_only and re.fullmatch(r"[\u4e00-\u9fffA-Za-z²³/]{1,6}", s):
+        return s, 1.0
+    return None
+
+
+def _row_label(table: Table, row: tuple[Cell, ...], cols: list[ColumnInfo]) -> str:
+    labels = [row[c.index].text for c in cols if c.kind == "label" and row[c.index].text]
+    if not labels:
+        labels = [row[c.index].text for c in cols if c.kind == "text" and row[c.index].text][:1]
+    label = labels[0] if labels else ""
+    return re.sub(r"^(?:其中|内)[::]?", "", label).strip()
+
+
+def _role(doc: Document, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
+    if col.role:
+        return col.role
+    year = doc.meta.year
+    if col.year and year:
+        if col.year < year:
+            return "baseline" if any(c.year == year for c in cols) else "actual"
+        if col.year > year:
+            return "target"
+    if col.percent:
+        # a growth column shares the role of the figures it compares
+        others = [c.role for c in cols if c.kind == "figure" and c.role and not c.percent]
+        if others:
+            return others[0]
+    return "target" if doc.meta.kind == "plan" else "actual"
+
+
+def _unit_for(table: Table, row: tuple[Cell, ...], col: ColumnInfo, cols: list[ColumnInfo], label: str,
+              cell_unit: str | None) -> tuple[str, float] | None:
+    if cell_unit:
+        return cell_unit, 1.0
+    candidates: list[tuple[str | None, bool]] = [(col.unit, False), (unit_in_cell(label), True)]
+    candidates += [(row[c.index].text, False) for c in cols if c.kind == "unit"]
+    if col.percent:
+        candidates.insert(1, ("%", False))
+    if _RATE_LABEL.search(label):
+        candidates.append(("%", False))
+    candidates.append((table.unit_note, False))
+    for cand, known_only in candidates:
+        if cand and not is_empty_cell(cand):
+            found = resolve_unit(cand, known_only)
+            if found:
+                return found
+    return None
+
+
+def _indicator(label: str, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
+    base = re.sub(r"[((][^()()]*[))]\s*$", "", label).strip()
+    measure = col.measure
+    if not measure or measure in base:
+        return base or measure
+    label_col = next((c for c in cols if c.kind == "label"), None)
+    names_measure = label_col is not None and header_matches(label_col.header, ("指标", "项目", "科目"))
+    if names_measure and not col.percent:
+        return base
+    return (base + measure)[:24] if base else measure
+
+
+def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tuple[list[Quantity], set[int]]:
+    """New quantities for bare figures, plus the ``found`` ones inside this table enriched.
+
+    Returns (quantities, indices into ``found`` that were replaced by an enriched copy).
+    """
+    cols = columns_of(table)
+    out: list[Quantity] = []
+    replaced: set[int] = set()
+    by_start = {q.span[0]: i for i, q in enumerate(found)}
+    for r, row in enumerate(table.body, start=table.header_rows):
+        label = _row_label(table, row, cols)
+        for col in cols:
+            cell = row[col.index]
+            if col.kind in ("id", "unit") or not cell.text:
+                continue
+            ref = TableRef(table=table.index, row=r, row_label=label, column=col.header)
+            inside = [i for i, q in enumerate(found) if cell.span[0] <= q.span[0] and q.span[1] <= cell.span[1]]
+            if inside:
+                whole = len(inside) == 1 and found[inside[0]].span == cell.span and col.kind != "label"
+                for i in inside:
+                    q = found[i]
+                    if whole:
+                        q = replace(q, indicator=_indicator(label, col, cols) or q.indicator,
+                                    role=_role(doc, col, cols))
+                    out.append(replace(q, table=ref))
+                    replaced.add(i)
+                continue
+            if col.kind != "figure" or cell.span[0] in by_start:
+                continue
+            parsed = _parse_cell(cell.text)
+            if parsed is None:
+                continue
+            value, cell_unit = parsed
+            unit = _unit_for(table, row, col, cols, label, cell_unit)
+            if unit is None:
+                continue
+            name, factor = unit
+            out.append(Quantity(
+                text=cell.text,
+                value=float(f"{value * factor:.12g}"),
+                unit=name,
+                op="=",
+                role=_role(doc, col, cols),
+                indicator=_indicator(label, col, cols),
+                span=cell.span,
+                rule="table.cell" + (".subset" if is_subset_label(row[0].text) else ""),
+                page=doc.page_of(cell.span[0]),
+                table=ref,
+            ))
+    return out, replaced
+
+
+def add_table_quantities(doc: Document, found: list[Quantity]) -> list[Quantity]:
+    """The text rules' quantities with table cells read as tables, in text order."""
+    if not doc.tables:
+        return found
+    extra: list[Quantity] = []
+    replaced: set[int] = set()
+    for table in doc.tables:
+        new, rep = table_quantities(doc, table, found)
+        extra.extend(new)
+        replaced |= rep
+    kept = [q for i, q in enumerate(found) if i not in replaced]
+    return sorted(kept + extra, key=lambda q: q.span)
+
