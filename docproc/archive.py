@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOC_SUFFIXES = {"txt": "txt", "text": "txt", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx",
-                "doc": "docx", "wps": "docx"}
+                "doc": "docx", "wps": "docx", "xlsx": "xlsx", "csv": "csv", "tsv": "csv"}
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 
 

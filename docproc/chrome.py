@@ -92,6 +92,13 @@ def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
     first = next((i for i, ln in enumerate(lines) if keep[i] or (reasons[i] == "short" and _title_like(ln))), None)
     if first is not None and reasons[first] == "short":
         keep[first] = True
+    # a short line just above or below a table (its caption, 单位:万元) belongs to the table
+    rows = [i for i, ln in enumerate(lines) if ln.count("|") >= 1 and reasons[i] is None]
+    for i in rows:
+        near = [j for j in range(i - 1, -1, -1) if lines[j].strip()][:2] + [j for j in range(i + 1, n) if lines[j].strip()][:1]
+        for j in near:
+            if reasons[j] == "short":
+                keep[j] = True
     total = sum(len(ln) for ln in lines) or 1
     # An editor line or disclaimer in the second half of the page starts a trailer.
     pos = 0

@@ -104,3 +104,108 @@ def docx_file(path: Path) -> Path:
     d.add_paragraph("2.加强水质检测。")
     d.save(str(path))
     return path
+
+
+# ---- tables -------------------------------------------------------------------------------------
+
+DATA_TABLE = [
+    ["指标", "2023年", "2022年", "增长(%)"],
+    ["地区生产总值", "1250.6", "1180.2", "6.0"],
+    ["一般公共预算收入", "98.5", "92.1", "6.9"],
+    ["固定资产投资", "640.0", "600.0", "6.7"],
+]
+TASK_TABLE = [
+    ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"],
+    ["1", "新建乡镇污水处理厂2座", "县住建局", "各乡镇人民政府", "9月底前"],
+    ["2", "完成农村改厕3000户", "县农业农村局", "各乡镇人民政府", "2024年12月"],
+    ["3", "开展村庄清洁行动", "县农业农村局", "各乡镇人民政府", "2024年12月"],
+]
+
+
+def table_pdf(path: Path, rows: list[list[str]], ruled: bool, pages: int = 1, caption: str = "表1 主要指标",
+              unit: str = "单位:亿元") -> Path:
+    """A table drawn with reportlab: with grid lines (ruled) or as aligned columns only; ``pages`` > 1
+    repeats the body on the next page under a repeated header (a table that runs on)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    widths = [max(60, 14 * max(len(r[i]) for r in rows) + 16) for i in range(len(rows[0]))]
+    for page in range(pages):
+        y = 780
+        c.setFont("STSong-Light", 12)
+        if page == 0:
+            c.drawString(72, y, caption)
+            y -= 20
+            c.drawString(72, y, unit)
+            y -= 24
+        body = rows if page == 0 else [rows[0]] + [[r[0] + "续", *r[1:]] for r in rows[1:]]
+        top = y + 14
+        for row in body:
+            x = 72
+            for w, cell in zip(widths, row, strict=True):
+                c.drawString(x + 4, y, cell)
+                x += w
+            y -= 20
+        if ruled:
+            xs = [72]
+            for w in widths:
+                xs.append(xs[-1] + w)
+            ys = [top - 20 * i for i in range(len(body) + 1)]
+            c.grid(xs, ys)
+        c.showPage()
+    c.save()
+    return path
+
+
+def table_docx(path: Path, rows: list[list[str]], merge_down: tuple[int, int, int] | None = None,
+               merge_across: tuple[int, int, int] | None = None, before: str = "") -> Path:
+    """A DOCX with one table; ``merge_down=(col, first_row, last_row)`` merges a column's cells down,
+    ``merge_across=(row, first_col, last_col)`` merges a row's cells across."""
+    import docx
+
+    d = docx.Document()
+    if before:
+        d.add_paragraph(before)
+    t = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    if merge_down:
+        col, a, b = merge_down
+        keep = rows[a][col]
+        merged = t.cell(a, col).merge(t.cell(b, col))
+        merged.text = keep
+    if merge_across:
+        row, a, b = merge_across
+        keep = rows[row][a]
+        merged = t.cell(row, a).merge(t.cell(row, b))
+        merged.text = keep
+    d.save(str(path))
+    return path
+
+
+def table_xlsx(path: Path, rows: list[list[str | float]], title: str = "", merge_down: tuple[int, int, int] | None = None) -> Path:
+    """An XLSX task division or data sheet; ``merge_down=(col, first_row, last_row)`` (0-based rows of ``rows``)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务分解"
+    offset = 1
+    if title:
+        ws.cell(1, 1, title)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[0]))
+        offset = 2
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value != "":
+                ws.cell(r + offset, c + 1, value)
+    if merge_down:
+        col, a, b = merge_down
+        ws.merge_cells(start_row=a + offset, start_column=col + 1, end_row=b + offset, end_column=col + 1)
+    wb.save(str(path))
+    return path

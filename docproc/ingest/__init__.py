@@ -39,6 +39,15 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> RawDocument:
         from .docx import read_docx
 
         return read_docx(data, name)
+    if fmt == "xlsx":
+        from .sheet import read_xlsx
+
+        return read_xlsx(data, name)
+    if fmt == "csv":
+        from .sheet import read_csv
+        from .text import decode
+
+        return read_csv(decode(data, name), name)
     if fmt == "html":
         from .html import read_html
         from .text import decode

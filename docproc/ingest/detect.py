@@ -11,7 +11,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return ``pdf``, ``docx``, ``html`` or ``text``; raise InputError for what we cannot read."""
+    """Return ``pdf``, ``docx``, ``xlsx``, ``csv``, ``html`` or ``text``; raise InputError for what we cannot read."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise InputError(f"{name}: empty file")
     head = data[:1024]
@@ -27,6 +27,8 @@ def sniff(data: bytes, name: str = "") -> str:
             raise InputError(f"{name}: broken zip/Office file") from None
         if "word/document.xml" in names:
             return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
         raise InputError(f"{name}: a zip archive, not a document (use `docproc batch` for archives)")
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")):
         raise InputError(f"{name}: a compressed archive, not a document (use `docproc batch` for archives)")
@@ -36,6 +38,8 @@ def sniff(data: bytes, name: str = "") -> str:
             return "html"
     if name.lower().endswith((".html", ".htm", ".xhtml")):
         return "html"
+    if name.lower().endswith((".csv", ".tsv")):
+        return "csv"
     return "text"
 
 

@@ -1,11 +1,17 @@
-"""Word .docx via python-docx: paragraphs and tables in document order."""
+"""Word .docx via python-docx: paragraphs and tables in document order.
+
+Table rows become ``a | b | c`` lines with one cell per grid column: a cell merged
+across columns keeps its text in its first column (the others stay empty, so the
+columns stay aligned); a cell merged down the rows repeats its words in every row
+it covers (a figure is not repeated, so it is not counted twice).
+"""
 
 from __future__ import annotations
 
 import io
 
 from .errors import InputError
-from .raw import RawDocument
+from .raw import RawDocument, row_line
 
 
 def read_docx(data: bytes, name: str = "") -> RawDocument:
@@ -23,17 +29,35 @@ def read_docx(data: bytes, name: str = "") -> RawDocument:
         if isinstance(block, Paragraph):
             lines.append(block.text)
         elif isinstance(block, Table):
-            rows = []
-            for row in block.rows:
-                cells = []
-                for cell in row.cells:
-                    text = " ".join(p.text for p in cell.paragraphs).strip()
-                    if not cells or cells[-1] != text:  # merged cells repeat
-                        cells.append(text)
-                rows.append(cells)
-                lines.append(" | ".join(cells))
+            rows = _table_rows(block)
+            lines.extend(line for line in (row_line(cells) for cells in rows) if line)
             tables.append({"page": 1, "rows": rows})
     text = "\n".join(lines)
     if not text.strip():
         raise InputError(f"{name}: the .docx has no text")
     return RawDocument(text=text, format="docx", tables=tables)
+
+
+def _cell_text(cell) -> str:
+    return " ".join(p.text for p in cell.paragraphs).strip()
+
+
+def _table_rows(table) -> list[list[str]]:
+    from ..tables import is_number_cell
+
+    rows: list[list[str]] = []
+    above: list = []
+    for row in table.rows:
+        cells, tcs = [], []
+        for i, cell in enumerate(row.cells):
+            tc = cell._tc
+            text = _cell_text(cell)
+            if tcs and tcs[-1] is tc:
+                text = ""  # merged across: the text stands in the first column
+            elif i < len(above) and above[i] is tc and is_number_cell(text):
+                text = ""  # merged down over a figure: count it once
+            cells.append(text)
+            tcs.append(tc)
+        above = tcs
+        rows.append(cells)
+    return rows

@@ -57,18 +57,61 @@ def _inside(line: dict, bbox: tuple[float, float, float, float]) -> bool:
     return top - 1 <= mid <= bottom + 1 and line["x0"] < x1 and line["x1"] > x0
 
 
+def _gap_cells(line: dict) -> list[str]:
+    """A text line split where the gap between two characters is wider than 1.5 characters (a column gap)."""
+    chars = sorted((c for c in line.get("chars", []) if c["text"].strip()), key=lambda c: c["x0"])
+    if len(chars) < 2:
+        return [line["text"]]
+    widths = sorted(c["x1"] - c["x0"] for c in chars)
+    limit = max(1.5 * widths[len(widths) // 2], 6.0)
+    cells, cur = [], [chars[0]["text"]]
+    for a, b in zip(chars, chars[1:], strict=False):
+        if b["x0"] - a["x1"] > limit:
+            cells.append("".join(cur))
+            cur = []
+        cur.append(b["text"])
+    cells.append("".join(cur))
+    return cells
+
+
+def _aligned_rows(body: list[dict]) -> set[int]:
+    """Lines of an unruled table: two or more neighbouring lines split into cells, with figures in them."""
+    split = [len(ln["cells"]) >= 2 for ln in body]
+    rows: set[int] = set()
+    i = 0
+    while i < len(body):
+        if not split[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(body) and split[j + 1]:
+            j += 1
+        block = range(i, j + 1)
+        with_figures = sum(1 for k in block if any(re.fullmatch(r"[-+]?[\d,]+(?:\.\d+)?%?", c) for c in body[k]["cells"]))
+        if len(block) >= 2 and (with_figures * 2 >= len(block) or len(block) >= 3):
+            rows.update(block)
+        i = j + 1
+    return rows
+
+
 def _page_lines(page: Any, tables: list[Any]) -> list[str]:
-    """Lines of one page, wrapped lines joined back into paragraphs, ruled tables as `a | b | c` rows."""
-    lines = page.extract_text_lines(layout=False, strip=True, return_chars=False)
+    """Lines of one page, wrapped lines joined back into paragraphs, tables (ruled, or aligned columns
+    without rulings) as `a | b | c` rows."""
+    lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
     bboxes = [t.bbox for t in tables]
     body = [ln for ln in lines if not any(_inside(ln, b) for b in bboxes)]
+    for ln in body:
+        ln["cells"] = _gap_cells(ln)
+    aligned = _aligned_rows(body)
+    for k in aligned:
+        body[k]["row"] = " | ".join(body[k]["cells"])
     items: list[tuple[float, str, Any]] = [(ln["top"], "line", ln) for ln in body]
     for t in tables:
         items.append((t.bbox[1], "table", t))
     items.sort(key=lambda it: it[0])
     if not items:
         return []
-    right = max((ln["x1"] for ln in body), default=0.0)
+    right = max([ln["x1"] for ln in body] + [b[2] for b in bboxes], default=0.0)
     heights = sorted(ln["bottom"] - ln["top"] for ln in body) or [10.0]
     char_w = heights[len(heights) // 2] or 10.0
     out: list[str] = []
@@ -79,6 +122,10 @@ def _page_lines(page: Any, tables: list[Any]) -> list[str]:
                 cells = [(c or "").replace("\n", "").strip() for c in row]
                 if any(cells):
                     out.append(" | ".join(cells))
+            joinable = False
+            continue
+        if "row" in obj:
+            out.append(obj["row"])
             joinable = False
             continue
         text = obj["text"].strip()
@@ -153,6 +200,12 @@ def _pdfium_lines(text: str) -> list[str]:
 
 
 RULED_PAGE_PATHS = 6  # a page with this many vector paths may hold a ruled table: read it with pdfplumber
+_FIGURE_RUN = re.compile(r"\d[\d,.]*%?[ \t]+[-+]?\d")
+
+
+def _looks_tabular(text: str) -> bool:
+    """Two or more lines with figures side by side: a table, ruled or not, is likely on the page."""
+    return sum(1 for ln in text.splitlines() if _FIGURE_RUN.search(ln)) >= 2
 
 
 def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
@@ -176,7 +229,7 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
                 page = doc[number - 1]
                 paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
                 text = page.get_textpage().get_text_range()
-                if tables and paths >= RULED_PAGE_PATHS and text.strip():
+                if tables and text.strip() and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
                     if plumber is None:
                         plumber = _open(data, name)
                     lines, page_tables = _plumber_page(plumber.pages[number - 1], number)

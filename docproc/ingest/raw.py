@@ -15,3 +15,14 @@ class RawDocument:
     tables: list[dict[str, Any]] = field(default_factory=list)  # {"page": n, "rows": [[cell, ...], ...]}
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+
+
+def row_line(cells: list[str]) -> str:
+    """A table row as the line every reader writes: ``a | b | c``; a row with one filled cell
+    (a title or a ``单位:万元`` note spanning the table) is a plain line."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    filled = [c for c in cells if c]
+    if len(filled) <= 1:
+        return filled[0] if filled else ""
+    return " | ".join(cells)
