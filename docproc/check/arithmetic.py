@@ -52,7 +52,8 @@ class _Index:
         self.text = doc.text
         self.sents = doc.sentences
         self.sent_starts = [s.span[0] for s in self.sents]
-        self.qs = sorted(doc.quantities, key=lambda q: q.span)
+        # figures read from table cells are checked as tables (check/tables.py), not as sentences
+        self.qs = sorted((q for q in doc.quantities if not q.rule.startswith("table.")), key=lambda q: q.span)
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
@@ -436,5 +437,10 @@ def run_checks(doc: Document) -> tuple[list[Finding], dict[str, Any]]:
     stats = Stats()
     findings = (_check_sums(idx, stats) + _check_shares(idx, stats) + _check_growth(idx, stats)
                 + _check_two_value_growth(idx, stats) + _check_conflicts(idx, stats))
+    from .tables import check_tables
+
+    table_findings, table_checked = check_tables(doc)
+    findings += table_findings
+    stats.relations_checked += table_checked
     findings.sort(key=lambda f: f.spans[0] if f.spans else (0, 0))
     return findings, stats.as_dict()
