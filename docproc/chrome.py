@@ -53,9 +53,9 @@ def chrome_reason(line: str) -> str | None:
         return "metadata"
     if _BREADCRUMB.match(s) and len(s) <= 40:
         return "breadcrumb"
-    if _NUMBERISH.match(s):
+    if _NUMBERISH.match(s) and "|" not in s:
         return "number"
-    if len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s):
+    if len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s) and "|" not in s:
         return "short"
     return None
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .tables import header_like, is_empty_cell, is_number_cell, is_row_line, is_year_cell
 
 GAP = re.compile(r"\t+|[ \u00a0]{2,}|\u3000{2,}|[ \u3000]*\t[ \u3000\t]*")
-_SHORT_CELL = 24
+_SHORT_CELL = 40
 _MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[、.](?!\d))")
 
 
@@ -95,6 +95,12 @@ def _try_join(lines: list[str], run: list[int], start: int, k: int) -> int:
     body = run[start + k:]
     rows = len(body) // k
     best = 0
+    if _task_header(head):
+        # a task division: words in every column; each row starts with its number (1, 2, 3 …)
+        n = 0
+        while n < rows and re.fullmatch(r"\d{1,3}", lines[body[n * k]].strip()):
+            n += 1
+        return n if n >= 2 else 0
     for m in range(rows, 1, -1):
         kinds = [[_kind(lines[body[r * k + c]].strip()) for c in range(k)] for r in range(m)]
         ok = True
@@ -115,6 +121,15 @@ def _try_join(lines: list[str], run: list[int], start: int, k: int) -> int:
     return best
 
 
+def _task_header(head: list[str]) -> bool:
+    from .extract.units import table_header_roles
+    from .tables import header_matches, lex
+
+    L = lex()
+    named = sum(1 for h in head if header_matches(h, L.task_columns + L.deadline_columns))
+    return bool(table_header_roles(head)) and named >= 1 and any(h in ("序号", "编号") for h in head[:1])
+
+
 def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
     runs, cur = [], []
     for i, line in enumerate(lines):
@@ -133,18 +148,24 @@ def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
     for run in runs:
         pos = 0
         while pos < len(run) - 5:
-            found = None
-            for k in range(2, 11):
-                m = _try_join(lines, run, pos, k)
-                if m >= 2 and (found is None or m * k > found[0] * found[1]):
-                    found = (m, k)
-            if found is None:
+            best = None  # (score, start, rows, k): most lines covered, fewest left over in the run
+            for start in range(pos, min(pos + 3, len(run) - 5)):
+                for k in range(2, 11):
+                    m = _try_join(lines, run, start, k)
+                    if m < 2:
+                        continue
+                    covered = (m + 1) * k
+                    leftover = len(run) - start - covered
+                    score = covered * 10 - 2 * leftover - (start - pos)
+                    if best is None or score > best[0]:
+                        best = (score, start, m, k)
+            if best is None:
                 pos += 1
                 continue
-            m, k = found
+            _, start, m, k = best
             for r in range(m + 1):  # the header row and m body rows
-                plan.joins.append(run[pos + r * k: pos + r * k + k])
-            pos += (m + 1) * k
+                plan.joins.append(run[start + r * k: start + r * k + k])
+            pos = start + (m + 1) * k
 
 
 def plan(lines: list[str]) -> ColumnPlan:

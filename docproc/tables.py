@@ -68,8 +68,7 @@ def lex() -> _Lex:
 
 def is_number_cell(text: str) -> bool:
     """A bare figure: 1234.5, -2.3, 330,435.30, 6.5%."""
-    t = text.strip()
-    return bool(_NUMBER_CELL.match(t)) and not is_year_cell(t)
+    return bool(_NUMBER_CELL.match(text.strip()))
 
 
 def is_year_cell(text: str) -> bool:
@@ -91,7 +90,7 @@ def header_like(text: str) -> bool:
     t = text.strip()
     if not t:
         return True
-    return len(t) <= 18 and not _SENTENCE_END.search(t) and not is_number_cell(t)
+    return len(t) <= 18 and not _SENTENCE_END.search(t) and (not is_number_cell(t) or is_year_cell(t))
 
 
 def unit_from_line(line: str) -> str | None:

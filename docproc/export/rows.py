@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Document, Task
+from ..model import Document, TableRef, Task
 
-TASK_COLUMNS = ["序号", "章节", "任务内容", "指标", "目标值", "单位", "比较", "牵头单位", "责任单位", "配合单位", "完成时限", "页码"]
+TASK_COLUMNS = ["序号", "章节", "任务内容", "指标", "目标值", "单位", "比较", "牵头单位", "责任单位", "配合单位", "完成时限", "页码", "来源表格"]
 OP_WORDS = {"=": "", ">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "~": "约"}
 
 
@@ -31,7 +31,15 @@ def task_row(n: int, task: Task) -> dict[str, object]:
         "配合单位": _join(units.support) if units else "",
         "完成时限": "; ".join(deadlines),
         "页码": task.page,
+        "来源表格": table_place(task.table),
     }
+
+
+def table_place(ref: TableRef | None) -> str:
+    """表1 第3行: where in which table an item sits (tables and rows counted from 1, header rows included)."""
+    if ref is None:
+        return ""
+    return f"表{ref.table + 1} 第{ref.row + 1}行"
 
 
 def task_rows(doc: Document) -> list[dict[str, object]]:

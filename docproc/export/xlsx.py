@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from ..model import Document
-from .rows import TASK_COLUMNS, task_rows
+from .rows import TASK_COLUMNS, table_place, task_rows
 
 _WIDTH = {"任务内容": 60, "章节": 30, "指标": 24, "牵头单位": 20, "责任单位": 30, "配合单位": 20, "完成时限": 24,
-          "说明": 60, "依据": 60, "文件": 28, "标题": 40, "原文": 16}
+          "说明": 60, "依据": 60, "文件": 28, "标题": 40, "原文": 16, "行标签": 24, "列标题": 16, "表格": 14,
+          "来源表格": 14}
 
 
 def _date(iso: str | None):
@@ -23,7 +24,7 @@ def to_xlsx(docs: list[Document], path: str | Path, goals: list | None = None) -
     wb = Workbook()
     sheets = {
         "任务": ["文件", *TASK_COLUMNS],
-        "指标": ["文件", "原文", "数值", "单位", "比较", "角色", "指标", "起", "止", "页码"],
+        "指标": ["文件", "原文", "数值", "单位", "比较", "角色", "指标", "起", "止", "页码", "表格", "行标签", "列标题"],
         "时限": ["文件", "原文", "日期", "类型", "起", "止", "页码"],
         "核查": ["文件", "类型", "级别", "说明", "依据", "期望", "报告值", "公式"],
         "文档": ["文件", "标题", "日期", "年份", "文字", "类型", "页数", "任务数", "核查数"],
@@ -45,8 +46,10 @@ def to_xlsx(docs: list[Document], path: str | Path, goals: list | None = None) -
         for row in task_rows(doc):
             ws_by_name["任务"].append([doc.source] + [row[c] for c in TASK_COLUMNS])
         for q in doc.quantities:
+            ref = q.table
             ws_by_name["指标"].append([doc.source, q.text, q.value, q.unit, q.op, q.role, q.indicator, q.span[0],
-                                      q.span[1], q.page])
+                                      q.span[1], q.page, table_place(ref), ref.row_label if ref else None,
+                                      ref.column if ref else None])
         for d in doc.deadlines:
             ws_by_name["时限"].append([doc.source, d.text, _date(d.date), d.kind, d.span[0], d.span[1], d.page])
         for f in doc.findings:

@@ -87,7 +87,9 @@ def _body_kinds(table: Table, col: int) -> tuple[int, int, int]:
         t = row[col].text
         if is_empty_cell(t):
             continue
-        if is_number_cell(t) or _MAG_NUMBER.match(t):
+        if re.fullmatch(r"(?:19|20)\d{2}", t.strip()):
+            years += 1  # a bare 2023 may be a year or a figure: the column decides
+        elif is_number_cell(t) or _MAG_NUMBER.match(t):
             nums += 1
         elif is_year_cell(t):
             years += 1
@@ -112,9 +114,12 @@ def columns_of(table: Table) -> list[ColumnInfo]:
         nums, texts, years = _body_kinds(table, i)
         if h in L.unit_columns or (h.startswith("计量单位")):
             kind = "unit"
-        elif any(h == w or h.startswith(w) for w in L.id_columns) or _is_sequence(table, i) or (years and not nums):
+        elif (any(re.fullmatch(re.escape(w) + r"(?:\(.*\))?", h) for w in L.id_columns) or _is_sequence(table, i)
+              or (years and not nums and not texts and (not h or "年" in h or is_year_cell(h)))):
             kind = "id"
-        elif nums and nums >= texts:
+        elif years and not texts and not nums:
+            kind = "figure"  # 2000, 3000 … under a measure's header are figures
+        elif nums + years and nums + years >= texts and years and nums or nums and nums >= texts:
             kind = "figure"
         elif not label_taken and texts:
             kind = "label"
@@ -156,6 +161,16 @@ def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | 
         return None
     if s in L.units:
         return L.units[s], 1.0
+    # a currency before the magnitude: 新台币千元 -> (新台币, 1000), 港币百万元 -> (港元, 1e6)
+    for n in (3, 2):
+        head, rest = s[:n], s[n:]
+        if head in L.units and rest.endswith("元") and rest != "元":
+            inner = resolve_unit(rest, known_only)
+            if inner and inner[0] == "元":
+                return L.units[head], inner[1]
+    for word, factor in sorted(lex().raw.get("header_magnitudes", {}).items(), key=lambda kv: -len(kv[0])):
+        if s.startswith(word) and s[len(word):] in L.units:
+            return L.units[s[len(word):]], float(factor)
     m = L.mag_re.match(s)
     if m:
         rest = s[m.end():]
@@ -198,7 +213,7 @@ def _unit_for(table: Table, row: tuple[Cell, ...], col: ColumnInfo, cols: list[C
               cell_unit: str | None) -> tuple[str, float] | None:
     if cell_unit:
         return cell_unit, 1.0
-    candidates: list[tuple[str | None, bool]] = [(col.unit, False), (unit_in_cell(label), True)]
+    candidates: list[tuple[str | None, bool]] = [(col.unit, True), (unit_in_cell(label), True)]
     candidates += [(row[c.index].text, False) for c in cols if c.kind == "unit"]
     if col.percent:
         candidates.insert(1, ("%", False))
@@ -219,7 +234,9 @@ def _indicator(label: str, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
     if not measure or measure in base:
         return base or measure
     label_col = next((c for c in cols if c.kind == "label"), None)
-    names_measure = label_col is not None and header_matches(label_col.header, ("指标", "项目", "科目"))
+    measures = {c.measure for c in cols if c.kind == "figure" and c.measure and not c.percent}
+    names_measure = (label_col is not None and header_matches(label_col.header, ("指标", "科目"))
+                     and len(measures) <= 1)
     if names_measure and not col.percent:
         return base
     return (base + measure)[:24] if base else measure

@@ -76,6 +76,16 @@ def _table_rows(doc: Document) -> dict[int, tuple[Table, int, tuple[Deadline, ..
     return out
 
 
+def _around_table(doc: Document, p: Paragraph) -> bool:
+    from ..tables import unit_from_line
+
+    for t in doc.tables:
+        gap = doc.text[p.span[1]: t.span[0]]
+        if t.span[0] - p.span[1] >= 0 and gap.count("\n") <= 2 and (p.text == t.caption or unit_from_line(p.text)):
+            return True
+    return False
+
+
 def build_tasks(doc: Document) -> list[Task]:
     paras = doc.paragraphs
     clauses = doc.unit_clauses
@@ -85,6 +95,8 @@ def build_tasks(doc: Document) -> list[Task]:
     extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
     for i, p in enumerate(paras):
+        if _around_table(doc, p):
+            continue  # a table's caption or 单位 line states no task
         if any(s <= p.span[0] < e for s, e in table_span):
             found = rows.get(p.span[0])
             if found is None or found[0].kind != "tasks" or found[1] < found[0].header_rows:

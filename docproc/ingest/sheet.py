@@ -1,6 +1,6 @@
 """Spreadsheets staff receive as task divisions or data tables: XLSX (openpyxl) and CSV/TSV.
 
-Each sheet becomes its title line followed by its rows as ``a | b | c`` lines, so the
+Each sheet becomes its rows (after its name, when the workbook has several sheets), as ``a | b | c`` lines, so the
 table finder reads them like any other table. A row with a single filled cell (a
 sheet title, a ``单位:万元`` note) stays a plain line. Merged cells: a horizontal merge
 keeps its text in the first column only (columns stay aligned); a vertical merge of
@@ -78,7 +78,8 @@ def read_xlsx(data: bytes, name: str = "") -> RawDocument:
                 rows.append(cells)
         if not rows:
             continue
-        lines.append(ws.title)
+        if len(wb.worksheets) > 1:
+            lines.append(ws.title)  # with several sheets, each sheet's name heads its rows
         lines.extend(line for line in (row_line(r) for r in rows) if line)
         tables.append({"page": 1, "sheet": ws.title, "rows": rows})
     if not lines:
