@@ -1,6 +1,6 @@
 """Benchmark (not a test): docproc next to the raw libraries on the same input.
 
-    python bench/run.py [--mb 5]
+    python bench/run.py [--mb 5] [--only pdf]
 
 Prints text-pipeline throughput beside raw ``jieba.lcut``, PDF seconds per page
 beside pdfplumber's own ``extract_text()``, and cold start-up times.
@@ -82,6 +82,7 @@ def bench_pdf() -> None:
     import pdfplumber
 
     from docproc.ingest import read_path
+    from docproc.pipeline import process
 
     tmp = Path(tempfile.mkdtemp())
     pdfs = sorted(PDFS.glob("*.pdf")) + [generated_pdf(tmp / "generated-60p.pdf")]
@@ -97,6 +98,12 @@ def bench_pdf() -> None:
         ours = (time.perf_counter() - t) / pages
         print(f"pdf    {pdf.name[:40]:<40} {pages:>3} p: docproc {ours * 1000:6.1f} ms/page, "
               f"pdfplumber extract_text {plumber * 1000:6.1f} ms/page, ratio {plumber / ours:.2f}")
+        t = time.perf_counter()
+        doc = process(pdf)
+        whole = (time.perf_counter() - t) / pages
+        cells = sum(1 for q in doc.quantities if q.table is not None)
+        print(f"tables {pdf.name[:40]:<40} {len(doc.tables):>3} tables, {sum(len(t.rows) for t in doc.tables):>5} rows, "
+              f"{cells:>5} figures in cells, {len(doc.quantities):>5} in all; whole pipeline {whole * 1000:6.1f} ms/page")
 
 
 def bench_startup() -> None:
@@ -163,13 +170,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=5.0, help="size of the text corpus in MB")
     ap.add_argument("--docs", type=int, default=400, help="documents in the batch benchmark")
+    ap.add_argument("--only", choices=["startup", "batch", "text", "pdf", "memory"], action="append",
+                    help="run only these parts (repeatable); default: all")
     args = ap.parse_args()
-    bench_startup()
-    bench_batch(args.docs)
-    bench_text(args.mb)
-    if PDFS.is_dir():
+    parts = args.only or ["startup", "batch", "text", "pdf", "memory"]
+    if "startup" in parts:
+        bench_startup()
+    if "batch" in parts:
+        bench_batch(args.docs)
+    if "text" in parts:
+        bench_text(args.mb)
+    if "pdf" in parts and PDFS.is_dir():
         bench_pdf()
-    bench_memory()
+    if "memory" in parts:
+        bench_memory()
 
 
 if __name__ == "__main__":

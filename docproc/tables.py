@@ -233,6 +233,38 @@ def _kind(columns: tuple[str, ...]) -> str:
     return "data"
 
 
+def _continues_row(line: str) -> bool:
+    t = line.strip()
+    return 0 < len(t) <= 30 and not _SENTENCE_END.search(t) and unit_from_line(t) is None and not t[0].isdigit()
+
+
+def continued_rows(doc: Document, table: Table) -> dict[int, int]:
+    """Row index -> where the row ends when its words wrap onto following non-row lines."""
+    out: dict[int, int] = {}
+    for r, row in enumerate(table.rows):
+        end = max(c.span[1] for c in row)
+        nl = doc.text.find("\n", end)
+        nxt_end = doc.text.find("\n", nl + 1) if nl >= 0 else -1
+        nxt_end = len(doc.text) if nxt_end < 0 else nxt_end
+        if nl >= 0 and nl + 1 < table.span[1] and not is_row_line(doc.text[nl + 1: nxt_end]):
+            out[r] = nxt_end
+    return out
+
+
+def _split_at_new_header(block: list) -> list[list]:
+    """Two tables written one under the other: a header-like row of another width starts the second."""
+    parts: list[list] = [[]]
+    width = None
+    for p in block:
+        cells = [c.strip() for c in p.text.split("|")]
+        if (width is not None and len(cells) != width and len(parts[-1]) >= 2
+                and sum(1 for c in cells if c) >= 2 and all(header_like(c) for c in cells)):
+            parts.append([])
+        parts[-1].append(p)
+        width = len(cells)
+    return parts
+
+
 def find_tables(doc: Document) -> list[Table]:
     """Every run of two or more row lines (or one row under a header) is a table."""
     paras = doc.paragraphs
@@ -243,13 +275,22 @@ def find_tables(doc: Document) -> list[Table]:
             i += 1
             continue
         j = i
-        while j + 1 < len(paras) and (is_row_line(paras[j + 1].text) or _MD_RULE.match(paras[j + 1].text.strip())):
-            j += 1
+        while j + 1 < len(paras):
+            nxt = paras[j + 1].text
+            if is_row_line(nxt) or _MD_RULE.match(nxt.strip()):
+                j += 1
+            elif j + 2 < len(paras) and _continues_row(nxt) and is_row_line(paras[j + 2].text):
+                j += 2  # a cell's words wrapped onto a line of their own: the row goes on
+            else:
+                break
         block = [p for p in paras[i: j + 1] if is_row_line(p.text)]
-        if len(block) >= 2:
-            table = _build(doc, block, len(tables), i, j)
-            if table is not None:
-                tables.append(table)
+        for part in _split_at_new_header(block):
+            if len(part) >= 2:
+                first = paras.index(part[0], i)
+                last = paras.index(part[-1], first)
+                table = _build(doc, part, len(tables), first, last)
+                if table is not None:
+                    tables.append(table)
         i = j + 1
     return tables
 

@@ -198,3 +198,19 @@ def test_prospectus_tables():
     assert not [q for q in doc.quantities if q.table and q.table.table == 0]  # years and ratings are no figures
     assert doc.findings == []
     assert doc.check_stats["relations_checked"] >= 11
+
+
+def test_exports_name_the_table_row_and_column(tmp_path):
+    import openpyxl
+
+    from docproc.export import write_xlsx
+    from docproc.export.rows import task_rows
+
+    text = "表1 主要目标\n指标 | 2025年目标\n粮食产量(万吨) | 52\n序号 | 重点任务 | 责任单位 | 完成时限\n1 | 建设高标准农田 | 县农业农村局 | 年底前\n"
+    doc = process_text(text, ref_date="2024-06-30", kind="plan")
+    write_xlsx([doc], tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["指标"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, [c.value for c in ws[2]], strict=True))
+    assert (row["原文"], row["表格"], row["行标签"], row["列标题"]) == ("52", "表1 第2行", "粮食产量(万吨)", "2025年目标")
+    assert task_rows(doc)[0]["来源表格"] == "表2 第2行"

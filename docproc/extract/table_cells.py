@@ -242,6 +242,13 @@ def _indicator(label: str, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
     return (base + measure)[:24] if base else measure
 
 
+def _inside_a_name(cell: Cell, q: Quantity) -> bool:
+    """七匹狼, 三棵树: a Chinese numeral and measure word inside a short name cell, with more name after it."""
+    rest = cell.text[q.span[1] - cell.span[0]:]
+    return (q.rule.startswith("quantity.chinese") and len(cell.text) <= 8
+            and bool(re.match(r"[\u4e00-\u9fff]", rest)) and not re.match(r"(?:以上|以下|以内|左右)", rest))
+
+
 def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tuple[list[Quantity], set[int]]:
     """New quantities for bare figures, plus the ``found`` ones inside this table enriched.
 
@@ -263,11 +270,13 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
                 whole = len(inside) == 1 and found[inside[0]].span == cell.span and col.kind != "label"
                 for i in inside:
                     q = found[i]
+                    replaced.add(i)
+                    if _inside_a_name(cell, q):
+                        continue
                     if whole:
                         q = replace(q, indicator=_indicator(label, col, cols) or q.indicator,
                                     role=_role(doc, col, cols))
                     out.append(replace(q, table=ref))
-                    replaced.add(i)
                 continue
             if col.kind != "figure" or cell.span[0] in by_start:
                 continue

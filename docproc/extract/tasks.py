@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
-from ..tables import header_matches, is_ditto_cell, is_empty_cell, lex
+from ..tables import continued_rows, header_matches, is_ditto_cell, is_empty_cell, lex
 from .units import is_label_line
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
@@ -108,7 +108,8 @@ def build_tasks(doc: Document) -> list[Task]:
             clause = inside[0] if inside else None
             for c in inside[1:]:
                 clause = _merge(clause, c)
-            pieces.append((p.span[0], p.span[1], p, clause))
+            end = continued_rows(doc, table).get(r, p.span[1])
+            pieces.append((p.span[0], end, p, clause))
             continue
         if is_label_line(p.text):
             # a label line: attach its clause to the task above
