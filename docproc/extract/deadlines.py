@@ -27,7 +27,7 @@ from .. import resources
 from ..model import Deadline, Document
 from .numbers import chinese_value
 
-_Y = r"(?:(?P<year>(?:19|20)\d{2})\s*年)"
+_Y = r"(?:(?:(?P<year>(?:19|20)\d{2})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
 _M = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
 _CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
 
@@ -59,9 +59,11 @@ def _alt(key: str) -> str:
 
 
 def _year_of(m: re.Match[str], doc: Document) -> int:
-    y = m.groupdict().get("year")
-    if y:
-        return int(y)
+    groups = m.groupdict()
+    if groups.get("year"):
+        return int(groups["year"])
+    if groups.get("roc"):
+        return int(groups["roc"]) + 1911  # Taiwan's ROC calendar: 112年 = 2023
     return doc.meta.year or 2000
 
 
@@ -151,7 +153,21 @@ def _build_rules() -> list[Rule]:
     add("deadline.month_before", rf"{_Y}?\s*{_M}\s*份?\s*(?:{before})", month_before)
 
     # 到2023年底 / 2018年底前 / 2025年末
-    add("deadline.year_end", rf"{_Y}\s*(?:底|末)(?:{before})?", lambda m, d, s, e: (f"{m.group('year')}-12-31", "by"))
+    def year_end(m, doc, s, e):
+        # 至2024年底 in a report is where the count stands, not a deadline
+        kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
+        return f"{_year_of(m, doc):04d}-12-31", kind
+
+    add("deadline.year_end", rf"{_Y}\s*(?:底|末)(?P<before>{before})?", year_end)
+
+    # 明年底前 / 今年年底: a year word with its end
+    def word_year_end(m, doc, s, e):
+        base = _written_year(doc)
+        year = base + 1 if m.group("w") in _words()["next_year"] else (doc.meta.year or base)
+        return f"{year:04d}-12-31", ("by" if m.group("before") or _is_plan_context(doc, s) else "asof")
+
+    add("deadline.word_year_end",
+        rf"(?P<w>{_alt('next_year')}|今年|本年)\s*年?(?:底|末)(?P<before>{before})?", word_year_end)
 
     # 到2025年 / 力争到2025年
     add(
@@ -172,6 +188,18 @@ def _build_rules() -> list[Rule]:
 
     add("deadline.roc_year", r"(?:民国)?(?<!\d)(?P<roc>1[0-4]\d)\s*年(?P<bound>底前|底|末)?", roc)
 
+    # 1-6月 / 一至三季度 / 前三季度: a period from the start of the year; in a report, where figures stand
+    def period(m, doc, s, e):
+        month = _month(m.group("m2")) if m.group("m2") else 3 * int(chinese_value(m.group("q2")) or 0)
+        if not 1 <= month <= 12:
+            return None
+        return _last_day(_year_of(m, doc), month), ("by" if _is_plan_context(doc, s) else "asof")
+
+    add("deadline.period",
+        rf"{_Y}?\s*(?:(?:1|一)\s*[-—–~至到]\s*(?P<m2>1[0-2]|[2-9]|十[一二]?|[二三四五六七八九])\s*月(?:份)?"
+        rf"|(?:前|一至|1\s*[-—–~至]\s*)(?P<q2>[二三四234])\s*(?:个)?季度)",
+        period)
+
     # 一季度 / 第二季度末
     quarters = w["quarters"]
 
@@ -188,7 +216,7 @@ def _build_rules() -> list[Rule]:
     add(
         "deadline.half_year",
         rf"{_Y}?\s*(?P<h>{resources.alternation(list(halves))})",
-        lambda m, d, s, e: (_last_day(_year_of(m, d), halves[m.group("h")]), "by") if _is_plan_context(d, s) else None,
+        lambda m, d, s, e: (_last_day(_year_of(m, d), halves[m.group("h")]), "by" if _is_plan_context(d, s) else "asof"),
     )
     add(
         "deadline.mid_year",
@@ -280,7 +308,7 @@ def _framing_year(m, doc, s, e):
             if left and not _CLAUSE_BREAK.match(left):
                 return None
     else:
-        year = int(m.group("year"))
+        year = _year_of(m, doc)
         if year < (doc.meta.year or year):
             return None
     # the clause (or the next one, when the year stands alone before a comma) must hold a quantity
