@@ -71,12 +71,18 @@ def looks_like_person(name: str) -> bool:
     return 2 <= len(name) <= 3 and name[0] in person["surnames"] and not name.endswith(_org_suffixes())
 
 
+_ADMIN_NOTE = re.compile(r"[((](?:[省市县区旗镇乡]|街道)(?:[、,](?:[省市县区旗镇乡]|街道))*[))]")
+
+
 def clean_names(raw: str) -> list[str]:
     """Split a list of unit names and drop notes, people and empties."""
-    raw = re.sub(r"[((][^))]*[))]", "", raw)  # nested notes: (牵头)
+    # 各县(市、区)人民政府: a bracket of administrative levels is part of the name, as written
+    raw = _ADMIN_NOTE.sub(lambda m: m.group().replace("、", "\x00").replace(",", "\x01"), raw)
+    raw = re.sub(r"[((][^))]*[))]", lambda m: m.group() if "\x00" in m.group() or _ADMIN_NOTE.fullmatch(
+        m.group().replace("\x00", "、").replace("\x01", ",")) else "", raw)  # other notes: (牵头)
     names = []
     for part in _SPLIT.split(raw):
-        name = part.strip(" :.。")
+        name = part.replace("\x00", "、").replace("\x01", ",").strip(" :.。")
         previous = None
         while previous != name:
             previous = name
@@ -118,6 +124,26 @@ def _lead_support(content: str) -> dict[str, list[str]] | None:
     return roles if roles["lead"] else None
 
 
+_DOER_VERBS = {"牵头": "lead", "指导": "lead", "统筹": "lead", "负责": "responsible", "落实": "responsible",
+               "承担": "responsible", "实施": "responsible", "承办": "responsible", "配合": "support",
+               "参与": "support", "协助": "support", "协同": "support", "支持": "support"}
+_DOER = re.compile(rf"(?P<names>[^,;]+?)(?P<verb>{'|'.join(_DOER_VERBS)})(?:负责|落实)?$")
+
+
+def _doers(content: str) -> dict[str, list[str]] | None:
+    """`(A、B负责)` / `(X指导,Y落实)`: every part names organisations and ends with what they do."""
+    roles: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+    for part in re.split(r"[,;]", content):
+        m = _DOER.fullmatch(part.strip())
+        if not m:
+            return None
+        names = clean_names(m.group("names"))
+        if not names or not all(n.endswith(_org_suffixes()) or n.startswith("各") for n in names):
+            return None
+        roles[_DOER_VERBS[m.group("verb")]].extend(names)
+    return roles
+
+
 def _attribution(content: str) -> dict[str, list[str]] | None:
     """A trailing (局名/局名) attribution: every part must look like an organisation."""
     parts = [p.strip() for p in re.split(r"[/、,]", content) if p.strip()]
@@ -140,7 +166,8 @@ def _clause(roles: dict[str, list[str]], span: tuple[int, int], rule: str, cover
 
 
 _BRACKET = re.compile(r"[(〔\[【]((?:[^()〔〕\[\]【】\n]|\([^()\n]{0,20}\)){2,400})[)〕\]】]")
-_BY = re.compile(r"(?:这项工作|此项工作|该项工作)?由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)")
+_BY = re.compile(r"(?:这项工作|此项工作|该项工作)?由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)"
+                 r"(?:[,、]\s*(?P<rest>[^,。;由]{2,40}?)(?P<verb2>配合|参与|协助|协同))?")
 
 
 def extract_unit_clauses(doc: Document) -> list[UnitClause]:
@@ -155,6 +182,9 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         if roles is None:
             roles = _lead_support(content)
             rule = "units.lead_support"
+        if roles is None:
+            roles = _doers(content)
+            rule = "units.doers"
         if roles is None:
             line_end = text.find("\n", m.end())
             at_end = text[m.end(): line_end if line_end >= 0 else len(text)].strip(" 。.;") == ""
@@ -189,7 +219,10 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         if not names:
             continue
         role = "lead" if "牵头" in m.group("verb") else "responsible"
-        out.append(_clause({role: names}, m.span(), "units.by_doer", False))
+        found = {role: names}
+        if m.group("rest"):
+            found["support"] = [n for n in clean_names(m.group("rest")) if n.endswith(_org_suffixes()) or n.startswith("各")]
+        out.append(_clause(found, m.span(), "units.by_doer", False))
     out.sort(key=lambda c: c.span)
     return out
 
