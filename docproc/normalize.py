@@ -123,9 +123,20 @@ def detect_script(text: str) -> str:
     return "mixed"
 
 
-def to_simplified(m: Mapped) -> Mapped:
-    """opencc t2s per line; lines whose length changes fall back to per-character conversion."""
-    conv = resources.opencc_converter("t2s")
+def detect_region(text: str) -> str | None:
+    """``hk`` or ``tw`` when the text's vocabulary says so (港元, 立法會 / 新臺幣, 行政院), else None."""
+    cues = resources.data("regions.yaml")
+    hk = sum(text.count(w) for w in cues["hk"])
+    tw = sum(text.count(w) for w in cues["tw"])
+    if max(hk, tw) < 2:
+        return None
+    return "hk" if hk > tw else "tw"
+
+
+def to_simplified(m: Mapped, region: str | None = None) -> Mapped:
+    """opencc per line with the regional profile (hk2s, tw2s, else t2s); lines whose length changes
+    fall back to per-character conversion, so offsets stay one to one."""
+    conv = resources.opencc_converter({"hk": "hk2s", "tw": "tw2s"}.get(region or "", "t2s"))
     protected = [(t, s) for t, s in resources.table("opencc_protected.tsv") if len(t) == len(s)]
     lines = m.text.split("\n")
     out = []
@@ -222,6 +233,20 @@ def _mark_columns(m: Mapped) -> Mapped:
     return Mapped("".join(chars), offs)
 
 
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])")
+
+
+def _join_digit_groups(m: Mapped) -> Mapped:
+    """Digits grouped by thin spaces, as Hong Kong and English-style texts write them: 1 200名 -> 1200名."""
+    drop: set[int] = set()
+    for match in _GROUPED.finditer(m.text):
+        drop.update(i for i in range(match.start(), match.end()) if m.text[i] == " ")
+    if not drop:
+        return m
+    keep = [i for i in range(len(m.text)) if i not in drop]
+    return Mapped("".join(m.text[i] for i in keep), [m.offsets[i] for i in keep])
+
+
 def normalize(raw: str) -> Normalized:
     script = detect_script(raw[:20000])
     m = Mapped.identity(raw.replace("\r\n", "\n").replace("\r", "\n"))
@@ -229,9 +254,10 @@ def normalize(raw: str) -> Normalized:
         m = charwise(m, _nfkc)
     m = substitute(m, _PINYIN, lambda _: "")
     if script != "simplified":
-        m = to_simplified(m)
+        m = to_simplified(m, detect_region(raw[:20000]))
     m = _fix_split_numbers(m)
     m = _mark_columns(m)
+    m = _join_digit_groups(m)
     m = _collapse_spaces(m)
     from .chrome import chrome_flags
 

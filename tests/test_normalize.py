@@ -90,3 +90,14 @@ def test_offsets_map_sentences_back_to_source(path):
 
         squeeze = lambda t: re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))  # noqa: E731
         assert squeeze(original) == squeeze(sentence.text)
+
+
+def test_region_profile_is_chosen_by_vocabulary():
+    from docproc.normalize import detect_region, normalize
+
+    assert detect_region("香港特區政府於2023-24年度撥款3.5億港元,立法會通過。") == "hk"
+    assert detect_region("行政院核定新臺幣2,500百萬元,民國112年。") == "tw"
+    assert detect_region("這是一般的繁體文字。") is None
+    out = normalize("行政院核定新臺幣2,500百萬元,民國112年。")
+    assert out.text == "行政院核定新台币2,500百万元,民国112年。"
+    assert len(out.offsets) == len(out.text)

@@ -41,6 +41,8 @@ class _Lex:
     named_after: tuple[str, ...]
     ordinal_after: tuple[str, ...]
     quotes: tuple[str, ...]
+    cn_kind_after: tuple[str, ...]
+    kinds: dict[str, str]
 
 
 @cache
@@ -72,6 +74,8 @@ def lex() -> _Lex:
         named_after=tuple(nq["named_set_after"]),
         ordinal_after=tuple(nq.get("ordinal_after", [])),
         quotes=tuple(nq["name_quotes"]),
+        cn_kind_after=tuple(nq.get("cn_kind_after", [])),
+        kinds=kinds,
     )
 
 
@@ -157,12 +161,48 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (m.start() if m else len(text))
 
 
-def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_at) -> Quantity | None:
+_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[-—–~至到]\s*(\d+(?:\.\d+)?)(?![\d.])")
+
+
+def _ranges(text: str) -> dict[int, tuple[str, str, int, float]]:
+    """Lower ends of ranges (3—12个月, 5-10万元): start -> (surface unit, unit, end, magnitude) of the upper end."""
+    L = lex()
+    out: dict[int, tuple] = {}
+    for m in _RANGE.finditer(text):
+        pos = m.end()
+        mag = L.mag_re.match(text, pos)
+        factor = 1.0
+        if mag:
+            factor, pos = L.magnitudes[mag.group()], mag.end()
+        found = _unit_at(text, pos)
+        if found and found[0] not in ("年", "月", "日", "号") and not text.startswith(L.ordinal_after, found[2]):
+            out[m.start(1)] = (*found, factor)
+            out[m.start(2)] = ("upper",)
+    return out
+
+
+def _inside_word(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """Whether a jieba word runs across the numeral and its unit into more text (三门峡市, 二次污染)."""
+    from ..segment import tokens
+
+    s, e = sentence
+    if e <= s:
+        return False
+    for _, ts, te in tokens(text[s:e]):
+        ts, te = ts + s, te + s
+        if ts <= start < te:
+            return te > end or ts < start
+    return False
+
+
+def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_at,
+             ranges: dict | None = None) -> Quantity | None:
+    ranges = ranges or {}
     text = doc.text
     L = lex()
     if _inside(n.start, quotes):
         return None
-    if _is_identifier(text, n):
+    if _is_identifier(text, n) and n.start not in ranges:
         return None
     value = n.value
     pos = n.end
@@ -188,10 +228,17 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
             op = "~"
             pos += 1
         found = _unit_at(text, pos)
+        if found is None and len(ranges.get(n.start, ())) == 4:
+            found = ranges[n.start]  # 3—12个月: the lower end takes the upper end's unit and magnitude
+            value *= found[3]
+            found = found[:3]
+            op = ">="
         if found:
             surface_unit, unit, pos = found
-            if n.kind == "chinese" and surface_unit not in L.count_units:
+            if n.kind == "chinese" and (surface_unit not in L.count_units or surface_unit in L.cn_kind_after):
                 return None
+            if n.kind == "chinese" and _inside_word(text, n.start, pos, sentence_at(n.start)):
+                return None  # 三门峡, 二次污染: the numeral is part of a word
             if surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
                 return None
             if text.startswith(L.ordinal_after, pos):
@@ -204,6 +251,13 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
                 return None
     else:
         pos = n.end
+    if unit == "元":
+        # 新台币 2,500 百万元 / 港币3亿元: the currency written before the figure names the unit
+        left = text[max(0, n.start - 5): n.start].rstrip(" 约近逾为达")
+        for word, name in L.units.items():
+            if name != "元" and L.kinds.get(word) == "money" and left.endswith(word):
+                unit = name
+                break
     # comparators
     after = _op_after(text, pos)
     before = _op_before(text, n.start)
@@ -213,8 +267,9 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     else:
         end = pos
     if op is None:
-        op = before or "="
-    span_end = pos
+        op = before or ("<=" if ranges.get(n.start) == ("upper",) else "=")
+    span_end = n.end if len(ranges.get(n.start, ())) == 4 and surface_unit and not text.startswith(surface_unit, n.end) \
+        else pos  # the lower end of a range is its figure alone
     span = (n.start, span_end)
     if span_end <= n.start:
         return None
@@ -247,8 +302,9 @@ def extract_quantities(doc: Document) -> list[Quantity]:
         return (pos, pos)
 
     out = []
+    ranges = _ranges(text)
     for n in scan(text):
-        q = _resolve(doc, n, quotes, sentence_at)
+        q = _resolve(doc, n, quotes, sentence_at, ranges)
         if q is not None:
             out.append(q)
     from .table_cells import add_table_quantities  # table_cells reads this module's lexicon
