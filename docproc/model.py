@@ -34,6 +34,7 @@ class Paragraph:
     level: int | None
     section: tuple[str, ...]
     page: int | None = None
+    kind: str | None = None  # plan | report, from the section headings; None: the document's kind holds
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,16 @@ class Document:
     tasks: list[Task] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     check_stats: dict[str, Any] = field(default_factory=dict)
+
+    def kind_at(self, offset: int) -> str:
+        """plan or report for the text at ``offset``: its section's kind, else the document's."""
+        import bisect
+
+        starts = [p.span[0] for p in self.paragraphs]
+        i = bisect.bisect_right(starts, offset) - 1
+        if 0 <= i < len(self.paragraphs) and self.paragraphs[i].kind:
+            return self.paragraphs[i].kind
+        return self.meta.kind
 
     def page_of(self, offset: int) -> int:
         """1-based page of a text offset (1 for non-paged input)."""

@@ -45,9 +45,33 @@ def heading_title(text: str, marker: str) -> str:
     return (marker + title).strip()
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def heading_kind(title: str, doc_year: int | None) -> str | None:
+    """plan or report for a heading (二、2024年主要预期目标 / 一、2023年工作回顾), None when it says neither."""
+    from . import resources
+
+    cues = resources.data("sections.yaml")
+    years = [int(y) for y in _YEAR.findall(title)]
+    report = any(w in title for w in cues["report"])
+    plan = any(w in title for w in cues["plan"])
+    if years and doc_year:
+        if max(years) < doc_year and not plan:
+            return "report"
+        if min(years) >= doc_year and plan and not report:
+            return "plan"
+    if report and not plan:
+        return "report"
+    if plan and not report:
+        return "plan"
+    return None
+
+
 def build(doc: Document) -> None:
     """Fill ``doc.sections``, ``doc.paragraphs`` and ``doc.sentences`` from ``doc.text``."""
     stack: list[tuple[int, str]] = []
+    kinds: list[str | None] = []  # the kind each open heading gives its section
     pos = 0
     for line in doc.text.split("\n"):
         start, end = pos, pos + len(line)
@@ -59,15 +83,19 @@ def build(doc: Document) -> None:
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
+                kinds.pop()
         section = tuple(title for _, title in stack)
+        kind = next((k for k in reversed(kinds) if k), None)
         para = Paragraph(
-            span=(start, end), text=line, marker=marker, level=level, section=section, page=doc.page_of(start)
+            span=(start, end), text=line, marker=marker, level=level, section=section, page=doc.page_of(start),
+            kind=kind,
         )
         doc.paragraphs.append(para)
         if level is not None and marker is not None:
             title = heading_title(line, marker)
             doc.sections.append(Section(level=level, marker=marker, title=title, span=(start, start + len(title))))
             stack.append((level, title))
+            kinds.append(heading_kind(title, doc.meta.year))
         index = len(doc.paragraphs) - 1
         for m in _SENTENCE.finditer(line):
             s, e = m.span()

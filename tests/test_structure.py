@@ -57,3 +57,25 @@ def test_every_span_is_exact(path):
     for s in doc.sentences:
         assert doc.text[s.span[0]:s.span[1]] == s.text
         assert s.text[-1] in "。!?;”)" or doc.text[s.span[1]:s.span[1] + 1] in ("\n", "")
+
+
+@pytest.mark.parametrize(("title", "year", "kind"), [
+    ("二、2024年主要预期目标", 2024, "plan"),
+    ("一、2023年工作回顾", 2024, "report"),
+    ("(三)下一步工作打算", 2024, "plan"),
+    ("二、主要成效", 2024, "report"),
+    ("三、加强组织领导", 2024, None),
+])
+def test_heading_kind(title, year, kind):
+    from docproc.structure import heading_kind
+
+    assert heading_kind(title, year) == kind
+
+
+def test_report_tasks_come_from_its_plan_sections():
+    from docproc.pipeline import process_text
+
+    text = ("一、2023年工作回顾\n全年新建学校5所,完成投资12亿元。\n二、2024年工作安排\n"
+            "新建学校3所,改造老旧小区20个。\n推进城乡供水一体化。\n")
+    doc = process_text(text, ref_date="2024-01-20", kind="report")
+    assert [t.text for t in doc.tasks] == ["新建学校3所,改造老旧小区20个。", "推进城乡供水一体化。"]

@@ -75,7 +75,7 @@ def _written_year(doc: Document) -> int:
 
 def _is_plan_context(doc: Document, start: int) -> bool:
     """Plan documents, or a forward-looking sentence inside a report (下一步, 力争, 计划)."""
-    if doc.meta.kind == "plan":
+    if doc.kind_at(start) == "plan":
         return True
     left = doc.text[max(0, start - 40): start]
     sentence_left = re.split(r"[。\n]", left)[-1]

@@ -20,6 +20,8 @@ def _words(text: str) -> set[str]:
     return {w for w, _, _ in tokens(text)}
 
 
+_CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
+_REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
 _STRONG_TARGET = frozenset({"要", "力争", "确保", "计划", "拟", "预计", "谋划", "力求", "将", "务必", "必须"})
 _STRONG_ACTUAL = frozenset({"已经", "累计", "截至", "截止", "同比", "较上年", "比上年", "目前", "现有", "去年"})
@@ -41,9 +43,13 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         r"[一二两三四五六七八九十]", text[span[0]: span[0] + 1]
     ):
         return "other"
-    # a value for an earlier year is a baseline: 2021年80个示范村
-    for year in _YEAR_IN_CLAUSE.finditer(before_in_clause):
-        if doc.meta.year and int(year.group(1)) < doc.meta.year and unit not in ("倍", "%", "百分点"):
+    # a value for an earlier year is a baseline: 2021年80个示范村, 由2020年的42%提高到…, 较2020年的48万吨;
+    # not when a change comes between the year and the figure (较2020年下降13.5%, 提高到45%)
+    years = list(_YEAR_IN_CLAUSE.finditer(before_in_clause))
+    if years and doc.meta.year and int(years[-1].group(1)) < doc.meta.year:
+        between = before_in_clause[years[-1].end():]
+        compared = re.search(r"(?:由|从|较|比|与)\s*$", before_in_clause[:years[-1].start()])
+        if not _CHANGE.search(between) and (compared or unit not in ("倍", "%", "百分点")):
             return "baseline"
     clause_words = _words(text[clause[0]: clause[1]])
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
@@ -54,10 +60,14 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     actual = bool((clause_words | left_words) & _STRONG_ACTUAL) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
     )
-    if doc.meta.kind == "plan":
+    # a sentence that opens on the past year reports, whatever the section (过去一年,我们新建…)
+    if sentence[1] > sentence[0] and _REPORT_OPENING.match(text[sentence[0]: sentence[1]]) and not target:
+        return "actual"
+    kind = doc.kind_at(span[0])
+    if kind == "plan":
         return "actual" if actual and not target else "target"
     if target and not actual:
         return "target"
-    if doc.meta.kind == "mixed" and bool(left_words & _STRONG_TARGET) and not actual:
+    if kind == "mixed" and bool(left_words & _STRONG_TARGET) and not actual:
         return "target"
     return "actual"

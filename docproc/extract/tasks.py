@@ -126,7 +126,7 @@ def build_tasks(doc: Document) -> list[Task]:
             continue
         if p.level is None and not inside:
             in_steps = any(_NEXT_STEPS.search(t) for t in p.section)
-            if kind == "report" and not in_steps:
+            if (p.kind or kind) == "report" and not in_steps:
                 continue
             if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
                 continue
