@@ -56,8 +56,15 @@ def find_title(body: str) -> str:
     return ""
 
 
-def about_year(body: str, title: str, date: str | None) -> int | None:
-    """The year the document is about, from the years it names."""
+_ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
+_HK_FY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/—–至]\s*(\d{2})(?!\d)\s*(?:年度|财政年度)?")
+
+
+def about_year(body: str, title: str, date: str | None, script: str = "simplified", kind: str = "") -> int | None:
+    """The year the document is about: a score over the years it names (weighted to the title and the
+    opening), Taiwan's ROC years (112年 = 2023) in traditional-script text, Hong Kong financial years
+    (2023-24年度 is about 2023), and the publication date (a report issued in January or February is
+    about the year before when the text names that year too)."""
     text = _QUOTED.sub(lambda m: " " * len(m.group()), _RANGE.sub(lambda m: " " * len(m.group()), body))
     scores: Counter[int] = Counter()
     opening = max(300, len(text) // 5)
@@ -74,9 +81,22 @@ def about_year(body: str, title: str, date: str | None) -> int | None:
         scores[y] += weight
     for m in _ROC.finditer(text):
         scores[int(m.group(1)) + 1911] += 2.0
+    if script != "simplified" and not _ROC.search(text) and len(_ROC_BARE.findall(text)) >= 2 or "民国" in text:
+        for m in _ROC_BARE.finditer(text):
+            weight = 1.0 + (1.5 if m.start() < opening else 0.0) + (2.0 if title and m.group(0) in title else 0.0)
+            scores[int(m.group(1)) + 1911] += weight
+    for m in _HK_FY.finditer(body):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        if (y1 + 1) % 100 == y2:
+            weight = 1.0 + (1.5 if m.start() < opening else 0.0) + (2.0 if title and m.group(0) in title else 0.0)
+            scores[y1] += weight
     pub_year = int(date[:4]) if date else None
     if not scores:
         return pub_year
+    if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and scores.get(pub_year - 1, 0) > 0:
+        best = max(scores.values())
+        if scores[pub_year - 1] >= 0.5 * best:
+            return pub_year - 1
     best = max(scores.values())
     top = [y for y, s in scores.items() if s >= best * 0.999]
     if pub_year in top:
@@ -117,7 +137,8 @@ def find_kind(body: str, title: str) -> str:
 def build_meta(body: str, header: list[str], script: str, pages: int, ref_date: str | None = None) -> DocMeta:
     title = find_title(body)
     date = find_date(header, body)
-    year = about_year(body, title, date)
+    kind = find_kind(body, title)
+    year = about_year(body, title, date, script, kind)
     if ref_date:
         year = int(ref_date[:4])
-    return DocMeta(title=title, date=date, year=year, script=script, kind=find_kind(body, title), pages=pages)
+    return DocMeta(title=title, date=date, year=year, script=script, kind=kind, pages=pages)

@@ -48,3 +48,16 @@ def test_ref_date_overrides_year():
 def test_signature_date():
     doc = process_text("关于印发工作要点的通知\n各单位:现将要点印发给你们。\n某县人民政府办公室\n2022年12月27日", checks=False)
     assert doc.meta.date == "2022-12-27"
+
+
+@pytest.mark.parametrize(("body", "title", "date", "script", "kind", "year"), [
+    ("行政院112年度施政計畫\n112年推動數位轉型,111年完成盤點。", "行政院112年度施政计划", None, "traditional", "plan", 2023),
+    ("2023-24年度財政預算案\n2023-24年度政府開支增加。", "2023-24年度财政预算案", "2023-02-22", "traditional", "plan", 2023),
+    ("关于2023年工作总结\n2023年,全县新建学校5所。2024年将新建3所。", "关于2023年工作总结", "2024-01-10", "simplified",
+     "report", 2023),
+    ("2024年工作要点\n2024年全县要新建学校3所。", "2024年工作要点", "2024-01-10", "simplified", "plan", 2024),
+])
+def test_about_year_cues(body, title, date, script, kind, year):
+    from docproc.metadata import about_year
+
+    assert about_year(body, title, date, script, kind) == year
