@@ -61,3 +61,17 @@ def test_tasks(entry):
 def test_checks(entry):
     doc = run_text(entry, checks=True)
     assert [[f.check, f.severity] for f in doc.findings] == entry["expected"]
+
+
+def test_a_bare_growth_names_the_figure_before_it():
+    doc = run_text({"text": "第一产业增加值62857万元,同比增长6.3%;夏粮产量7327吨,增长2.1%。",
+                    "context": {"year": 2023, "kind": "report"}})
+    assert [(q.text, q.indicator) for q in doc.quantities] == [
+        ("62857万元", "第一产业增加值"), ("6.3%", "第一产业增加值增长"), ("7327吨", "夏粮产量"), ("2.1%", "夏粮产量增长")]
+
+
+def test_results_in_a_mixed_document_are_not_tasks():
+    text = ("一、总体情况\n全年地区生产总值增长5.2%,完成投资120亿元。\n"
+            "加快推进园区基础设施建设,年底前建成标准厂房10万平方米。\n图1:2019-2023年地区生产总值\n")
+    doc = run_text({"text": text, "context": {"year": 2023, "kind": "mixed"}})
+    assert [t.text for t in doc.tasks] == ["加快推进园区基础设施建设,年底前建成标准厂房10万平方米。"]

@@ -161,11 +161,12 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (m.start() if m else len(text))
 
 
-_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[-—–~至到]\s*(\d+(?:\.\d+)?)(?![\d.])")
+_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?P<sep>[-—–~至到]|和|与|及|、)\s*(\d+(?:\.\d+)?)(?![\d.])")
 
 
-def _ranges(text: str) -> dict[int, tuple[str, str, int, float]]:
-    """Lower ends of ranges (3—12个月, 5-10万元): start -> (surface unit, unit, end, magnitude) of the upper end."""
+def _ranges(text: str) -> dict[int, tuple]:
+    """Lower ends of ranges (3—12个月, 5-10万元) and first figures of pairs that share a unit (2.16和1.66个百分点):
+    start -> (surface unit, unit, end, magnitude[, op]) of the figure after it; upper ends -> ("upper",)."""
     L = lex()
     out: dict[int, tuple] = {}
     for m in _RANGE.finditer(text):
@@ -177,7 +178,10 @@ def _ranges(text: str) -> dict[int, tuple[str, str, int, float]]:
         found = _unit_at(text, pos)
         if found and found[0] not in ("年", "月", "日", "号") and not text.startswith(L.ordinal_after, found[2]):
             out[m.start(1)] = (*found, factor)
-            out[m.start(2)] = ("upper",)
+            if m.group("sep") in "-—–~至到":
+                out[m.start(3)] = ("upper",)
+            else:
+                out[m.start(1)] = (*found, factor, "=")  # 分别回落2.16和1.66个百分点: the unit is shared
     return out
 
 
@@ -228,11 +232,11 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
             op = "~"
             pos += 1
         found = _unit_at(text, pos)
-        if found is None and len(ranges.get(n.start, ())) == 4:
-            found = ranges[n.start]  # 3—12个月: the lower end takes the upper end's unit and magnitude
-            value *= found[3]
-            found = found[:3]
-            op = ">="
+        if found is None and len(ranges.get(n.start, ())) >= 4:
+            shared = ranges[n.start]  # 3—12个月: the lower end takes the upper end's unit and magnitude
+            value *= shared[3]
+            found = shared[:3]
+            op = shared[4] if len(shared) > 4 else ">="
         if found:
             surface_unit, unit, pos = found
             if n.kind == "chinese" and (surface_unit not in L.count_units or surface_unit in L.cn_kind_after):
@@ -268,7 +272,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
         end = pos
     if op is None:
         op = before or ("<=" if ranges.get(n.start) == ("upper",) else "=")
-    span_end = n.end if len(ranges.get(n.start, ())) == 4 and surface_unit and not text.startswith(surface_unit, n.end) \
+    span_end = n.end if len(ranges.get(n.start, ())) >= 4 and surface_unit and not text.startswith(surface_unit, n.end) \
         else pos  # the lower end of a range is its figure alone
     span = (n.start, span_end)
     if span_end <= n.start:
@@ -289,6 +293,26 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     )
 
 
+_BARE_CHANGE = re.compile(r"^(?:同比|比上年同期|比上年|较上年同期|较上年|与上年相比|与上年比|比去年|较去年)?$")
+_CHANGE_WORD = re.compile(r"(增长|增加|提高|上升|下降|减少|回落|降低)")
+
+
+def _growth_indicators(text: str, qs: list[Quantity], sentence_at) -> list[Quantity]:
+    """产值62857万元,同比增长6.3%: a bare change names the figure before it in the sentence (产值增长)."""
+    from dataclasses import replace
+
+    out: list[Quantity] = []
+    for q in qs:
+        if q.unit in ("%", "百分点") and _BARE_CHANGE.match(q.indicator) and out:
+            prev = out[-1]
+            sent = sentence_at(q.span[0])
+            if prev.unit not in ("%", "百分点") and sent[0] <= prev.span[0] and prev.indicator:
+                change = _CHANGE_WORD.search(text[prev.span[1]: q.span[0]])
+                q = replace(q, indicator=prev.indicator + (change.group(1) if change else ""))
+        out.append(q)
+    return out
+
+
 def extract_quantities(doc: Document) -> list[Quantity]:
     text = doc.text
     quotes = sorted(quoted_ranges(text))
@@ -307,6 +331,7 @@ def extract_quantities(doc: Document) -> list[Quantity]:
         q = _resolve(doc, n, quotes, sentence_at, ranges)
         if q is not None:
             out.append(q)
+    out = _growth_indicators(text, out, sentence_at)
     from .table_cells import add_table_quantities  # table_cells reads this module's lexicon
 
     return add_table_quantities(doc, out)

@@ -76,6 +76,21 @@ def _table_rows(doc: Document) -> dict[int, tuple[Table, int, tuple[Deadline, ..
     return out
 
 
+_CAPTION = re.compile(r"^(?:图|表|附图|附表)\s*[\d一二三四五六七八九十]+(?:[-—.]\d+)?\s*[::\s]")
+_PLAN_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:要|将|力争|确保|争取|着力|加快|加强|推进|推动|深化|强化|"
+                           r"健全|完善|实施|开展|做好|抓好|持续|全面|坚持|落实|提升|扩大|优化|探索|建立|建设|打造)")
+
+
+def _states_a_task(doc: Document, p: Paragraph) -> bool:
+    """A paragraph that says what is to be done: it has a deadline, target figures, or opens with a plan verb."""
+    if any(p.span[0] <= d.span[0] < p.span[1] and d.kind in ("by", "relative", "recurring") for d in doc.deadlines):
+        return True
+    figures = [q for q in doc.quantities if p.span[0] <= q.span[0] < p.span[1]]
+    if figures and sum(1 for q in figures if q.role == "target") * 2 > len(figures):
+        return True
+    return bool(_PLAN_OPENING.match(p.text[len(p.marker or ""):].lstrip()))
+
+
 def _around_table(doc: Document, p: Paragraph) -> bool:
     from ..tables import unit_from_line
 
@@ -126,7 +141,12 @@ def build_tasks(doc: Document) -> list[Task]:
             continue
         if p.level is None and not inside:
             in_steps = any(_NEXT_STEPS.search(t) for t in p.section)
-            if (p.kind or kind) == "report" and not in_steps:
+            effective = p.kind or kind
+            if effective == "report" and not in_steps:
+                continue
+            if effective == "mixed" and not in_steps and not _states_a_task(doc, p):
+                continue  # in a mixed document, a paragraph of results is no task
+            if _CAPTION.match(p.text):
                 continue
             if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
                 continue
