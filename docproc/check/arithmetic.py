@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import resources
 from ..model import Document, Finding, Quantity, Span
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit, show
 
@@ -127,6 +128,19 @@ def _separate_facts(text: str, start: int, group: list[Quantity]) -> bool:
     return any(re.search(r"已|了|被", label) for label in _part_labels(text, start, group))
 
 
+_AVERAGE = re.compile(r"(?:平均|人均|户均|亩均|均)[\u4e00-\u9fff]{0,6}$")
+
+
+def _subset_parts(labels: list[str]) -> bool:
+    """Parts that open with a year (其中2024年…) or an area word (其中城区…, 农村…) select, they do not break down."""
+    scope = tuple(resources.data("checks.yaml")["scope_parts"])
+    for label in labels:
+        body = re.sub(r"^[,、;:(\s]*(?:其中|内)?[::]?", "", label)
+        if re.match(r"(?:19|20)\d{2}年|[上下]半年|[一二三四]季度|\d{1,2}月", body) or body.startswith(scope):
+            return True
+    return False
+
+
 def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
     text = idx.text
     findings: list[Finding] = []
@@ -140,7 +154,8 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
             stats.unchecked.append(f"其中 with shares or thresholds: {text[r_start:r_end][:40]}")
             continue
         parts = [q for q in inside
-                 if q.unit not in ("%", "倍", "百分点") and not any(s < q.span[0] < e for s, e in nested)]
+                 if q.unit not in ("%", "倍", "百分点") and not any(s < q.span[0] < e for s, e in nested)
+                 and not _AVERAGE.search(text[max(0, q.span[0] - 10): q.span[0]])]
         if not parts:
             continue
         # the sentence (or the one before, when 其中 opens a sentence) holds the total
@@ -150,7 +165,8 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
             prev = idx.sentence_index(m.start()) - 1
             before_start = idx.sents[prev].span[0] if prev >= 0 else 0
         before = [q for q in idx.quantities_in(before_start, m.start())
-                  if q.unit not in ("%", "倍", "百分点") and q.op in ("=", "~")]
+                  if q.unit not in ("%", "倍", "百分点") and q.op in ("=", "~")
+                  and not _AVERAGE.search(text[max(0, q.span[0] - 10): q.span[0]])]
         by_unit: dict[str, list[Quantity]] = {}
         for q in parts:
             by_unit.setdefault(q.unit, []).append(q)
@@ -197,7 +213,12 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                                          f"a 万/亿 slip away from the total {total.text}",
                                          sentence_spans, total.value, sum(q.value for q in group), formula))
                 continue
-            severity = "error" if residual or part_sum.lo > totals[0].hi else "warning"
+            exceeds = part_sum.lo > totals[0].hi
+            if not residual and _subset_parts(_part_labels(text, r_start, group)):
+                # 其中2024年…, 其中城区…: parts by year or by area pick out a subset, not a breakdown
+                stats.unchecked.append(f"其中 by year or area: {text[r_start:r_end][:40]}")
+                continue
+            severity = "error" if residual or exceeds else "warning"
             msg = (f"parts {' + '.join(q.text for q in group)} add up to "
                    f"{show(sum(q.value for q in group), total)}, not the stated total {total.text}")
             if severity == "warning":
