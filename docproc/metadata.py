@@ -29,31 +29,66 @@ def _iso(y: str, m: str, d: str) -> str | None:
     return f"{yi:04d}-{mi:02d}-{di:02d}"
 
 
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_ISSUED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|公布|签发)")
+
+
+def _cn_number(s: str) -> int:
+    from .extract.numbers import chinese_value
+
+    return int(chinese_value(s) or 0)
+
+
+def _arabic_dates(line: str) -> str:
+    """二〇二三年十二月十三日 -> 2023年12月13日, so one pattern reads both."""
+    return _CN_DATE.sub(lambda m: f"{m.group(1).translate(_CN_DIGITS)}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日",
+                        line)
+
+
 def find_date(header: list[str], body: str) -> str | None:
-    """Publication date: a labelled date in the page header, else a signature date at the end."""
+    """Publication date: a labelled date in the page header, a date marked 印发/发布, or the signature
+    date at the end (written in figures or in Chinese numerals)."""
+    header = [_arabic_dates(ln) for ln in header]
+    issued = _ISSUED.search(_arabic_dates(body[:3000])) or _ISSUED.search(_arabic_dates(body[-3000:]))
     for line in header:
         label = _DATE_LABEL.search(line)
         if label:
             m = _DATE.search(line, label.end())
             if m:
                 return _iso(*m.groups())
+    if issued:
+        return _iso(*issued.groups())
     for line in header:
         m = _DATE.search(line)
         if m:
             return _iso(*m.groups())
-    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+    lines = [_arabic_dates(ln.strip()) for ln in body.split("\n") if ln.strip()]
     for line in reversed(lines[-4:]):
-        m = _DATE.fullmatch(line.strip())
+        m = _DATE.fullmatch(line.strip().strip("()()"))
         if m:
             return _iso(*m.groups())
     return None
 
 
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(]\s*(?:19|20)\d{2}\s*[〕\]】)]\s*\d+\s*号$")
+_NOT_TITLE = re.compile(r"^-{3,}$|^(?:19|20)\d{2}[-年/.]\d|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享")
+_NAMES_A_DOCUMENT = re.compile(r"关于.{2,60}的|(?:通知|方案|报告|意见|计划|规划|要点|总结|决定|办法|公报|纲要|清单|细则|预算案)$")
+
+
 def find_title(body: str) -> str:
-    first = body.split("\n", 1)[0].strip()
-    if first and len(first) <= 80 and "。" not in first and "|" not in first:
+    """The document's own title line: among the first lines, one that names a document (关于…的通知, …方案),
+    else the first line that is not a banner, a document number, a date or a table row."""
+    lines = [ln.strip() for ln in body.split("\n")[:8] if ln.strip()]
+    candidates = [ln for ln in lines if len(ln) <= 80 and "。" not in ln and "|" not in ln
+                  and not _DOC_NUMBER.match(ln) and not _NOT_TITLE.search(ln) and len(ln) >= 4]
+    for ln in candidates[:5]:
+        if _NAMES_A_DOCUMENT.search(ln):
+            return ln
+    first = lines[0] if lines else ""
+    if first in candidates:
         return first
-    return ""
+    return candidates[0] if candidates and lines.index(candidates[0]) <= 2 else ""
 
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")

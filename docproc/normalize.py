@@ -233,7 +233,8 @@ def _mark_columns(m: Mapped) -> Mapped:
     return Mapped("".join(chars), offs)
 
 
-_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])")
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])"
+                      r"|(?<![\d ])\d(?: \d){3}(?= ?年)")  # 1 200名; a spaced-out year in a PDF title: 2 0 2 4 年
 
 
 def _join_digit_groups(m: Mapped) -> Mapped:

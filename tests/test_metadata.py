@@ -61,3 +61,33 @@ def test_about_year_cues(body, title, date, script, kind, year):
     from docproc.metadata import about_year
 
     assert about_year(body, title, date, script, kind) == year
+
+
+def test_title_skips_banners_numbers_and_yaml():
+    from docproc.metadata import find_title
+
+    assert find_title("---\n首页 > 政策文件\n县政发〔2023〕12号\n关于印发2023年重点工作任务的通知\n各乡镇:") == \
+        "关于印发2023年重点工作任务的通知"
+    assert find_title("某某县人民政府门户网站\n2023年工作总结\n今年以来,全县…") == "2023年工作总结"
+
+
+def test_issue_date_from_signature_in_chinese_numerals_and_from_yinfa():
+    from docproc.metadata import find_date
+
+    assert find_date([], "关于印发…的通知\n正文。\n某某县人民政府\n二〇二三年十二月十三日\n(此件公开发布)") == "2023-12-13"
+    assert find_date([], "(2023年5月8日印发)\n正文") == "2023-05-08"
+
+
+def test_spaced_out_year_in_a_title_is_kept():
+    from docproc.normalize import normalize
+
+    assert normalize("2 0 2 4 年工作要点\n正文").text.startswith("2024年工作要点")
+
+
+def test_relative_deadline_counts_from_the_issue_date():
+    from docproc.pipeline import process_text
+
+    doc = process_text("关于开展排查的通知\n各单位要在方案印发后3个月内完成排查。\n某某县人民政府\n2023年5月8日\n")
+    assert [(d.text, d.date, d.kind) for d in doc.deadlines] == [("印发后3个月内", "2023-08-08", "by")]
+    doc = process_text("关于开展排查的通知\n各单位要在收到资金后30日内完成拨付。\n")
+    assert [(d.date, d.kind) for d in doc.deadlines] == [(None, "relative")]

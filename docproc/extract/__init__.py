@@ -19,7 +19,7 @@ def extract_all(doc: Document) -> Document:
     if cells:
         doc.deadlines = sorted(doc.deadlines + cell_deadlines(doc, cells, doc.deadlines), key=lambda d: d.span)
     # a figure inside a deadline (印发后3个月内) is part of the time limit, not a quantity
-    relative = [d.span for d in doc.deadlines if d.kind == "relative"]
+    relative = [d.span for d in doc.deadlines if d.kind == "relative" or d.rule == "deadline.relative"]
     if relative:
         doc.quantities = [q for q in doc.quantities if not any(s <= q.span[0] and q.span[1] <= e for s, e in relative)]
     doc.unit_clauses = extract_unit_clauses(doc)

@@ -244,8 +244,9 @@ def _build_rules() -> list[Rule]:
     # relative: 收到上级资金后30日内 ; 任期内
     add(
         "deadline.relative",
-        rf"(?:{_alt('relative_heads')})[^,。;\n]{{0,16}}?后\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:{_alt('relative_tails')})",
-        lambda m, d, s, e: (None, "relative"),
+        rf"(?P<head>{_alt('relative_heads')})[^,。;\n]{{0,16}}?后\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*"
+        rf"(?P<tail>{_alt('relative_tails')})",
+        _relative,
     )
     add("deadline.tenure", rf"(?:{_alt('tenure')})", lambda m, d, s, e: (None, "relative"))
 
@@ -269,6 +270,25 @@ def _build_rules() -> list[Rule]:
         _framing_year,
     )
     return rules
+
+
+def _relative(m, doc, s, e):
+    """收到资金后30日内 stays relative; 印发后3个月内 counts from the issue date when the document states it."""
+    if m.group("head") not in ("印发", "发布") or not doc.meta.date:
+        return None, "relative"
+    n = int(m.group("n")) if m.group("n").isdigit() else int(chinese_value(m.group("n")) or 0)
+    issued = datetime.date.fromisoformat(doc.meta.date)
+    tail = m.group("tail")
+    if "月" in tail:
+        month = issued.month - 1 + n
+        year, month = issued.year + month // 12, month % 12 + 1
+        day = min(issued.day, calendar.monthrange(year, month)[1])
+        return datetime.date(year, month, day).isoformat(), "by"
+    if tail in ("日内", "天内"):
+        return (issued + datetime.timedelta(days=n)).isoformat(), "by"
+    if tail == "周内":
+        return (issued + datetime.timedelta(weeks=n)).isoformat(), "by"
+    return None, "relative"  # working days depend on holidays: left relative
 
 
 def _recurring(m, doc, s, e):
