@@ -65,7 +65,7 @@ def find_date(header: list[str], body: str) -> str | None:
             return _iso(*m.groups())
     lines = [_arabic_dates(ln.strip()) for ln in body.split("\n") if ln.strip()]
     for line in reversed(lines[-4:]):
-        m = _DATE.fullmatch(line.strip().strip("()()"))
+        m = _DATE.fullmatch(re.sub(r"^[()()]+|[()()]+$", "", line.strip()))
         if m:
             return _iso(*m.groups())
     return None
