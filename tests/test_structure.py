@@ -79,3 +79,12 @@ def test_report_tasks_come_from_its_plan_sections():
             "新建学校3所,改造老旧小区20个。\n推进城乡供水一体化。\n")
     doc = process_text(text, ref_date="2024-01-20", kind="report")
     assert [t.text for t in doc.tasks] == ["新建学校3所,改造老旧小区20个。", "推进城乡供水一体化。"]
+
+
+def test_marked_items_under_a_review_heading_are_not_tasks():
+    from docproc.pipeline import process_text
+
+    text = ("一、2023年工作回顾\n(一)加强基础设施建设。全年新建农村公路120公里。\n(二)推进产业发展。新增规上企业12家。\n"
+            "二、2024年重点工作\n(一)加强基础设施建设。年底前新建农村公路150公里。\n(二)推进产业发展。(责任单位:县工信局)\n")
+    doc = process_text(text, ref_date="2024-01-20", kind="report")
+    assert [t.text for t in doc.tasks] == ["(一)加强基础设施建设。年底前新建农村公路150公里。", "(二)推进产业发展。(责任单位:县工信局)"]

@@ -81,14 +81,15 @@ _PLAN_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:要|�
                            r"健全|完善|实施|开展|做好|抓好|持续|全面|坚持|落实|提升|扩大|优化|探索|建立|建设|打造)")
 
 
-def _states_a_task(doc: Document, p: Paragraph) -> bool:
-    """A paragraph that says what is to be done: it has a deadline, target figures, or opens with a plan verb."""
-    if any(p.span[0] <= d.span[0] < p.span[1] and d.kind in ("by", "relative", "recurring") for d in doc.deadlines):
+def _states_a_task(doc: Document, p: Paragraph, strict: bool = False) -> bool:
+    """A paragraph that says what is to be done: it has a deadline, target figures, or (unless ``strict``,
+    as in a report's review section, where 加强…/推进… tell what was done) opens with a plan verb."""
+    if any(p.span[0] <= d.span[0] < p.span[1] and d.kind in ("by", "relative") for d in doc.deadlines):
         return True
     figures = [q for q in doc.quantities if p.span[0] <= q.span[0] < p.span[1]]
     if figures and sum(1 for q in figures if q.role == "target") * 2 > len(figures):
         return True
-    return bool(_PLAN_OPENING.match(p.text[len(p.marker or ""):].lstrip()))
+    return not strict and bool(_PLAN_OPENING.match(p.text[len(p.marker or ""):].lstrip()))
 
 
 def _around_table(doc: Document, p: Paragraph) -> bool:
@@ -139,6 +140,8 @@ def build_tasks(doc: Document) -> list[Task]:
         inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
             continue
+        if p.kind == "report" and not inside and not _states_a_task(doc, p, strict=True):
+            continue  # 一是… under 一、2023年工作回顾 reports what was done
         if p.level is None and not inside:
             in_steps = any(_NEXT_STEPS.search(t) for t in p.section)
             effective = p.kind or kind
