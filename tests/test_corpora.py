@@ -75,3 +75,15 @@ def test_results_in_a_mixed_document_are_not_tasks():
             "加快推进园区基础设施建设,年底前建成标准厂房10万平方米。\n图1:2019-2023年地区生产总值\n")
     doc = run_text({"text": text, "context": {"year": 2023, "kind": "mixed"}})
     assert [t.text for t in doc.tasks] == ["加快推进园区基础设施建设,年底前建成标准厂房10万平方米。"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("城镇和农村居民人均可支配收入分别达到45000元和22000元。",
+     [("45000元", "城镇居民人均可支配收入"), ("22000元", "农村居民人均可支配收入")]),
+    ("第二、第三产业比重分别回落2.16和1.66个百分点。", [("2.16", "第二产业比重"), ("1.66个百分点", "第三产业比重")]),
+    ("城镇居民人均可支配收入和农村居民人均纯收入分别增长5.1%、6.2%。",
+     [("5.1%", "城镇居民人均可支配收入"), ("6.2%", "农村居民人均纯收入")]),
+])
+def test_respectively_gives_each_figure_its_subject(text, expected):
+    doc = run_text({"text": text, "context": {"year": 2023, "kind": "report"}})
+    assert [(q.text, q.indicator) for q in doc.quantities] == expected

@@ -313,6 +313,33 @@ def _growth_indicators(text: str, qs: list[Quantity], sentence_at) -> list[Quant
     return out
 
 
+_RESPECTIVELY = re.compile(r"分别")
+
+
+def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """城镇和农村居民人均可支配收入分别达到45,000元和22,000元: the n-th figure after 分别 is the n-th subject."""
+    from dataclasses import replace
+
+    out = list(qs)
+    for m in _RESPECTIVELY.finditer(text):
+        start, end = _clause_bounds(text, m.start(), m.end())
+        sentence_end = re.search(r"[。;\n]", text[m.end():])
+        stop = m.end() + (sentence_end.start() if sentence_end else len(text) - m.end())
+        idx = [i for i, q in enumerate(out) if m.end() <= q.span[0] < stop]
+        subject = re.sub(r"^(?:全[市县区镇乡]|我[市县区镇乡]|其中)", "", text[start: m.start()])
+        parts = [p for p in re.split(r"和|、|及|与", subject) if p]
+        if len(parts) < 2 or len(parts) != len(idx):
+            continue
+        # 城镇和农村居民人均可支配收入: the words after the last subject are shared by all
+        head = len(parts[0])
+        shared = parts[-1][head:] if head <= 4 and len(parts[-1]) > head + 1 and all(
+            len(p) == head for p in parts[:-1]) else ""
+        for n, i in enumerate(idx):
+            name = parts[n] if n == len(parts) - 1 or not shared else parts[n] + shared
+            out[i] = replace(out[i], indicator=name[:16])
+    return out
+
+
 def extract_quantities(doc: Document) -> list[Quantity]:
     text = doc.text
     quotes = sorted(quoted_ranges(text))
@@ -332,6 +359,7 @@ def extract_quantities(doc: Document) -> list[Quantity]:
         if q is not None:
             out.append(q)
     out = _growth_indicators(text, out, sentence_at)
+    out = _respectively(text, out)
     from .table_cells import add_table_quantities  # table_cells reads this module's lexicon
 
     return add_table_quantities(doc, out)
