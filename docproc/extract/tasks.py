@@ -169,11 +169,25 @@ def build_tasks(doc: Document) -> list[Task]:
             pieces.append((p.span[0], p.span[1], p, inside[0] if inside else None))
     tasks: list[Task] = []
     covering: UnitClause | None = None
+    above: list[tuple[int, UnitClause]] = []  # (level, clause) of marked items whose clause covers their sub-items
+    index_of = {id(p): i for i, p in enumerate(paras)}
+    last = -1
     for n, (s, e, para, clause) in enumerate(pieces, start=1):
+        here = index_of[id(para)]
+        # every marked line since the last task (headings too) closes the items it is not inside
+        levels = [q.level for q in paras[last + 1: here + 1] if q.level is not None]
+        last = here
+        level = min(levels) if levels else 99
+        while above and above[-1][0] >= level:
+            above.pop()
         if clause is not None:
             covering = clause if clause.covers_following else None
+            if para.level is not None:
+                above.append((para.level, clause))  # (一)…(牵头单位:X) then 1. 2.: X leads those too
         elif covering is not None:
             clause = covering
+        elif above and para.level is not None:
+            clause = above[-1][1]
         deadlines = tuple(d for d in doc.deadlines if s <= d.span[0] and d.span[1] <= e)
         quantities = tuple(q for q in doc.quantities if s <= q.span[0] and q.span[1] <= e)
         ref, carried = extra.get(s, (None, ()))
