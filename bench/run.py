@@ -166,14 +166,47 @@ def bench_memory() -> None:
             print(f"memory batch of {n} documents (1 worker): peak {peak:.0f} MB")
 
 
+def bench_ocr(pages: int = 4) -> None:
+    """OCR seconds per page on a generated scanned PDF, and character accuracy against the drawn text."""
+    import difflib
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fixtures import CJK_FONT, PLAN_PARAGRAPH, page_image
+
+    from docproc.ingest import ocr, read_path
+
+    if not ocr.available() or not CJK_FONT.is_file():
+        print("ocr    skipped: the OCR extra or fonts-noto-cjk is not installed")
+        return
+    tmp = Path(tempfile.mkdtemp())
+    lines = PLAN_PARAGRAPH * 4  # a full page of text (20 lines)
+    images = [page_image(lines) for _ in range(pages)]
+    path = tmp / "scanned.pdf"
+    images[0].save(str(path), "PDF", resolution=150.0, save_all=True, append_images=images[1:])
+    ocr.ocr_lines(images[0])  # load the models once, as a batch worker would
+    t = time.perf_counter()
+    raw = read_path(path)
+    per_page = (time.perf_counter() - t) / pages
+    import unicodedata
+
+    assert raw.pages == pages
+    # accuracy per page, from the OCR lines (the PDF reader drops lines repeated on every page as headers)
+    want = unicodedata.normalize("NFKC", "".join("".join(lines).split()))
+    got = unicodedata.normalize("NFKC", "".join("".join(ocr.ocr_lines(images[0])).split()))  # ,:() printed full-width
+    accuracy = difflib.SequenceMatcher(None, want, got, autojunk=False).ratio()
+    print(f"ocr    {pages} scanned pages ({len(want) // pages} characters each): {per_page:.2f} s/page, "
+          f"character accuracy {accuracy:.4f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=5.0, help="size of the text corpus in MB")
     ap.add_argument("--docs", type=int, default=400, help="documents in the batch benchmark")
-    ap.add_argument("--only", choices=["startup", "batch", "text", "pdf", "memory"], action="append",
+    ap.add_argument("--only", choices=["startup", "batch", "text", "pdf", "ocr", "memory"], action="append",
                     help="run only these parts (repeatable); default: all")
     args = ap.parse_args()
-    parts = args.only or ["startup", "batch", "text", "pdf", "memory"]
+    parts = args.only or ["startup", "batch", "text", "pdf", "ocr", "memory"]
     if "startup" in parts:
         bench_startup()
     if "batch" in parts:
@@ -182,6 +215,8 @@ def main() -> None:
         bench_text(args.mb)
     if "pdf" in parts and PDFS.is_dir():
         bench_pdf()
+    if "ocr" in parts:
+        bench_ocr()
     if "memory" in parts:
         bench_memory()
 

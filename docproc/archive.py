@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOC_SUFFIXES = {"txt": "txt", "text": "txt", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx",
-                "doc": "docx", "wps": "docx", "xlsx": "xlsx", "csv": "csv", "tsv": "csv"}
+                "doc": "docx", "wps": "docx", "xlsx": "xlsx", "csv": "csv", "tsv": "csv",
+                "ofd": "ofd", "xls": "xlsx", "et": "xlsx", "rtf": "docx", "odt": "docx", "ods": "xlsx",
+                "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image"}
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 
 

@@ -209,3 +209,99 @@ def table_xlsx(path: Path, rows: list[list[str | float]], title: str = "", merge
         ws.merge_cells(start_row=a + offset, start_column=col + 1, end_row=b + offset, end_column=col + 1)
     wb.save(str(path))
     return path
+
+
+# ---- scanned, garbled, OFD and office files -----------------------------------------------------
+
+PLAN_PARAGRAPH = [
+    "关于印发2024年农村公路建设工作方案的通知",
+    "一、全年新改建农村公路120公里,4月底前完成招标。",
+    "(责任单位:县交通运输局)",
+    "二、完成投资3.5亿元,养护率达到95%以上。",
+    "(责任单位:县财政局、各乡镇人民政府)",
+]
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+CJK_TTF = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+
+def page_image(lines: list[str], size: int = 28):
+    """A white A4-ish page at 150 dpi with the lines drawn in a CJK font (Debian's fonts-noto-cjk)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(CJK_FONT), size)
+    img = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((110, 150 + i * int(size * 2.2)), line, fill="black", font=font)
+    return img
+
+
+def scanned_pdf(path: Path, lines: list[str]) -> Path:
+    """A scanned page: the paragraph rendered to an image and wrapped in a PDF, no text layer."""
+    page_image(lines).save(str(path), "PDF", resolution=150.0)
+    return path
+
+
+def pdf_without_tounicode(path: Path, lines: list[str]) -> Path:
+    """Real glyphs in an embedded TrueType subset whose ToUnicode map is removed: the page looks right,
+    its text layer reads as control characters."""
+    import pypdf
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", str(CJK_TTF), subfontIndex=0))
+    tmp = path.with_suffix(".tmp.pdf")
+    c = canvas.Canvas(str(tmp))
+    c.setFont("WQY", 14)
+    for i, line in enumerate(lines):
+        c.drawString(60, 760 - i * 30, line)
+    c.showPage()
+    c.save()
+    reader, writer = pypdf.PdfReader(str(tmp)), pypdf.PdfWriter()
+    for page in reader.pages:
+        for key in page["/Resources"]["/Font"]:
+            font = page["/Resources"]["/Font"][key].get_object()
+            if "/ToUnicode" in font:
+                del font["/ToUnicode"]
+        writer.add_page(page)
+    writer.write(str(path))
+    tmp.unlink()
+    return path
+
+
+def ofd_file(path: Path, pages: list[list[str]], entity: bool = False) -> Path:
+    """A minimal OFD (GB/T 33190): OFD.xml -> Doc_0/Document.xml -> Pages/Page_N/Content.xml with TextObjects."""
+    import zipfile
+
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' if entity else ""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<ofd:OFD {ns} Version="1.1">'
+                               f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo>"
+                               f"<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+        page_refs = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        zf.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}>'
+                                          f"<ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID></ofd:CommonData>"
+                                          f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
+        for i, lines in enumerate(pages):
+            objs = []
+            for j, line in enumerate(lines):
+                y = 30 + j * 8
+                objs.append(f'<ofd:TextObject ID="{j + 10}" Boundary="20 {y} 170 6" Font="1" Size="4.2">'
+                            f'<ofd:TextCode X="0" Y="4" DeltaX="g {max(len(line) - 1, 0)} 4.2">{line}</ofd:TextCode>'
+                            f"</ofd:TextObject>")
+            zf.writestr(f"Doc_0/Pages/Page_{i}/Content.xml",
+                        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="2">'
+                        f'{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>')
+    return path
+
+
+def plan_docx(path: Path, lines: list[str]) -> Path:
+    import docx
+
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    d.save(str(path))
+    return path

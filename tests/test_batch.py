@@ -96,7 +96,7 @@ def test_big_batch_stores_every_good_document_and_every_reason(tmp_path):
     assert any("ratio" in v for v in reasons.values()), joined
     assert any("empty file" in v for v in reasons.values()), joined
     assert any("broken PDF" in v for v in reasons.values()), joined
-    assert any("convert it to .docx" in v for v in reasons.values()), joined
+    assert any("LibreOffice" in v for v in reasons.values()), joined
     assert any("corrupt" in v for v in reasons.values()), joined
     assert any("symlink" in v for v in reasons.values()), joined
     con = sqlite3.connect(db)

@@ -71,7 +71,7 @@ def test_overprinted_bold_is_deduplicated(tmp_path):
         (lambda p: p.write_bytes(b""), "empty file"),
         (lambda p: p.write_bytes(b"   \n\n"), "empty file"),
         (lambda p: p.write_bytes(bytes(range(256)) * 40), "not a text document"),
-        (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), "convert it to .docx or PDF"),
+        (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), "LibreOffice"),
         (lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"), "broken PDF"),
     ],
     ids=["empty", "blank", "binary", "old-doc", "broken-pdf"],
@@ -100,8 +100,20 @@ def test_encrypted_pdf(tmp_path):
         read_path(encrypted_pdf(tmp_path / "locked.pdf", good))
 
 
-def test_image_only_pdf_needs_ocr(tmp_path):
-    with pytest.raises(InputError, match="OCR needed"):
+def test_image_only_pdf_needs_ocr(tmp_path, monkeypatch):
+    from docproc.ingest import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(InputError, match=r"scanned PDF\); OCR needed: install it with pip install"):
+        read_path(image_only_pdf(tmp_path / "scan.pdf"))
+
+
+def test_image_only_pdf_without_text_even_by_ocr(tmp_path):
+    from docproc.ingest import ocr
+
+    if not ocr.available():
+        pytest.skip("OCR extra not installed")
+    with pytest.raises(InputError, match="scanned PDF"):
         read_path(image_only_pdf(tmp_path / "scan.pdf"))
 
 

@@ -45,11 +45,12 @@ def _labels() -> _Labels:
 def _label_line() -> re.Pattern[str]:
     """A line that starts with a unit label or a deadline label (责任单位:…, 完成时限:…)."""
     labels = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
-    return re.compile(rf"^\s*(?:{resources.alternation(labels)})\s*[::]")
+    return re.compile(rf"^\s*[(〔\[【]?\s*(?:{resources.alternation(labels)})\s*[::]")
 
 
 def is_label_line(line: str) -> bool:
-    """Labels on their own line belong to the item above them, not to a task of their own."""
+    """Labels on their own line (责任单位:X, or the whole line a bracket: (责任单位:X)) belong to the item
+    above them, not to a task of their own."""
     return bool(_label_line().match(line))
 
 

@@ -39,6 +39,18 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> RawDocument:
         from .docx import read_docx
 
         return read_docx(data, name)
+    if fmt == "ofd":
+        from .ofd import read_ofd
+
+        return read_ofd(data, name)
+    if fmt in ("ole", "odf", "rtf"):
+        from . import office
+
+        return {"ole": office.read_ole, "odf": office.read_odf, "rtf": office.read_rtf}[fmt](data, name)
+    if fmt == "image":
+        from .ocr import read_image
+
+        return read_image(data, name)
     if fmt == "xlsx":
         from .sheet import read_xlsx
 

@@ -11,14 +11,19 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return ``pdf``, ``docx``, ``xlsx``, ``csv``, ``html`` or ``text``; raise InputError for what we cannot read."""
+    """Return ``pdf``, ``docx``, ``xlsx``, ``ofd``, ``odf``, ``ole``, ``rtf``, ``image``, ``csv``, ``html`` or
+    ``text``; raise InputError for what we cannot read."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise InputError(f"{name}: empty file")
     head = data[:1024]
     if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:16]:
         return "pdf"
     if head.startswith(_OLE):
-        raise InputError(f"{name}: old binary Word/WPS file (.doc/.wps); convert it to .docx or PDF first")
+        return "ole"  # .doc / .wps / .xls / .et: converted with LibreOffice
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")) or head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -29,6 +34,10 @@ def sniff(data: bytes, name: str = "") -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "OFD.xml" in names:
+            return "ofd"
+        if "mimetype" in names and "content.xml" in names:
+            return "odf"  # .odt / .ods: converted with LibreOffice
         raise InputError(f"{name}: a zip archive, not a document (use `docproc batch` for archives)")
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")):
         raise InputError(f"{name}: a compressed archive, not a document (use `docproc batch` for archives)")

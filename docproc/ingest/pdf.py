@@ -16,7 +16,9 @@ import re
 from collections import Counter
 from typing import Any
 
+from . import ocr
 from .errors import InputError
+from .quality import garbled_reason
 from .raw import RawDocument
 
 _PAGE_NO = re.compile(
@@ -229,17 +231,20 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
                 page = doc[number - 1]
                 paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
                 text = page.get_textpage().get_text_range()
-                if tables and text.strip() and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
+                garbled = garbled_reason(text)
+                if not text.strip() or garbled:
+                    lines = _ocr_page(page, number, garbled, warnings)
+                elif tables and text.strip() and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
                     if plumber is None:
                         plumber = _open(data, name)
                     lines, page_tables = _plumber_page(plumber.pages[number - 1], number)
                     found_tables.extend(page_tables)
                 else:
                     lines = _pdfium_lines(text)
-                if not lines:
+                if not lines and not ocr.available() and not garbled:
                     images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
                     if images or not text.strip():
-                        warnings.append(f"page {number} has no text layer; OCR needed")
+                        warnings.append(f"page {number} has no text layer; {ocr.INSTALL_HINT}")
             except InputError:
                 raise
             except Exception as e:  # one damaged page must not lose the others
@@ -251,6 +256,18 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
             plumber.close()
         doc.close()
     return _assemble(name, page_lines, found_tables, warnings)
+
+
+def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str]) -> list[str]:
+    """A page without a usable text layer, read from its image when OCR is installed."""
+    if not ocr.available():
+        if garbled:
+            warnings.append(f"page {number}: the text layer is garbage ({garbled}); {ocr.INSTALL_HINT}")
+        return []
+    lines = ocr.ocr_lines(page.render(scale=ocr.RENDER_SCALE).to_pil())
+    why = f"the text layer is garbage ({garbled})" if garbled else "no text layer"
+    warnings.append(f"page {number} read by OCR ({why})")
+    return lines
 
 
 def _plumber_page(page: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
@@ -293,7 +310,8 @@ def _assemble(name: str, page_lines: list[list[str]], found_tables: list[dict[st
     if pages == 0:
         raise InputError(f"{name}: PDF has no pages")
     if not any(page_lines):
-        raise InputError(f"{name}: no text layer on any of {pages} pages (scanned PDF); OCR needed")
+        hint = ocr.INSTALL_HINT if not ocr.available() else "OCR found no text either"
+        raise InputError(f"{name}: no text layer on any of {pages} pages (scanned PDF); {hint}")
     page_lines = _strip_repeated(page_lines)
     text_parts, starts, pos = [], [], 0
     for i, lines in enumerate(page_lines):
