@@ -172,9 +172,9 @@ def bench_ocr(pages: int = 4) -> None:
     import tempfile
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from fixtures import CJK_FONT, PLAN_PARAGRAPH, page_image
-
     from docproc.ingest import ocr, read_path
+
+    from fixtures import CJK_FONT, PLAN_PARAGRAPH, page_image
 
     if not ocr.available() or not CJK_FONT.is_file():
         print("ocr    skipped: the OCR extra or fonts-noto-cjk is not installed")
@@ -195,7 +195,7 @@ def bench_ocr(pages: int = 4) -> None:
     want = unicodedata.normalize("NFKC", "".join("".join(lines).split()))
     got = unicodedata.normalize("NFKC", "".join("".join(ocr.ocr_lines(images[0])).split()))  # ,:() printed full-width
     accuracy = difflib.SequenceMatcher(None, want, got, autojunk=False).ratio()
-    print(f"ocr    {pages} scanned pages ({len(want) // pages} characters each): {per_page:.2f} s/page, "
+    print(f"ocr    {pages} scanned pages ({len(want)} characters each): {per_page:.2f} s/page, "
           f"character accuracy {accuracy:.4f}")
 
 
