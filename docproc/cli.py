@@ -334,6 +334,34 @@ def export_store(
     write_rows(run_query(store), format.value, out)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (only this one).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite file for uploads and corrections.")] = Path("docproc-web.db"),
+    store: Annotated[
+        Path | None, typer.Option(help="A store made by `docproc batch --out` to browse under /archive.")
+    ] = None,
+    max_upload_mb: Annotated[int, typer.Option(help="Largest file accepted, in MB.")] = 50,
+    workers: Annotated[int, typer.Option(help="Worker processes for uploads.")] = 1,
+) -> None:
+    """A local web page: drop files, see and correct the task table, download Excel.
+
+    Example: docproc serve --port 8000 --store results.db   (then open http://127.0.0.1:8000)
+    """
+    try:
+        from .web.app import Settings
+        from .web.app import serve as run
+    except ImportError:
+        _fail('the web page needs its extra: pip install -e ".[web]"')
+        raise typer.Exit(2) from None
+    if store is not None and not store.is_file():
+        _fail(f"{store}: no such batch store")
+        raise typer.Exit(2)
+    typer.echo(f"docproc: serving on http://{host}:{port} (Ctrl-C stops)", err=True)
+    run(Settings(db=db, store=store, max_upload_mb=max_upload_mb, workers=workers), host=host, port=port)
+
+
 def main() -> None:
     app()
 
