@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,3 +47,26 @@ def test_real_text_slices(data):
     piece = text[start:start + length]
     if piece.strip():
         _check_spans(process_text(piece))
+
+
+def test_chinese_numerals_read_back_what_cn2an_writes():
+    """Our numeral reader against cn2an's writer: integers to 10^13 and decimals, all read back exactly."""
+    import random
+
+    cn2an = pytest.importorskip("cn2an")
+    from docproc.extract.numbers import chinese_value
+
+    rng = random.Random(7)
+    for _ in range(5000):
+        n = rng.choice([rng.randint(0, 99), rng.randint(0, 99999), rng.randint(0, 10**9), rng.randint(0, 10**13)])
+        assert chinese_value(cn2an.an2cn(str(n))) == float(n), n
+    for _ in range(1000):
+        x = round(rng.uniform(0, 10000), rng.randint(1, 3))
+        assert chinese_value(cn2an.an2cn(str(x))) == pytest.approx(x), x
+
+
+@pytest.mark.parametrize("text", ["一二", "十十", "百", "零五", "五零", "三千五", "二百五", "一万五", "万", "点", "一点", "十百"])
+def test_malformed_chinese_numerals_are_not_numbers(text):
+    from docproc.extract.numbers import chinese_value
+
+    assert chinese_value(text) is None

@@ -2,8 +2,8 @@
 
 jieba splits ``-26.95%`` and ``23.4%`` unpredictably (STYLE.md), so numbers
 are found here with regular expressions over the normalized text, and only
-the span of a Chinese numeral is handed to cn2an (never a whole sentence:
-cn2an.transform turns 今明两年 into 今明2年).
+the span of a Chinese numeral is handed to ``chinese_value`` (never a whole sentence:
+a library's transform turns 今明两年 into 今明2年).
 
 ``scan(text)`` finds candidates; ``resolve`` is done by ``quantities``.
 """
@@ -35,18 +35,100 @@ class Number:
     unit: str | None = None  # set when the form fixes the unit (分之 -> %)
 
 
-def chinese_value(s: str) -> float | None:
-    """Value of a Chinese numeral span, or None when it is not a well-formed number (一二三)."""
-    import cn2an
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 
+
+def _cn_section(s: str) -> int | None:
+    """A section below 10000 (三千零五十, 十二, 二十); None when malformed (一二, 十十, 百, 三千五)."""
+    if not s:
+        return None
+    total, digit, last_unit, gap = 0, None, 10**4, False
+    for ch in s:
+        if ch in ("零", "〇"):
+            if digit is not None or total == 0 or gap:
+                return None  # 五零 / 零五: a digit string, not a number
+            gap = True
+        elif ch in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            unit = _CN_SMALL[ch]
+            if unit >= last_unit or (gap and digit is None):
+                return None
+            if digit is None:
+                if unit != 10 or total:
+                    return None
+                digit = 1  # 十二
+            if not gap and total and unit * 10 != last_unit:
+                return None  # 一千十: a skipped place needs its 零
+            total += digit * unit
+            last_unit, digit, gap = unit, None, False
+        else:
+            return None
+    if gap and digit is None:
+        return None
+    if digit is not None:
+        if total and not gap and last_unit != 10:
+            return None  # 三千五 is speech for 3500, not a written number
+        total += digit
+    return total
+
+
+def chinese_value(s: str) -> float | None:
+    """Value of a Chinese numeral span, or None when it is not a well-formed number (一二三).
+
+    Our own strict reader (sections of 千百十 under 亿 and 万, 零 for a skipped place, 点 for
+    decimals), agreeing with cn2an's strict mode (a test compares them); importing a library for
+    it cost a tenth of a second of every start-up.
+    """
     if not s or s in ("万", "亿", "千", "百", "点"):
         return None
-    norm = s.replace("两", "二").replace("〇", "零")
-    try:
-        value = cn2an.cn2an(norm, "strict")
-    except (ValueError, KeyError, IndexError):
+    whole, dot, frac = s.partition("点")
+    if dot and (not frac or not all(c in _CN_DIGITS for c in frac) or not whole):
         return None
+    if whole in ("零", "〇"):
+        value: int | None = 0
+    elif "亿" in whole:
+        head, _, rest = whole.partition("亿")
+        high, low = _below_yi(head), (_below_yi(_after_big(rest, 1)) if rest else 0) if rest is not None else None
+        value = None if high is None or low is None or (rest and _after_big(rest, 1) is None) else high * 10**8 + low
+    else:
+        value = _below_yi(whole)
+    if value is None:
+        return None
+    if frac:
+        return float(f"{value}.{''.join(str(_CN_DIGITS[c]) for c in frac)}")
     return float(value)
+
+
+def _below_yi(s: str | None) -> int | None:
+    """A number below 亿: [section 万] [零] section."""
+    if not s:
+        return None
+    if "万" not in s:
+        return _cn_section(s)
+    head, _, rest = s.partition("万")
+    high = _cn_section(head)
+    if high is None:
+        return None
+    if not rest:
+        return high * 10**4
+    low = _after_big(rest, 1)
+    low_value = _cn_section(low) if low else None
+    return None if low_value is None else high * 10**4 + low_value
+
+
+def _after_big(part: str, value: int) -> str | None:
+    """The part after 亿 or 万: 零 marks skipped places; without it the part must start at 千 (一万二千)."""
+    if not value:
+        return part
+    if part[:1] in ("零", "〇"):
+        return part[1:] or None
+    if len(part) >= 2 and part[1] == "千" or part.endswith("万"):
+        return part
+    return None
 
 
 def _arabic_value(s: str) -> float:
