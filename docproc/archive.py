@@ -71,7 +71,11 @@ def walk(paths: list[str | Path], formats: set[str] | None = None, limits: Limit
                 for fname in sorted(filenames):
                     full = Path(dirpath) / fname
                     if full.is_symlink():
-                        target = full.resolve()
+                        try:
+                            target = full.resolve(strict=True)
+                        except (RuntimeError, OSError):
+                            yield Item(str(full), error="broken symlink or symlink loop; not followed")
+                            continue
                         if not target.is_relative_to(root):
                             yield Item(str(full), error="symlink out of the folder; not followed")
                             continue
@@ -112,6 +116,10 @@ def _archive(label: str, data: bytes, formats: set[str] | None, limits: Limits, 
         with tf:
             for member in tf:
                 name = f"{label}!{member.name}"
+                if member.issym() or member.islnk() or member.isdev() or member.isfifo():
+                    kind = "link" if member.issym() or member.islnk() else "device or pipe"
+                    yield Item(name, error=f"{kind} member in a tar; not followed")
+                    continue
                 if not member.isfile() or not _wanted(member.name, formats):
                     continue
                 if member.size > limits.member_bytes:

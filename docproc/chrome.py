@@ -43,8 +43,8 @@ def chrome_reason(line: str) -> str | None:
     """Why a line is chrome (``prefix``, ``contains``, ``metadata``, ``breadcrumb``, ``number``, ``short``), or None."""
     cfg = _config()
     s = _strip_bullets(line)
-    if not s:
-        return None
+    if not s or len(s) > 200:
+        return None  # chrome lines are short; a long line is body text (or a whole document on one line)
     if any(s.startswith(p) for p in cfg["prefixes"]):
         return "prefix"
     if any(w in s for w in cfg["contains"]):

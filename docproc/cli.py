@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -82,7 +84,8 @@ def _ref_date_ok(ref_date: str | None) -> str | None:
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Text, HTML, PDF or DOCX files.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="Files: PDF (scans too), DOCX/DOC/WPS, OFD, XLSX/CSV, HTML, text, images.", show_default=False)],
     format: Annotated[
         ExtractFormat | None, typer.Option("--format", "-f", help="Output format (default: from --out, else json).")
     ] = None,
@@ -92,6 +95,7 @@ def extract(
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add the id of the rule that produced each item.")] = False,
     no_checks: Annotated[bool, typer.Option("--no-checks", help="Skip the arithmetic checks.")] = False,
+    max_mb: Annotated[float | None, typer.Option(help="Largest text/HTML/CSV input read, in MB (default 50).")] = None,
 ) -> None:
     """Extract tasks, quantities, deadlines, responsible units and findings (the JSON of CONTRACT.md).
 
@@ -104,6 +108,8 @@ def extract(
     from .pipeline import process
 
     ref = _ref_date_ok(ref_date)
+    if max_mb:
+        os.environ["DOCPROC_MAX_MB"] = str(max_mb)
     fmt = _resolve_format(format.value if format else None, out)
     docs, failed = [], 0
     for path in files:
@@ -240,6 +246,7 @@ def batch(
     engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --engine dask).")] = None,
     ref_date: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD for every document.")] = None,
+    max_mb: Annotated[float | None, typer.Option(help="Largest text/HTML/CSV input read, in MB (default 50).")] = None,
 ) -> None:
     """Process whole archives into a SQLite store; re-running resumes and skips what is stored.
 
@@ -258,6 +265,8 @@ def batch(
     from .batch import run_batch
 
     ref = _ref_date_ok(ref_date)
+    if max_mb:
+        os.environ["DOCPROC_MAX_MB"] = str(max_mb)  # the worker processes read it too
     fmt = {f.strip().lower() for f in formats.split(",")} if formats else None
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
@@ -312,7 +321,11 @@ def query(
     if not store.exists():
         _fail(f"{store}: no such store")
         raise typer.Exit(2)
-    rows = run_query(store, unit=unit, due_before=due_before, kind=kind, finding=finding, text=text)
+    try:
+        rows = run_query(store, unit=unit, due_before=due_before, kind=kind, finding=finding, text=text)
+    except (RuntimeError, sqlite3.DatabaseError) as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
     write_rows(rows, format.value, out)
 
 
@@ -331,7 +344,12 @@ def export_store(
     if not store.exists():
         _fail(f"{store}: no such store")
         raise typer.Exit(2)
-    write_rows(run_query(store), format.value, out)
+    try:
+        rows = run_query(store)
+    except (RuntimeError, sqlite3.DatabaseError) as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    write_rows(rows, format.value, out)
 
 
 @app.command()

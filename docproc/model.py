@@ -258,26 +258,24 @@ class Document:
     tasks: list[Task] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     check_stats: dict[str, Any] = field(default_factory=dict)
+    _para_starts: list[int] = field(default_factory=list, repr=False)
 
     def kind_at(self, offset: int) -> str:
         """plan or report for the text at ``offset``: its section's kind, else the document's."""
         import bisect
 
-        starts = [p.span[0] for p in self.paragraphs]
-        i = bisect.bisect_right(starts, offset) - 1
+        if len(self._para_starts) != len(self.paragraphs):
+            self._para_starts = [p.span[0] for p in self.paragraphs]
+        i = bisect.bisect_right(self._para_starts, offset) - 1
         if 0 <= i < len(self.paragraphs) and self.paragraphs[i].kind:
             return self.paragraphs[i].kind
         return self.meta.kind
 
     def page_of(self, offset: int) -> int:
         """1-based page of a text offset (1 for non-paged input)."""
-        page = 1
-        for start in self.page_starts:
-            if offset >= start:
-                page += 1
-            else:
-                break
-        return page
+        import bisect
+
+        return 1 + bisect.bisect_right(self.page_starts, offset)
 
     def source_span(self, span: Span) -> Span:
         """Map a span of ``text`` back to ``source_text``."""

@@ -14,6 +14,11 @@ COLUMNS = ["source", "kind", "task_id", "section", "text", "lead", "responsible"
 
 def run_query(store: str | Path, unit: str | None = None, due_before: str | None = None, kind: str | None = None,
               finding: str | None = None, text: str | None = None) -> list[dict]:
+    from .store import StoreError, check_store_file
+
+    check_store_file(Path(store))
+    if not Path(store).is_file():
+        raise StoreError(f"{store}: no such store")
     db = sqlite3.connect(str(store))
     sql = ["SELECT d.source, d.kind, t.task_id, t.section, t.text, t.lead, t.responsible, t.support, t.deadlines,",
            "t.page FROM tasks t JOIN documents d ON d.hash = t.hash WHERE d.status = 'done'"]
@@ -56,8 +61,13 @@ def write_rows(rows: list[dict], fmt: str, out: Path | None) -> None:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
+        from .export.rows import safe_cell
+
         for r in rows:
-            ws.append([r[c] for c in COLUMNS])
+            ws.append([safe_cell(r[c]) for c in COLUMNS])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
         wb.save(str(out))
         return
     if fmt == "json":
@@ -66,7 +76,9 @@ def write_rows(rows: list[dict], fmt: str, out: Path | None) -> None:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        from .export.rows import safe_cell
+
+        writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
         text = "\ufeff" + buf.getvalue()
     else:
         from rich.console import Console

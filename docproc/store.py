@@ -40,14 +40,36 @@ CREATE INDEX IF NOT EXISTS deadlines_date ON deadlines(date);
 DATA_TABLES = ("tasks", "units", "quantities", "deadlines", "findings")
 
 
+class StoreError(RuntimeError):
+    """The store cannot be opened or written: one line that says why (the CLI prints it and exits 2)."""
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite store of ours before SQLite touches it."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a store file")
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise StoreError(f"{path}: not a docproc store (not an SQLite file); refused")
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(str(self.path), timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
-        self.db.commit()
+        check_store_file(self.path)
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=60)
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "documents" not in tables:
+                self.db.close()
+                raise StoreError(f"{self.path}: an SQLite file of another program (no documents table); refused")
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+            self.db.commit()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open the store ({e})") from None
 
     def close(self) -> None:
         self.db.close()
@@ -61,6 +83,12 @@ class Store:
             self.db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?)", (source, digest))
 
     def record_failure(self, source: str, digest: str, version: str, error: str) -> None:
+        try:
+            self._record_failure(source, digest, version, error)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot write the store ({e}); what was stored before is intact") from None
+
+    def _record_failure(self, source: str, digest: str, version: str, error: str) -> None:
         with self.db:
             self._clear(digest)
             self.db.execute(
@@ -74,7 +102,13 @@ class Store:
             self.db.execute(f"DELETE FROM {table} WHERE hash = ?", (digest,))  # noqa: S608 (fixed names)
 
     def write(self, source: str, digest: str, version: str, doc: dict[str, Any]) -> None:
-        """One document in one transaction."""
+        """One document in one transaction (a failed write leaves the store as it was)."""
+        try:
+            self._write(source, digest, version, doc)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot write the store ({e}); what was stored before is intact") from None
+
+    def _write(self, source: str, digest: str, version: str, doc: dict[str, Any]) -> None:
         m = doc["doc"]
         with self.db:
             self._clear(digest)

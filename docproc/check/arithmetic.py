@@ -55,6 +55,7 @@ class _Index:
         self.sent_starts = [s.span[0] for s in self.sents]
         # figures read from table cells are checked as tables (check/tables.py), not as sentences
         self.qs = sorted((q for q in doc.quantities if not q.rule.startswith("table.")), key=lambda q: q.span)
+        self.q_starts = [q.span[0] for q in self.qs]
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
@@ -65,7 +66,9 @@ class _Index:
         return self.sents[self.sentence_index(pos)].span
 
     def quantities_in(self, start: int, end: int) -> list[Quantity]:
-        return [q for q in self.qs if start <= q.span[0] and q.span[1] <= end]
+        lo = bisect.bisect_left(self.q_starts, start)
+        hi = bisect.bisect_right(self.q_starts, end)
+        return [q for q in self.qs[lo:hi] if q.span[1] <= end]
 
 
 def _bracket_ranges(text: str, start: int, end: int) -> list[Span]:
@@ -274,7 +277,9 @@ def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
             stats.unchecked.append(f"share without figures: {text[zhan_pos: share.span[1]]}")
             continue
         # numerators: the figures of the clause right before 占
-        last_clause_start = max((mm.end() for mm in re.finditer(r"[,;。:]", text[:before[-1].span[0]])), default=0)
+        floor = max(0, before[-1].span[0] - 500)  # bounded look-back: a line without stops stays linear
+        last_clause_start = max((mm.end() + floor for mm in re.finditer(r"[,;。:]", text[floor:before[-1].span[0]])),
+                                default=floor)
         numerators = [q for q in before if q.span[0] >= last_clause_start]
         pairs = []
         for num in numerators:
@@ -425,7 +430,7 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
     for q in idx.qs:
         if q.op != "=" or q.role not in ("actual", "target"):
             continue
-        s_start = idx.sentence_span(q.span[0])[0]
+        s_start = max(idx.sentence_span(q.span[0])[0], q.span[0] - 300)  # bounded: a stop-less line stays linear
         if "其中" in text[s_start: q.span[0]] or any(s < q.span[0] < e for s, e in _bracket_ranges(text, s_start, q.span[0])):
             continue
         window = max(0, q.span[0] - 300)

@@ -6,7 +6,7 @@ import csv
 import io
 
 from ..model import Document
-from .rows import TASK_COLUMNS, task_rows
+from .rows import TASK_COLUMNS, safe_cell, task_rows
 
 
 def to_csv(docs: list[Document]) -> str:
@@ -18,5 +18,5 @@ def to_csv(docs: list[Document]) -> str:
         for row in task_rows(doc):
             if len(docs) > 1:
                 row = {"文件": doc.source, **row}
-            writer.writerow(row)
+            writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return "\ufeff" + buf.getvalue()

@@ -44,3 +44,13 @@ def table_place(ref: TableRef | None) -> str:
 
 def task_rows(doc: Document) -> list[dict[str, object]]:
     return [task_row(n, t) for n, t in enumerate(doc.tasks, start=1)]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @) is written as text: '=… ."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

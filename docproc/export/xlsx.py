@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..model import Document
-from .rows import TASK_COLUMNS, table_place, task_rows
+from .rows import TASK_COLUMNS, safe_cell, table_place, task_rows
 
 _WIDTH = {"任务内容": 60, "章节": 30, "指标": 24, "牵头单位": 20, "责任单位": 30, "配合单位": 20, "完成时限": 24,
           "说明": 60, "依据": 60, "文件": 28, "标题": 40, "原文": 16, "行标签": 24, "列标题": 16, "表格": 14,
@@ -65,6 +65,9 @@ def to_xlsx(docs: list[Document], path: str | Path, goals: list | None = None) -
     for ws in ws_by_name.values():
         for row in ws.iter_rows(min_row=2):
             for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    cell.value = safe_cell(cell.value)  # text from a document is never a formula
+                    cell.data_type = "s"
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(cell.value, str):

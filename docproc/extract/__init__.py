@@ -21,7 +21,15 @@ def extract_all(doc: Document) -> Document:
     # a figure inside a deadline (印发后3个月内) is part of the time limit, not a quantity
     relative = [d.span for d in doc.deadlines if d.kind == "relative" or d.rule == "deadline.relative"]
     if relative:
-        doc.quantities = [q for q in doc.quantities if not any(s <= q.span[0] and q.span[1] <= e for s, e in relative)]
+        import bisect
+
+        starts = [s for s, _ in relative]
+
+        def inside(q) -> bool:
+            i = bisect.bisect_right(starts, q.span[0]) - 1
+            return i >= 0 and q.span[1] <= relative[i][1]
+
+        doc.quantities = [q for q in doc.quantities if not inside(q)]
     doc.unit_clauses = extract_unit_clauses(doc)
     doc.tasks = build_tasks(doc)
     return doc

@@ -16,6 +16,7 @@ event dates, not deadlines.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 import re
@@ -338,9 +339,19 @@ def _framing_year(m, doc, s, e):
         nxt = _CLAUSE_BREAK.search(text, end + 1)
         end = nxt.start() if nxt else len(text)
     left_break = max((mm.end() for mm in _CLAUSE_BREAK.finditer(text, max(0, s - 60), s)), default=max(0, s - 60))
-    if not any(left_break <= q.span[0] < end for q in doc.quantities):
-        return None
+    starts = _quantity_starts(doc)
+    if bisect.bisect_left(starts, left_break) == bisect.bisect_left(starts, end):
+        return None  # no quantity starts in the clause
     return f"{year:04d}-12-31", "by"
+
+
+def _quantity_starts(doc: Document) -> list[int]:
+    """Sorted starts of the document's quantities, kept on the document for the length of a pass."""
+    cached = getattr(doc, "_quantity_starts", None)
+    if cached is None or cached[0] is not doc.quantities:
+        cached = (doc.quantities, sorted(q.span[0] for q in doc.quantities))
+        doc._quantity_starts = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 @cache

@@ -24,6 +24,7 @@ from .numbers import Number, scan
 from .roles import role_for
 
 _CLAUSE_BREAK = re.compile(r"[,;。:!?\n|]")
+_WINDOW = 160  # characters either side of a figure that its role and words are read from
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
             surface_unit, unit, pos = found
             if n.kind == "chinese" and (surface_unit not in L.count_units or surface_unit in L.cn_kind_after):
                 return None
-            if n.kind == "chinese" and _inside_word(text, n.start, pos, sentence_at(n.start)):
+            if n.kind == "chinese" and _inside_word(text, n.start, pos, (max(0, n.start - 12), pos + 12)):
                 return None  # 三门峡, 二次污染: the numeral is part of a word
             if surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
                 return None
@@ -278,7 +279,12 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     if span_end <= n.start:
         return None
     clause = _clause_bounds(text, n.start, end)
-    role = role_for(doc, span, clause, sentence_at(n.start), unit, after)
+    clause = (max(clause[0], span[0] - _WINDOW), min(clause[1], span[1] + _WINDOW))
+    sentence = sentence_at(n.start)
+    # a window around the figure: a sentence without stops (a table dump, a 20 MB line) must not be
+    # segmented once per figure
+    sentence = (max(sentence[0], span[0] - _WINDOW), min(sentence[1], span[1] + _WINDOW))
+    role = role_for(doc, span, clause, sentence, unit, after)
     indicator = indicator_for(text, span, clause, unit)
     return Quantity(
         text=text[span[0]: span[1]],
@@ -314,6 +320,7 @@ def _growth_indicators(text: str, qs: list[Quantity], sentence_at) -> list[Quant
 
 
 _RESPECTIVELY = re.compile(r"分别")
+_SENTENCE_END = re.compile(r"[。;\n]")
 
 
 def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -321,11 +328,12 @@ def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
     from dataclasses import replace
 
     out = list(qs)
+    starts = [q.span[0] for q in out]
     for m in _RESPECTIVELY.finditer(text):
         start, end = _clause_bounds(text, m.start(), m.end())
-        sentence_end = re.search(r"[。;\n]", text[m.end():])
-        stop = m.end() + (sentence_end.start() if sentence_end else len(text) - m.end())
-        idx = [i for i, q in enumerate(out) if m.end() <= q.span[0] < stop]
+        sentence_end = _SENTENCE_END.search(text, m.end(), m.end() + 200)
+        stop = sentence_end.start() if sentence_end else min(len(text), m.end() + 200)
+        idx = list(range(bisect.bisect_left(starts, m.end()), bisect.bisect_left(starts, stop)))
         subject = re.sub(r"^(?:全[市县区镇乡]|我[市县区镇乡]|其中)", "", text[start: m.start()])
         parts = [p for p in re.split(r"和|、|及|与", subject) if p]
         if len(parts) < 2 or len(parts) != len(idx):

@@ -11,6 +11,7 @@ part of it that carries its own responsible-unit clause"). A label line
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
@@ -81,12 +82,18 @@ _PLAN_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:要|�
                            r"健全|完善|实施|开展|做好|抓好|持续|全面|坚持|落实|提升|扩大|优化|探索|建立|建设|打造)")
 
 
-def _states_a_task(doc: Document, p: Paragraph, strict: bool = False) -> bool:
+def _within(items: list, starts: list[int], s: int, e: int) -> list:
+    """Items (sorted by span) that start in [s, e), found by bisection: tasks x items stays linear."""
+    return items[bisect.bisect_left(starts, s): bisect.bisect_left(starts, e)]
+
+
+def _states_a_task(doc: Document, p: Paragraph, starts: tuple[list[int], list[int]], strict: bool = False) -> bool:
     """A paragraph that says what is to be done: it has a deadline, target figures, or (unless ``strict``,
     as in a report's review section, where 加强…/推进… tell what was done) opens with a plan verb."""
-    if any(p.span[0] <= d.span[0] < p.span[1] and d.kind in ("by", "relative") for d in doc.deadlines):
+    d_starts, q_starts = starts
+    if any(d.kind in ("by", "relative") for d in _within(doc.deadlines, d_starts, p.span[0], p.span[1])):
         return True
-    figures = [q for q in doc.quantities if p.span[0] <= q.span[0] < p.span[1]]
+    figures = _within(doc.quantities, q_starts, p.span[0], p.span[1])
     if figures and sum(1 for q in figures if q.role == "target") * 2 > len(figures):
         return True
     return not strict and bool(_PLAN_OPENING.match(p.text[len(p.marker or ""):].lstrip()))
@@ -107,6 +114,7 @@ def build_tasks(doc: Document) -> list[Task]:
     clauses = doc.unit_clauses
     kind = doc.meta.kind
     rows = _table_rows(doc)
+    starts = ([d.span[0] for d in doc.deadlines], [q.span[0] for q in doc.quantities])
     table_span = [t.span for t in doc.tables]
     extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
@@ -140,14 +148,14 @@ def build_tasks(doc: Document) -> list[Task]:
         inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
             continue
-        if p.kind == "report" and not inside and not _states_a_task(doc, p, strict=True):
+        if p.kind == "report" and not inside and not _states_a_task(doc, p, starts, strict=True):
             continue  # 一是… under 一、2023年工作回顾 reports what was done
         if p.level is None and not inside:
             in_steps = any(_NEXT_STEPS.search(t) for t in p.section)
             effective = p.kind or kind
             if effective == "report" and not in_steps:
                 continue
-            if effective == "mixed" and not in_steps and not _states_a_task(doc, p):
+            if effective == "mixed" and not in_steps and not _states_a_task(doc, p, starts):
                 continue  # in a mixed document, a paragraph of results is no task
             if _CAPTION.match(p.text):
                 continue
@@ -168,6 +176,7 @@ def build_tasks(doc: Document) -> list[Task]:
         else:
             pieces.append((p.span[0], p.span[1], p, inside[0] if inside else None))
     tasks: list[Task] = []
+    d_starts, q_starts = starts
     covering: UnitClause | None = None
     above: list[tuple[int, UnitClause]] = []  # (level, clause) of marked items whose clause covers their sub-items
     index_of = {id(p): i for i, p in enumerate(paras)}
@@ -188,8 +197,8 @@ def build_tasks(doc: Document) -> list[Task]:
             clause = covering
         elif above and para.level is not None:
             clause = above[-1][1]
-        deadlines = tuple(d for d in doc.deadlines if s <= d.span[0] and d.span[1] <= e)
-        quantities = tuple(q for q in doc.quantities if s <= q.span[0] and q.span[1] <= e)
+        deadlines = tuple(d for d in _within(doc.deadlines, d_starts, s, e) if d.span[1] <= e)
+        quantities = tuple(q for q in _within(doc.quantities, q_starts, s, e) if q.span[1] <= e)
         ref, carried = extra.get(s, (None, ()))
         deadlines += tuple(d for d in carried if d not in deadlines)
         section = para.section

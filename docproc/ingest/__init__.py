@@ -23,14 +23,33 @@ def read_path(path: str | Path) -> RawDocument:
     if p.is_dir():
         raise InputError(f"{p}: is a folder (use `docproc batch` for folders)")
     try:
+        size = p.stat().st_size
+        if size > max_text_bytes():
+            # a huge text is refused from its first bytes, never read whole into memory
+            with open(p, "rb") as fh:
+                head = fh.read(65536)
+            if sniff(head, p.name) in ("text", "html", "csv"):
+                raise InputError(f"{p.name}: a text of {size // 2**20} MB is over the limit of "
+                                 f"{max_text_bytes() // 2**20} MB; raise it with --max-mb (or DOCPROC_MAX_MB)")
         data = p.read_bytes()
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
     return read_bytes(data, name=p.name)
 
 
+def max_text_bytes() -> int:
+    """Largest text/HTML/CSV input read (50 MB; DOCPROC_MAX_MB or --max-mb raise it): past that a plain
+    text is not one notice but a dump, and reading it whole would take the memory of the machine."""
+    import os
+
+    return int(float(os.environ.get("DOCPROC_MAX_MB", "50")) * 1024 * 1024)
+
+
 def read_bytes(data: bytes, name: str = "<bytes>") -> RawDocument:
     fmt = sniff(data, name)
+    if fmt in ("text", "html", "csv") and len(data) > max_text_bytes():
+        raise InputError(f"{name}: a text of {len(data) // 2**20} MB is over the limit of "
+                         f"{max_text_bytes() // 2**20} MB; raise it with --max-mb (or DOCPROC_MAX_MB)")
     if fmt == "pdf":
         from .pdf import read_pdf
 

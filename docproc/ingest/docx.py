@@ -13,8 +13,29 @@ import io
 from .errors import InputError
 from .raw import RawDocument, row_line
 
+MAX_UNPACKED = 200 * 1024 * 1024
+
+
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse a zip bomb (unpacks past 200 MB) and XML with a DTD (entity expansion) before parsing."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNPACKED:
+                raise InputError(f"{name}: the .docx unpacks to more than {MAX_UNPACKED // 2**20} MB; refused")
+            for info in infos:
+                if info.filename.endswith(".xml") and info.file_size:
+                    with zf.open(info) as fh:
+                        if b"<!DOCTYPE" in fh.read(4096).upper().replace(b"<!doctype".upper(), b"<!DOCTYPE"):
+                            raise InputError(f"{name}: the .docx declares a DTD ({info.filename}); refused as unsafe")
+    except zipfile.BadZipFile:
+        raise InputError(f"{name}: broken .docx file (not a zip)") from None
+
 
 def read_docx(data: bytes, name: str = "") -> RawDocument:
+    _check_package(data, name)
     try:
         import docx
         from docx.table import Table

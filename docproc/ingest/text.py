@@ -24,11 +24,29 @@ def _bad_share(text: str) -> float:
     return bad / max(1, len(text))
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a BOM: the zero high bytes of ASCII (digits, newlines) all fall on one side."""
+    sample = data[:65536]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even = sum(1 for i in range(0, len(sample) - 1, 2) if sample[i] == 0)
+    odd = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
+    pairs = len(sample) // 2
+    if odd >= 0.02 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.02 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, name: str = "") -> str:
     """Decode bytes to str, or raise InputError when they are not text."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace")
     try:
         text = data.decode("utf-8")
         if _bad_share(text) < 0.01:
