@@ -40,8 +40,12 @@ def run_query(store: str | Path, unit: str | None = None, due_before: str | None
         sql.append("AND t.text LIKE ?")
         args.append(f"%{text}%")
     sql.append("ORDER BY d.source, t.start")
-    rows = [dict(zip(COLUMNS, r, strict=True)) for r in db.execute(" ".join(sql), args)]
-    db.close()
+    try:
+        rows = [dict(zip(COLUMNS, r, strict=True)) for r in db.execute(" ".join(sql), args)]
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{store}: cannot read the store ({e})") from None
+    finally:
+        db.close()
     for r in rows:
         r["deadlines"] = ", ".join(d for d in json.loads(r["deadlines"] or "[]") if d)
     return rows

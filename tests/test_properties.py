@@ -13,11 +13,20 @@ from conftest import seed_paths
 ALPHABET = st.sampled_from(
     list("一二三四五六七八九十百千万亿两半年月日底前内季度上下今明每按第个名户人元%％.,，。;:：()（）【】〔〕、—-")
     + list("0123456789") + list("乡村振兴局责任单位牵头配合完成达到不低于以上左右约余其中占比增长倍") + ["\n", " "]
+    + ["|", "\t", "\u3000", "—"]
 )
 
 
 def _check_spans(doc):
     n = len(doc.text)
+    for table in doc.tables:
+        assert 0 <= table.span[0] <= table.span[1] <= n
+        for row in table.rows:
+            for cell in row:
+                assert doc.text[cell.span[0]:cell.span[1]] == cell.text
+    for task in doc.tasks:
+        for item in (*task.quantities, *task.deadlines):
+            assert doc.text[item.span[0]:item.span[1]] == item.text
     for group in (doc.quantities, doc.deadlines, doc.tasks, doc.sentences, doc.paragraphs):
         for item in group:
             s, e = item.span
@@ -34,6 +43,21 @@ def test_random_text_never_crashes(text):
     if not text.strip():
         return
     _check_spans(process_text(text))
+
+
+TABLE_PIECES = st.lists(st.sampled_from(
+    ["指标", "单位", "2023年", "增长(%)", "地区生产总值", "亿元", "1250.6", "6.0", "—", "合计", "序号", "重点任务",
+     "责任单位", "完成时限", "县住建局", "9月底前", "2024年6月", "同上", "", "3,000", "45%", "1.2万"]),
+    min_size=1, max_size=40)
+SEPARATORS = st.sampled_from(["|", "\t", "   ", "\n", " | ", "\u3000\u3000"])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TABLE_PIECES, st.lists(SEPARATORS, min_size=1, max_size=40), st.sampled_from(["plan", "report", None]))
+def test_random_tables_never_crash(pieces, seps, kind):
+    text = "".join(p + seps[i % len(seps)] for i, p in enumerate(pieces))
+    if text.strip():
+        _check_spans(process_text(text, ref_date="2024-01-01", kind=kind))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -32,6 +32,7 @@ _RESIDUAL = re.compile(r"其他|其余|其它|剩余")
 _SHARE = re.compile(r"占(?:比|比为|比达|总数的|总量的|全部的)?([\u4e00-\u9fff]{0,12}?)(?:的|比例为|比重为|比重)?$")
 _GROWTH = re.compile(r"(同比|比上年|较上年|较去年|比去年|与上年相比|较上一年度?)?(增长|增加|提高|上升|下降|减少)了?$")
 _SCOPE = re.compile(r"^(?:全[市县区旗省国镇乡年]|我[市县区旗省]|本[市县区]|今年|全年)")
+_REACH = 400  # how far a check looks for a total or a denominator: two sentences of a real report
 _TOTAL_WORDS = re.compile(r"(?:合计|共计|总计|累计共|共)为?$")
 
 
@@ -109,7 +110,7 @@ def _parts_region(idx: _Index, at: int) -> tuple[int, int]:
         close = text.find(")", at)
         if close > 0:
             return at, close
-    s_end = idx.sentence_span(at)[1]
+    s_end = min(idx.sentence_span(at)[1], at + _REACH)
     nxt = text.find("其中", at + 2, s_end)
     semi = text.find(";", at, s_end)
     end = min(x for x in (s_end, nxt if nxt > 0 else s_end, semi if semi > 0 else s_end))
@@ -162,11 +163,12 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
         if not parts:
             continue
         # the sentence (or the one before, when 其中 opens a sentence) holds the total
-        s_start = idx.sentence_span(m.start())[0]
+        s_start = max(idx.sentence_span(m.start())[0], m.start() - _REACH)
         before_start = s_start
         if text[s_start: m.start()].strip("(: ") == "":
             prev = idx.sentence_index(m.start()) - 1
             before_start = idx.sents[prev].span[0] if prev >= 0 else 0
+        before_start = max(before_start, m.start() - _REACH)
         before = [q for q in idx.quantities_in(before_start, m.start())
                   if q.unit not in ("%", "倍", "百分点") and q.op in ("=", "~")
                   and not _AVERAGE.search(text[max(0, q.span[0] - 10): q.span[0]])]
@@ -272,6 +274,7 @@ def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
         s_idx = idx.sentence_index(share.span[0])
         s_start = idx.sents[s_idx].span[0] if idx.sents else 0
         p_start = idx.sents[s_idx - 1].span[0] if s_idx > 0 else s_start
+        p_start = max(p_start, zhan_pos - _REACH)  # a stop-less line: look back a bounded way
         before = [q for q in idx.quantities_in(p_start, zhan_pos) if q.unit not in ("%", "倍", "百分点")]
         if not before:
             stats.unchecked.append(f"share without figures: {text[zhan_pos: share.span[1]]}")

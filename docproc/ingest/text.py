@@ -32,9 +32,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     even = sum(1 for i in range(0, len(sample) - 1, 2) if sample[i] == 0)
     odd = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
     pairs = len(sample) // 2
-    if odd >= 0.02 * pairs and even == 0:
+    # a CJK character U+XX00 puts a zero on the other side now and then: compare, do not demand none
+    if odd >= 0.02 * pairs and odd > 4 * even:
         return "utf-16-le"
-    if even >= 0.02 * pairs and odd == 0:
+    if even >= 0.02 * pairs and even > 4 * odd:
         return "utf-16-be"
     return None
 

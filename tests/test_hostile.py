@@ -1,0 +1,411 @@
+"""Hostile input, one test each: the exit code, a one-line reason, and the rest of a batch stored."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docproc.batch import run_batch
+from docproc.ingest import read_path
+
+from conftest import ROOT, SEEDS
+from fixtures import text_pdf
+
+GOOD = "2024年工作要点\n一、全年新建农村公路120公里,4月底前完成招标。(责任单位:县交通运输局)\n"
+
+
+def cli(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "docproc.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def one_line_failure(result: subprocess.CompletedProcess, words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and words in lines[0], result.stderr
+
+
+def batch_with(tmp_path: Path, name: str, data: bytes, words: str) -> None:
+    """The hostile file next to a good one: the good one is stored, the bad one has its reason."""
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(data)
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "out.db"
+    run_batch([folder], store, workers=1)
+    db = sqlite3.connect(store)
+    rows = dict(db.execute("SELECT source, coalesce(error, status) FROM documents"))
+    db.close()
+    assert rows[str(folder / "good.txt")] == "done"
+    bad = [v for k, v in rows.items() if k.endswith(name)]
+    assert bad and words in bad[0], rows
+
+
+# ---- PDFs ----------------------------------------------------------------------------------------
+
+def _pdf(tmp_path: Path) -> Path:
+    return text_pdf(tmp_path / "plain.pdf", ["一、全年新建农村公路120公里,4月底前完成招标。"])
+
+
+def test_encrypted_pdf_with_a_user_password(tmp_path):
+    from fixtures import encrypted_pdf
+
+    path = encrypted_pdf(tmp_path / "locked.pdf", _pdf(tmp_path))
+    one_line_failure(cli("extract", str(path)), "encrypted PDF")
+    batch_with(tmp_path, "locked.pdf", path.read_bytes(), "encrypted PDF")
+
+
+def test_encrypted_pdf_with_only_an_owner_password_is_read(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(str(_pdf(tmp_path))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    path = tmp_path / "restricted.pdf"
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    assert "120公里" in read_path(path).text.replace(" ", "")
+
+
+@pytest.mark.parametrize(("name", "make", "words"), [
+    ("zero.pdf", lambda good: b"", "empty file"),
+    ("truncated.pdf", lambda good: good[: len(good) // 3], "PDF"),
+    ("random.pdf", lambda good: b"%PDF-1.7\n" + random.Random(1).randbytes(20000), "broken PDF"),
+])
+def test_damaged_pdfs(tmp_path, name, make, words):
+    data = make(_pdf(tmp_path).read_bytes())
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = cli("extract", str(path))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
+    batch_with(tmp_path, name, data, words)
+
+
+def _peak_rss_mb(args: list[str]) -> float:
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(out.stdout.strip())
+
+
+def test_500_page_pdf_memory_stays_flat(tmp_path):
+    pages = [f"第{i}页:全年新建农村公路{i}公里,{i % 12 + 1}月底前完成招标。" * 3 for i in range(500)]
+    big = text_pdf(tmp_path / "big.pdf", pages)
+    small = text_pdf(tmp_path / "small.pdf", pages[:50])
+    args = [sys.executable, "-m", "docproc.cli", "extract", "--no-checks", "--format", "csv"]
+    rss_small = _peak_rss_mb([*args, str(small)])
+    rss_big = _peak_rss_mb([*args, str(big)])
+    assert rss_big < rss_small * 1.6, (rss_small, rss_big)  # ten times the pages, not ten times the memory
+
+
+# ---- texts ---------------------------------------------------------------------------------------
+
+def test_text_over_the_size_limit_is_refused_from_its_head_and_the_limit_can_be_raised(tmp_path):
+    path = tmp_path / "huge.txt"
+    line = ("全年新建农村公路120公里,4月底前完成招标。" * 20 + "\n").encode()
+    with open(path, "wb") as fh:
+        for _ in range(300 * 1024 * 1024 // len(line) + 1):
+            fh.write(line)
+    assert path.stat().st_size >= 300 * 1024 * 1024
+    code = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+            "print(r.returncode); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024);"
+            "print(r.stderr.strip())")
+    out = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "docproc.cli", "extract", str(path)],
+                         capture_output=True, text=True, cwd=ROOT).stdout.splitlines()
+    assert out[0] == "2" and int(out[1]) < 500, out  # refused without reading 300 MB into memory
+    assert "over the limit of 50 MB; raise it with --max-mb" in out[2] and len(out) == 3
+    path.unlink()
+    small = tmp_path / "two-mb.txt"
+    small.write_bytes(line * (2 * 1024 * 1024 // len(line) + 1))
+    one_line_failure(cli("extract", str(small), "--format", "csv", env={"DOCPROC_MAX_MB": "1"}), "over the limit of 1 MB")
+    assert cli("extract", str(small), "--format", "csv", "--max-mb", "3", env={"DOCPROC_MAX_MB": "1"}).returncode == 0
+
+
+def test_20_mb_single_line_text(tmp_path):
+    prose = "".join(p.read_text(encoding="utf-8").replace("\n", "") for p in sorted(SEEDS.glob("*.txt")))
+    path = tmp_path / "one-line.txt"
+    data = (prose * (20 * 1024 * 1024 // len(prose.encode()) + 1)).encode()[: 20 * 1024 * 1024]
+    path.write_bytes(data.decode("utf-8", errors="ignore").encode())
+    started = time.monotonic()
+    result = cli("extract", str(path), "--format", "csv", timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") >= 1
+    assert time.monotonic() - started < 600
+
+
+def test_run_time_stays_linear_on_lines_without_stops():
+    from docproc.pipeline import process_text
+
+    unit = "全年新建道路5公里,完成投资3亿元,其中中央资金1亿元(占33.3%),"
+
+    def timed(n: int) -> float:
+        text = unit * n
+        started = time.perf_counter()
+        process_text(text, ref_date="2024-01-01")
+        return time.perf_counter() - started
+
+    timed(200)  # warm up: jieba and the lexicons load once
+    small, large = timed(2000), timed(16000)
+    assert large < small * 8 * 2.0, (small, large)  # 8x the text in at most 16x the time
+
+
+def test_nul_bytes_in_text(tmp_path):
+    path = tmp_path / "nul.txt"
+    path.write_bytes(GOOD.encode("utf-8").replace("公路".encode(), "公\x00路".encode()))
+    result = cli("extract", str(path))
+    assert result.returncode == 0 and "120公里" in result.stdout
+
+
+def test_utf16_without_bom(tmp_path):
+    for enc in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{enc}.txt"
+        path.write_bytes(GOOD.encode(enc))
+        assert "全年新建农村公路120公里" in read_path(path).text
+
+
+# ---- office and OFD packages ---------------------------------------------------------------------
+
+def _docx_with(document_xml: bytes, tmp_path: Path, name: str) -> Path:
+    from fixtures import plan_docx
+
+    src = plan_docx(tmp_path / "src.docx", ["正文"])
+    out = tmp_path / name
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = document_xml if item.filename == "word/document.xml" else zin.read(item)
+            zout.writestr(item, data)
+    return out
+
+
+def test_billion_laughs_in_docx(tmp_path):
+    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                      for i in range(1, 10))
+           + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           + b"<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>")
+    path = _docx_with(lol, tmp_path, "lol.docx")
+    one_line_failure(cli("extract", str(path)), "DTD")
+    batch_with(tmp_path, "lol.docx", path.read_bytes(), "DTD")
+
+
+def test_billion_laughs_in_ofd(tmp_path):
+    from fixtures import PLAN_PARAGRAPH, ofd_file
+
+    path = ofd_file(tmp_path / "lol.ofd", [PLAN_PARAGRAPH], entity=True)
+    one_line_failure(cli("extract", str(path)), "unsafe")
+
+
+def test_docx_zip_bomb(tmp_path):
+    body = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    bomb = body + b" " * (300 * 1024 * 1024) + b"</w:body></w:document>"
+    path = _docx_with(bomb, tmp_path, "bomb.docx")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    one_line_failure(cli("extract", str(path)), "unpacks to more than")
+
+
+# ---- archives and folders ------------------------------------------------------------------------
+
+def _store_rows(store: Path) -> dict[str, str]:
+    db = sqlite3.connect(store)
+    rows = dict(db.execute("SELECT source, coalesce(error, status) FROM documents"))
+    db.close()
+    return rows
+
+
+def test_tar_links_devices_and_slips(tmp_path):
+    path = tmp_path / "evil.tar"
+    with tarfile.open(path, "w") as tf:
+        for name, kind in (("link.txt", tarfile.SYMTYPE), ("hard.txt", tarfile.LNKTYPE), ("dev.txt", tarfile.CHRTYPE),
+                           ("fifo.txt", tarfile.FIFOTYPE)):
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            info.linkname = "/etc/passwd"
+            tf.addfile(info)
+        for name in ("../../escape.txt", "/abs/good.txt"):
+            data = GOOD.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    store = tmp_path / "out.db"
+    run_batch([path], store)
+    rows = _store_rows(store)
+    assert "link member in a tar" in rows[f"{path}!link.txt"] and "link member" in rows[f"{path}!hard.txt"]
+    assert "device or pipe" in rows[f"{path}!dev.txt"] and "device or pipe" in rows[f"{path}!fifo.txt"]
+    assert rows[f"{path}!../../escape.txt"] == "done" and not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_archives_nested_five_deep_and_one_holding_a_copy_of_itself(tmp_path):
+    data = GOOD.encode()
+    for depth in range(5):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr(f"level{depth}.txt" if depth == 0 else "inner.zip", data)
+        data = buf.getvalue()
+    (tmp_path / "deep.zip").write_bytes(data)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("self.zip", data)  # the archive again, inside itself, as far as bytes allow
+    (tmp_path / "self.zip").write_bytes(buf.getvalue())
+    store = tmp_path / "out.db"
+    run_batch([tmp_path / "deep.zip", tmp_path / "self.zip"], store)
+    reasons = " ".join(_store_rows(store).values())
+    assert "nested deeper than 3" in reasons
+
+
+def test_twenty_thousand_tiny_members(tmp_path):
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(20000):
+            zf.writestr(f"m/{i:05d}.dat", b"x")
+        zf.writestr("m/real.txt", GOOD)
+    store = tmp_path / "out.db"
+    started = time.monotonic()
+    summary = run_batch([path], store)
+    assert summary.counts["done"] == 1 and time.monotonic() - started < 120
+
+
+def test_symlink_loop_in_a_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    os.symlink(folder / "b.txt", folder / "a.txt")
+    os.symlink(folder / "a.txt", folder / "b.txt")
+    os.symlink(folder, folder / "self")  # a folder loop: not followed
+    store = tmp_path / "out.db"
+    run_batch([folder], store)
+    rows = _store_rows(store)
+    assert rows[str(folder / "good.txt")] == "done"
+    assert "symlink loop" in rows[str(folder / "a.txt")]
+
+
+# ---- outputs -------------------------------------------------------------------------------------
+
+def test_exports_neutralise_formulas(tmp_path):
+    import openpyxl
+
+    from docproc.export import render_text, write_xlsx
+    from docproc.pipeline import process_text
+
+    doc = process_text("2024年工作要点\n=HYPERLINK(\"http://x\")全年新建道路5公里。\n@SUM(A1)开展排查。\n",
+                       ref_date="2024-01-01", kind="plan")
+    csv_text = render_text([doc], "csv")
+    assert "'=HYPERLINK" in csv_text and "'@SUM" in csv_text
+    write_xlsx([doc], tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["任务"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)
+
+
+def test_html_report_escapes_script(tmp_path):
+    from docproc.export import render_text
+    from docproc.pipeline import process_text
+
+    doc = process_text("2024年工作要点\n一、<script>alert(1)</script>新建学校3所。\n", ref_date="2024-01-01")
+    page = render_text([doc], "html")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_two_batches_into_one_store_at_once(tmp_path):
+    folders = []
+    for k in range(2):
+        folder = tmp_path / f"in{k}"
+        folder.mkdir()
+        for i in range(15):
+            (folder / f"d{i}.txt").write_text(GOOD + f"\n第{k}-{i}号:新建道路{i + k * 100}公里。\n", encoding="utf-8")
+        folders.append(folder)
+    store = tmp_path / "shared.db"
+    procs = [subprocess.Popen([sys.executable, "-m", "docproc.cli", "batch", str(f), "--out", str(store)], cwd=ROOT,
+                              stderr=subprocess.PIPE, text=True) for f in folders]
+    outs = [p.communicate(timeout=600) for p in procs]
+    codes = [p.returncode for p in procs]
+    rows = _store_rows(store)
+    done = sum(1 for v in rows.values() if v == "done")
+    busy = [o[1] for o, c in zip(outs, codes, strict=True) if c != 0]
+    assert all(c == 0 for c in codes) and done == 30 or all("busy" in b for b in busy), (codes, outs)
+
+
+def test_read_only_output_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    one_line_failure(cli("batch", str(folder), "--out", "/proc/docproc-results.db"), "cannot open the store")
+
+
+def test_full_disk_leaves_the_store_as_it_was(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "first.txt").write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "out.db"
+    assert cli("batch", str(folder), "--out", str(store)).returncode == 0
+    before = _store_rows(store)
+    big = "\n".join(f"{i}、新建道路{i}公里,4月底前完成。(责任单位:县交通运输局)" for i in range(1, 4000))
+    (folder / "second.txt").write_text("2024年工作要点\n" + big, encoding="utf-8")
+    limit = store.stat().st_size + sum(p.stat().st_size for p in tmp_path.glob("out.db*")) + 64 * 1024
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([sys.executable, "-m", "docproc.cli", "batch", str(folder), "--out", str(store)],
+                            capture_output=True, text=True, cwd=ROOT, preexec_fn=small_disk, timeout=600)
+    assert result.returncode == 2, result.stderr
+    assert "cannot write the store" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    after = _store_rows(store)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert str(folder / "second.txt") not in after or after[str(folder / "second.txt")] != "done"
+
+
+@pytest.mark.parametrize("content", [b"not a database at all, just text", b"SQLite format 3\x00" + b"\x00" * 100])
+def test_corrupt_or_foreign_store_is_refused(tmp_path, content):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "results.db"
+    store.write_bytes(content)
+    result = cli("batch", str(folder), "--out", str(store))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and str(store) in result.stderr
+    assert store.read_bytes() == content
+    one_line_failure(cli("query", str(store)), str(store))
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    store = tmp_path / "other.db"
+    db = sqlite3.connect(store)
+    db.execute("CREATE TABLE customers (id INTEGER)")
+    db.commit()
+    db.close()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    one_line_failure(cli("batch", str(folder), "--out", str(store)), "another program")
+
+
+def test_threads_do_not_share_a_broken_state():
+    """Two threads extracting at once give the same result as one (the jieba tokenizer is per process)."""
+    from docproc.pipeline import process_text
+
+    results = []
+
+    def work() -> None:
+        results.append([q.text for q in process_text(GOOD, ref_date="2024-01-01").quantities])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == results[0] for r in results) and results[0]
