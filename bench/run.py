@@ -55,6 +55,26 @@ def bench_text(mb: float) -> None:
           f"jieba.lcut {raw / 1e6:.3f} Mchar/s, ratio {ours / raw:.2f}")
 
 
+def bench_scaling(sizes: tuple[float, ...] = (0.1, 1, 5, 20)) -> None:
+    """One document of growing size (the seeds repeated as one text): seconds and Mchar/s at each size,
+    to show the pipeline is linear in document size."""
+    from docproc.pipeline import process_text
+    from docproc.resources import tokenizer
+    from docproc.segment import _cached_tokens
+
+    tokenizer()
+    seeds = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "seeds").glob("*.txt")))
+    for mb in sizes:
+        reps = max(1, int(mb * 1_000_000 / len(seeds.encode("utf-8"))))
+        text = "\n".join(seeds for _ in range(reps))
+        _cached_tokens.cache_clear()
+        t = time.perf_counter()
+        process_text(text)
+        spent = time.perf_counter() - t
+        print(f"size   {len(text.encode('utf-8')) / 1e6:6.1f} MB ({len(text) / 1e6:5.2f} Mchar): {spent:7.1f} s, "
+              f"{len(text) / spent / 1e6:.3f} Mchar/s")
+
+
 def generated_pdf(path: Path, pages: int = 60) -> Path:
     """A text-only report of `pages` pages (reportlab's built-in CJK font)."""
     from reportlab.pdfbase import pdfmetrics
@@ -107,11 +127,28 @@ def bench_pdf() -> None:
 
 
 def bench_startup() -> None:
+    import tempfile
+
     exe = Path(sys.executable).parent / "docproc"
-    seed = ROOT / "corpora" / "seeds" / "002_ba2591f620f4a0fb.txt"
-    for label, args in (("--help", [str(exe), "--help"]), ("extract", [str(exe), "extract", str(seed)])):
-        best = min(_timed(args) for _ in range(3))
-        print(f"start  docproc {label}: {best:.2f} s (best of 3, cold process)")
+    one_page = Path(tempfile.mkdtemp()) / "one-page.txt"
+    one_page.write_text("2024年工作要点\n一、全年新建农村公路120公里,4月底前完成招标。(责任单位:县交通运输局)\n",
+                        encoding="utf-8")
+    for label, args in (("--help", [str(exe), "--help"]), ("extract (one page)", [str(exe), "extract", str(one_page)])):
+        runs = sorted(_timed(args) for _ in range(5))
+        print(f"start  docproc {label}: best {runs[0]:.2f} s, median {runs[2]:.2f} s (5 cold processes)")
+    # where the time of an import goes: python -X importtime, the ten largest cumulative entries
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import docproc.cli, docproc.pipeline"],
+                         capture_output=True, text=True).stderr.splitlines()
+    rows = []
+    for line in out:
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].strip()))
+    top = ", ".join(f"{name} {us / 1e6:.2f}s" for us, name in sorted(rows, reverse=True)[:4])
+    print(f"import docproc.cli + pipeline, largest cumulative: {top}")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from docproc.resources import tokenizer; tokenizer()"], check=True)
+    print(f"start  jieba dictionary from the cache, whole process: {time.perf_counter() - t:.2f} s")
 
 
 def _timed(args: list[str]) -> float:
@@ -203,16 +240,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=5.0, help="size of the text corpus in MB")
     ap.add_argument("--docs", type=int, default=400, help="documents in the batch benchmark")
-    ap.add_argument("--only", choices=["startup", "batch", "text", "pdf", "ocr", "memory"], action="append",
+    ap.add_argument("--only", choices=["startup", "batch", "text", "scaling", "pdf", "ocr", "memory"], action="append",
                     help="run only these parts (repeatable); default: all")
     args = ap.parse_args()
-    parts = args.only or ["startup", "batch", "text", "pdf", "ocr", "memory"]
+    parts = args.only or ["startup", "batch", "text", "scaling", "pdf", "ocr", "memory"]
     if "startup" in parts:
         bench_startup()
     if "batch" in parts:
         bench_batch(args.docs)
     if "text" in parts:
         bench_text(args.mb)
+    if "scaling" in parts:
+        bench_scaling()
     if "pdf" in parts and PDFS.is_dir():
         bench_pdf()
     if "ocr" in parts:

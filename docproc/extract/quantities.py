@@ -279,11 +279,13 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     if span_end <= n.start:
         return None
     clause = _clause_bounds(text, n.start, end)
-    clause = (max(clause[0], span[0] - _WINDOW), min(clause[1], span[1] + _WINDOW))
     sentence = sentence_at(n.start)
-    # a window around the figure: a sentence without stops (a table dump, a 20 MB line) must not be
-    # segmented once per figure
-    sentence = (max(sentence[0], span[0] - _WINDOW), min(sentence[1], span[1] + _WINDOW))
+    if sentence[1] - sentence[0] > 3 * _WINDOW:
+        # a window around the figure: a sentence without stops (a table dump, a 20 MB line) must not be
+        # segmented whole once per figure; ordinary sentences stay whole, so their tokens are cached
+        sentence = (max(sentence[0], span[0] - _WINDOW), min(sentence[1], span[1] + _WINDOW))
+    if clause[1] - clause[0] > 3 * _WINDOW:
+        clause = (max(clause[0], span[0] - _WINDOW), min(clause[1], span[1] + _WINDOW))
     role = role_for(doc, span, clause, sentence, unit, after)
     indicator = indicator_for(text, span, clause, unit)
     return Quantity(

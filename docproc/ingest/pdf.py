@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 from collections import Counter
@@ -96,11 +97,68 @@ def _aligned_rows(body: list[dict]) -> set[int]:
     return rows
 
 
-def _page_lines(page: Any, tables: list[Any]) -> list[str]:
+def table_cells(table: Any, chars: list[dict]) -> list[list[str]]:
+    """The text of every cell of a pdfplumber table, each character put in its cell by bisection
+    (pdfplumber's own ``Table.extract`` tests every character against every cell)."""
+    rows = table.rows
+    if not rows:
+        return []
+    tops = [r.bbox[1] for r in rows]
+    x0, top, x1, bottom = table.bbox
+    buckets: dict[tuple[int, int], list[dict]] = {}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+            continue
+        r = bisect.bisect_right(tops, cy) - 1
+        found = None
+        for rr in range(max(r, 0), -1, -1):  # a cell merged down belongs to the row it starts in
+            for j, cell in enumerate(rows[rr].cells):
+                if cell is not None and cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]:
+                    found = (rr, j)
+                    break
+            if found:
+                break
+        if found:
+            buckets.setdefault(found, []).append(ch)
+    out = []
+    for r, row in enumerate(rows):
+        cells = []
+        for j, cell in enumerate(row.cells):
+            cells.append(_cell_text(buckets.get((r, j), [])) if cell is not None else "")
+        out.append(cells)
+    return out
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """Characters of one cell in reading order: lines by vertical middle (digits in another font sit a
+    little higher or lower), left to right within a line."""
+    lines: list[list[dict]] = []
+    mids: list[float] = []
+    for ch in sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if lines and abs(mid - mids[-1]) <= max(2.0, 0.5 * (ch["bottom"] - ch["top"])):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+            mids.append(mid)
+    return "".join(c["text"] for line in lines for c in sorted(line, key=lambda c: c["x0"])).strip()
+
+
+def _page_lines(page: Any, tables: list[Any], table_rows: list[list[list[str]]] | None = None) -> list[str]:
     """Lines of one page, wrapped lines joined back into paragraphs, tables (ruled, or aligned columns
     without rulings) as `a | b | c` rows."""
-    lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
     bboxes = [t.bbox for t in tables]
+    if bboxes:
+        # lines are built only from the characters outside the tables (a table page has few of them)
+        def outside(obj: dict) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            mx, my = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return not any(b[0] <= mx <= b[2] and b[1] - 1 <= my <= b[3] + 1 for b in bboxes)
+
+        page = page.filter(outside)
+    lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
     body = [ln for ln in lines if not any(_inside(ln, b) for b in bboxes)]
     for ln in body:
         ln["cells"] = _gap_cells(ln)
@@ -118,9 +176,11 @@ def _page_lines(page: Any, tables: list[Any]) -> list[str]:
     char_w = heights[len(heights) // 2] or 10.0
     out: list[str] = []
     joinable = False
+    rows_of = {id(t): (table_rows[i] if table_rows else [[(c or "") for c in r] for r in t.extract()])
+               for i, t in enumerate(tables)}
     for _, kind, obj in items:
         if kind == "table":
-            for row in obj.extract():
+            for row in rows_of[id(obj)]:
                 cells = [(c or "").replace("\n", "").strip() for c in row]
                 if any(cells):
                     out.append(" | ".join(cells))
@@ -273,12 +333,10 @@ def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str]) 
 def _plumber_page(page: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
     page = page.dedupe_chars()
     page_tables = page.find_tables() if (page.rects or page.lines) and page.chars else []
-    lines = _page_lines(page, page_tables)
-    found = []
-    for t in page_tables:
-        rows = [[(c or "").replace("\n", "") for c in row] for row in t.extract() if row]
-        if rows:
-            found.append({"page": number, "rows": rows})
+    chars = page.chars
+    table_rows = [table_cells(t, chars) for t in page_tables]  # one pass over the characters per table
+    lines = _page_lines(page, page_tables, table_rows)
+    found = [{"page": number, "rows": rows} for rows in table_rows if rows]
     return lines, found
 
 
