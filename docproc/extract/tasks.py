@@ -115,6 +115,7 @@ def build_tasks(doc: Document) -> list[Task]:
     kind = doc.meta.kind
     rows = _table_rows(doc)
     starts = ([d.span[0] for d in doc.deadlines], [q.span[0] for q in doc.quantities])
+    c_starts = [c.span[0] for c in clauses]  # unit clauses come sorted by span
     table_span = [t.span for t in doc.tables]
     extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
@@ -126,7 +127,7 @@ def build_tasks(doc: Document) -> list[Task]:
             if found is None or found[0].kind != "tasks" or found[1] < found[0].header_rows:
                 continue  # a data table's rows, a header, or a repeated header are not tasks
             table, r, carried = found
-            inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
+            inside = [c for c in _within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
             label = next((c.text for c in table.rows[r] if c.text and not c.text.isdigit()), "")
             extra[p.span[0]] = (TableRef(table=table.index, row=r, row_label=label[:40]), carried)
             clause = inside[0] if inside else None
@@ -137,7 +138,7 @@ def build_tasks(doc: Document) -> list[Task]:
             continue
         if is_label_line(p.text):
             # a label line: attach its clause to the task above
-            own = [c for c in clauses if c.span[0] >= p.span[0] and c.span[1] <= p.span[1]]
+            own = [c for c in _within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
             if pieces and own:
                 s, e, para, clause = pieces[-1]
                 merged = clause
@@ -145,7 +146,7 @@ def build_tasks(doc: Document) -> list[Task]:
                     merged = _merge(merged, c)
                 pieces[-1] = (s, e, para, merged)
             continue
-        inside = [c for c in clauses if p.span[0] <= c.span[0] and c.span[1] <= p.span[1]]
+        inside = [c for c in _within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
             continue
         if p.kind == "report" and not inside and not _states_a_task(doc, p, starts, strict=True):
@@ -161,7 +162,7 @@ def build_tasks(doc: Document) -> list[Task]:
                 continue
             if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
                 continue
-            own_deadlines = any(p.span[0] <= d.span[0] < p.span[1] for d in doc.deadlines)
+            own_deadlines = bool(_within(doc.deadlines, starts[0], p.span[0], p.span[1]))
             if not p.section and not own_deadlines and doc.sections:
                 continue  # a preamble before the first heading states no task
         if len(inside) > 1:

@@ -15,6 +15,7 @@ Names are split on 、,,;;/ and kept as written (各苏木镇 keeps 各); people
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -212,8 +213,14 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         out.append(clause)
         taken.append(clause.span)
     # 这项工作由A负责
+    taken.sort()
+    taken_starts = [t[0] for t in taken]
+    reach: list[int] = []  # the furthest end among the taken spans that start at or before each one
+    for _, end in taken:
+        reach.append(max(end, reach[-1]) if reach else end)
     for m in _BY.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        i = bisect.bisect_right(taken_starts, m.start()) - 1
+        if i >= 0 and reach[i] > m.start():
             continue
         names = clean_names(m.group("who"))
         names = [n for n in names if n.endswith(_org_suffixes()) or n.startswith("各")]
