@@ -50,6 +50,15 @@ def find_date(header: list[str], body: str) -> str | None:
     """Publication date: a labelled date in the page header, a date marked 印发/发布, or the signature
     date at the end (written in figures or in Chinese numerals)."""
     header = [_arabic_dates(ln) for ln in header]
+    # labelled dates in the page header or the first lines (索引号 … 发文日期: …): the issue date first
+    first_lines = header + [ln for ln in body.split("\n")[:8]]
+    for label in ("成文日期", "发文日期", "印发日期", "签发日期"):
+        for line in first_lines:
+            at = line.find(label)
+            if at >= 0:
+                m = _DATE.search(line, at)
+                if m:
+                    return _iso(*m.groups())
     issued = _ISSUED.search(_arabic_dates(body[:3000])) or _ISSUED.search(_arabic_dates(body[-3000:]))
     for line in header:
         label = _DATE_LABEL.search(line)
@@ -72,7 +81,8 @@ def find_date(header: list[str], body: str) -> str | None:
 
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(]\s*(?:19|20)\d{2}\s*[〕\]】)]\s*\d+\s*号$")
-_NOT_TITLE = re.compile(r"^-{3,}$|^(?:19|20)\d{2}[-年/.]\d|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享")
+_NOT_TITLE = re.compile(r"^-{3,}$|^(?:19|20)\d{2}[-年/.]\d|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享"
+                        r"|[::]$|^索引号|^主题分类|^发文单位")  # an addressee line (各区人民政府…:) or a metadata cell
 _NAMES_A_DOCUMENT = re.compile(r"关于.{2,60}的|(?:通知|方案|报告|意见|计划|规划|要点|总结|决定|办法|公报|纲要|清单|细则|预算案)$")
 
 
@@ -143,7 +153,8 @@ def find_kind(body: str, title: str) -> str:
     """plan, report or mixed: title words first, then weighted cue patterns over the body."""
     cues = resources.data("doc_kind.yaml")
     head = title + body[:200]
-    plan_t = any(w in title for w in cues["plan_titles"]) or re.search(r"特制定本|制定本(?:方案|计划)|现印发给你们", head)
+    plan_t = any(w in title for w in cues["plan_titles"]) or re.search(
+        r"特制定本|制定本(?:方案|计划)|现印发给你们|现将.{0,80}?印发给你们", head)
     report_t = any(w in title for w in cues["report_titles"]) or re.search(r"现将.{0,20}(?:总结|报告|汇报)", head)
     if plan_t and not report_t:
         return "plan"

@@ -91,3 +91,12 @@ def test_relative_deadline_counts_from_the_issue_date():
     assert [(d.text, d.date, d.kind) for d in doc.deadlines] == [("印发后3个月内", "2023-08-08", "by")]
     doc = process_text("关于开展排查的通知\n各单位要在收到资金后30日内完成拨付。\n")
     assert [(d.date, d.kind) for d in doc.deadlines] == [(None, "relative")]
+
+
+def test_issue_date_from_a_labelled_header_and_no_addressee_as_title():
+    from docproc.metadata import find_date, find_title
+
+    body = ("关于印发重点工作责任分解方案的通知\n索引号:01105619X/2024-07672 文号:某政办发〔2024〕1号\n"
+            "有效性:有效 发文日期:2024年02月22日 发布日期:2024年03月18日\n各镇人民政府:\n正文。")
+    assert find_date([], body) == "2024-02-22"
+    assert find_title("各区人民政府,市人民政府各部门:\n现将《方案》印发给你们。") == ""

@@ -370,6 +370,10 @@ def extract_deadlines(doc: Document) -> list[Deadline]:
                 s += 1
             if any(taken[s:e]):
                 continue
+            if text.startswith(("起", "开始", "以来"), e) and rule.name != "deadline.recurring":
+                for i in range(s, e):
+                    taken[i] = True  # 从2024年第二季度起: where something starts, not a deadline
+                continue
             result = rule.resolve(m, doc, s, e)
             if rule.name == "deadline.year_range":
                 for i in range(s, e):

@@ -110,7 +110,11 @@ def parse_labelled(content: str) -> dict[str, list[str]] | None:
         role = lab.role[m.group(1)]
         if role == "person":
             continue
-        roles[role].extend(clean_names(content[m.end(): end]))
+        names = clean_names(content[m.end(): end])
+        if not re.search(r"[::]\s*$", m.group(0)):
+            # 牵头单位的, 责任单位即为…: a label word in a sentence, not a label; keep only organisation names
+            names = [n for n in names if n.endswith(_org_suffixes()) or n.startswith("各")]
+        roles[role].extend(names)
     return roles
 
 
