@@ -30,6 +30,7 @@ def _iso(y: str, m: str, d: str) -> str | None:
 
 
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ISSUED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|公布|签发)")
 
@@ -110,6 +111,9 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
     opening), Taiwan's ROC years (112年 = 2023) in traditional-script text, Hong Kong financial years
     (2023-24年度 is about 2023), and the publication date (a report issued in January or February is
     about the year before when the text names that year too)."""
+    # 二〇二四年 / 二零一五年 count as years too (titles and signatures write them so)
+    body = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", body)
+    title = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", title)
     text = _QUOTED.sub(lambda m: " " * len(m.group()), _RANGE.sub(lambda m: " " * len(m.group()), body))
     scores: Counter[int] = Counter()
     opening = max(300, len(text) // 5)

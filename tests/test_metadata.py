@@ -100,3 +100,10 @@ def test_issue_date_from_a_labelled_header_and_no_addressee_as_title():
             "有效性:有效 发文日期:2024年02月22日 发布日期:2024年03月18日\n各镇人民政府:\n正文。")
     assert find_date([], body) == "2024-02-22"
     assert find_title("各区人民政府,市人民政府各部门:\n现将《方案》印发给你们。") == ""
+
+
+def test_year_written_in_chinese_numerals():
+    from docproc.metadata import about_year
+
+    assert about_year("二零一五年施政报告\n在2014-15至2018-19的五年期内,预计落成公屋。", "二零一五年施政报告", None,
+                      "traditional", "report") == 2015

@@ -23,9 +23,10 @@ def _words(text: str) -> set[str]:
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
 _REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
-_STRONG_TARGET = frozenset({"要", "力争", "确保", "计划", "拟", "预计", "谋划", "力求", "将", "务必", "必须"})
+_STRONG_TARGET = frozenset({"要", "力争", "确保", "计划", "拟", "预计", "谋划", "力求", "将", "将于", "将会", "将在",
+                            "务必", "必须"})
 _STRONG_ACTUAL = frozenset({"已经", "累计", "截至", "截止", "同比", "较上年", "比上年", "目前", "现有", "去年"})
-_SENTENCE_TARGET = re.compile(r"力争|下一步|计划(?:到|在|于|完成|实现|新建|建设)|目标是|预计")
+_SENTENCE_TARGET = re.compile(r"力争|下一步|计划(?:到|在|于|完成|实现|新建|建设)|目标是|预计|未来(?:\d+|[一二三四五六七八九十]+)年")
 
 
 def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str, after_op) -> str:
@@ -56,10 +57,14 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     # the sentence is tokenized once (cached) and its words before the figure are kept
     left_words = {w for w, _, e in tokens(text[sentence[0]: sentence[1]]) if sentence[0] + e <= span[0]} \
         if sentence_left else set()
-    target = bool(clause_words & _STRONG_TARGET) or bool(_SENTENCE_TARGET.search(sentence_left))
-    actual = bool((clause_words | left_words) & _STRONG_ACTUAL) or bool(
+    clause_target = bool(clause_words & _STRONG_TARGET)
+    clause_actual = bool(clause_words & _STRONG_ACTUAL) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
     )
+    target = clause_target or bool(_SENTENCE_TARGET.search(sentence_left))
+    actual = clause_actual or bool(left_words & _STRONG_ACTUAL)
+    if clause_target and not clause_actual:
+        actual = False  # 去年…, 约2 600个单位将于…落成: the figure's own clause looks ahead
     # a sentence that opens on the past year reports, whatever the section (过去一年,我们新建…)
     if sentence[1] > sentence[0] and _REPORT_OPENING.match(text[sentence[0]: sentence[1]]) and not target:
         return "actual"
