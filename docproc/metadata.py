@@ -30,6 +30,7 @@ def _iso(y: str, m: str, d: str) -> str | None:
 
 
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_ROC_DATE = re.compile(r"(?<!\d)(1[0-4]\d|[89]\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ISSUED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|公布|签发)")
@@ -60,6 +61,13 @@ def find_date(header: list[str], body: str) -> str | None:
                 m = _DATE.search(line, at)
                 if m:
                     return _iso(*m.groups())
+    # Taiwan pages label their dates in the ROC calendar: 建檔日期:106-08-17
+    for line in first_lines:
+        label = _DATE_LABEL.search(line) or re.search(r"建档日期|更新时间|发布日期", line)
+        if label:
+            m = _ROC_DATE.search(line, label.end())
+            if m and not _DATE.search(line, label.end()):
+                return _iso(str(int(m.group(1)) + 1911), m.group(2), m.group(3))
     issued = _ISSUED.search(_arabic_dates(body[:3000])) or _ISSUED.search(_arabic_dates(body[-3000:]))
     for line in header:
         label = _DATE_LABEL.search(line)

@@ -107,3 +107,9 @@ def test_year_written_in_chinese_numerals():
 
     assert about_year("二零一五年施政报告\n在2014-15至2018-19的五年期内,预计落成公屋。", "二零一五年施政报告", None,
                       "traditional", "report") == 2015
+
+
+def test_roc_date_in_a_labelled_line():
+    from docproc.metadata import find_date
+
+    assert find_date([], "行政院會通過施政計畫\n資料來源:行政院\n建档日期:106-08-17\n正文。") == "2017-08-17"

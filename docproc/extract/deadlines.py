@@ -185,7 +185,14 @@ def _build_rules() -> list[Rule]:
         tail = doc.text[e: e + 2]
         if tail.startswith(("底", "末")) or m.group("bound"):
             return f"{y:04d}-12-31", "by"
-        return (f"{y:04d}-12-31", "by") if _is_plan_context(doc, s) else None
+        if tail.startswith("度"):
+            return None  # 107年度施政計畫: the year names a plan or a budget, it sets no deadline
+        # a bare year frames a target only when its clause holds a figure, as for 2024年
+        end = _CLAUSE_BREAK.search(doc.text, e)
+        starts = _quantity_starts(doc)
+        stop = end.start() if end else len(doc.text)
+        has_figure = bisect.bisect_left(starts, e) != bisect.bisect_left(starts, stop)
+        return (f"{y:04d}-12-31", "by") if _is_plan_context(doc, s) and has_figure else None
 
     add("deadline.roc_year", r"(?:民国)?(?<!\d)(?P<roc>1[0-4]\d)\s*年(?P<bound>底前|底|末)?", roc)
 
@@ -312,6 +319,8 @@ def _framing_year(m, doc, s, e):
     after = text[e: e + 3]
     if after.startswith(("的", "是", "以来", "前", "起", "开始", "度的")):
         return None
+    if after.startswith("度") and not _CLAUSE_BREAK.match(after[1:2] or ","):
+        return None  # 2024年度工作计划 / 107年度施政計畫: the year names a plan, it frames no figure
     if re.match(r"[^,;。]{0,8}的", after + text[e + 3: e + 8]) and not re.match(r"[,;]", after):
         # 今年退出的贫困村: the year modifies a noun phrase
         window = text[e: e + 10]
