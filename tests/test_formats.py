@@ -113,15 +113,19 @@ def test_ofd_with_entities_is_refused(tmp_path):
         read_path(ofd_file(tmp_path / "bomb.ofd", [PLAN_PARAGRAPH], entity=True))
 
 
-def test_broken_ofd_is_one_line(tmp_path):
+@pytest.mark.parametrize(("name", "member", "content", "word"), [
+    ("broken.ofd", "OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'><ofd:DocBody/></ofd:OFD>", "OFD"),
+    ("bad.xlsx", "xl/workbook.xml", "<not-a-workbook", "xlsx"),
+])
+def test_broken_zip_package_is_one_line(tmp_path, name, member, content, word):
     import zipfile
 
-    path = tmp_path / "broken.ofd"
+    path = tmp_path / name
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'><ofd:DocBody/></ofd:OFD>")
+        zf.writestr(member, content)
     with pytest.raises(InputError) as err:
         read_path(path)
-    assert "\n" not in str(err.value) and "OFD" in str(err.value)
+    assert "\n" not in str(err.value) and word in str(err.value)
 
 
 @needs_lo

@@ -170,19 +170,6 @@ def test_csv_input(tmp_path):
     assert [(q.value, q.unit) for q in doc.quantities] == [(12000.0, "人"), (526000.0, "吨")]
 
 
-def test_broken_xlsx_is_one_line(tmp_path):
-    from docproc.ingest import InputError, read_path
-
-    path = tmp_path / "bad.xlsx"
-    import zipfile
-
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("xl/workbook.xml", "<not-a-workbook")
-    with pytest.raises(InputError) as err:
-        read_path(path)
-    assert "\n" not in str(err.value) and "xlsx" in str(err.value)
-
-
 def test_prospectus_tables():
     """The bond prospectus page: two ruled tables; 授信总额 = 已使用 + 剩余 holds on every row."""
     from conftest import PDFS, require_pdfs
