@@ -101,23 +101,21 @@ def _try_join(lines: list[str], run: list[int], start: int, k: int) -> int:
         while n < rows and re.fullmatch(r"\d{1,3}", lines[body[n * k]].strip()):
             n += 1
         return n if n >= 2 else 0
-    for m in range(rows, 1, -1):
-        kinds = [[_kind(lines[body[r * k + c]].strip()) for c in range(k)] for r in range(m)]
-        ok = True
-        numeric_cols = 0
-        for c in range(k):
-            col = [kinds[r][c] for r in range(m) if kinds[r][c] != "empty"]
-            if not col:
-                continue
-            nums = col.count("num")
-            if nums == len(col):
-                numeric_cols += 1
-            elif nums:
-                ok = False
-                break
-        if ok and numeric_cols >= 1 and all(kinds[r][0] != "num" or k > 2 for r in range(m)):
+    # grow the body row by row (one pass): a column must hold only figures or only words
+    nums, texts = [0] * k, [0] * k
+    first_col_ok = True
+    for m in range(1, rows + 1):
+        row = [_kind(lines[body[(m - 1) * k + c]].strip()) for c in range(k)]
+        for c, kind in enumerate(row):
+            if kind == "num":
+                nums[c] += 1
+            elif kind == "text":
+                texts[c] += 1
+        if any(nums[c] and texts[c] for c in range(k)):
+            break  # mixed from here on: no longer prefix can be a table either
+        first_col_ok = first_col_ok and (row[0] != "num" or k > 2)
+        if m >= 2 and first_col_ok and any(nums[c] and not texts[c] for c in range(k)):
             best = m
-            break
     return best
 
 
