@@ -31,36 +31,50 @@ _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 class _Lex:
     id_columns: tuple[str, ...]
     unit_columns: tuple[str, ...]
-    label_columns: tuple[str, ...]
+    measure_label_columns: tuple[str, ...]
     total_labels: tuple[str, ...]
     subset_prefixes: tuple[str, ...]
     task_columns: tuple[str, ...]
     deadline_columns: tuple[str, ...]
+    role_words: tuple[tuple[str, str], ...]  # (header word, role), longest word first
+    growth_headers: tuple[str, ...]
+    share_headers: tuple[str, ...]
+    completion_headers: tuple[str, ...]
+    current_headers: tuple[str, ...]
+    prior_headers: tuple[str, ...]
+    header_magnitudes: tuple[tuple[str, float], ...]  # longest word first
     empty_cells: frozenset[str]
     ditto_cells: frozenset[str]
     unit_line: re.Pattern[str]
     unit_in_cell: re.Pattern[str]
     period_words: tuple[str, ...]
-    raw: dict
 
 
 @cache
 def lex() -> _Lex:
     d = resources.data("tables.yaml")
+    roles = [(w, role) for role, words in d["role_headers"].items() for w in words]
     return _Lex(
         id_columns=tuple(d["id_columns"]),
         unit_columns=tuple(d["unit_columns"]),
-        label_columns=tuple(d["label_columns"]),
+        measure_label_columns=tuple(d["measure_label_columns"]),
         total_labels=tuple(d["total_labels"]),
         subset_prefixes=tuple(d["subset_prefixes"]),
         task_columns=tuple(sorted(d["task_columns"], key=len, reverse=True)),
         deadline_columns=tuple(sorted(d["deadline_columns"], key=len, reverse=True)),
+        role_words=tuple(sorted(roles, key=lambda p: -len(p[0]))),
+        growth_headers=tuple(d["growth_headers"]),
+        share_headers=tuple(d["share_headers"]),
+        completion_headers=tuple(d["completion_headers"]),
+        current_headers=tuple(d["current_headers"]),
+        prior_headers=tuple(d["prior_headers"]),
+        header_magnitudes=tuple(sorted(((w, float(f)) for w, f in d.get("header_magnitudes", {}).items()),
+                                       key=lambda kv: -len(kv[0]))),
         empty_cells=frozenset(d["empty_cells"]),
         ditto_cells=frozenset(d["ditto_cells"]),
         unit_line=re.compile(d["unit_line"]),
         unit_in_cell=re.compile(d["unit_in_cell"]),
         period_words=tuple(d["period_words"]),
-        raw=d,
     )
 
 
@@ -124,7 +138,7 @@ def header_matches(header: str, words: tuple[str, ...]) -> str | None:
 
 def is_total_label(text: str) -> bool:
     t = re.sub(r"\s+", "", text)
-    return any(t == w or t.startswith(w) and len(t) <= len(w) + 4 for w in lex().total_labels) or t in ("合计", "总计")
+    return any(t == w or t.startswith(w) and len(t) <= len(w) + 4 for w in lex().total_labels)
 
 
 def is_subset_label(text: str) -> bool:
@@ -150,7 +164,7 @@ def _split_row(line: str, start: int) -> list[tuple[str, int, int]]:
 def is_row_line(line: str) -> bool:
     if "|" not in line or _MD_RULE.match(line.strip()):
         return False
-    cells = [c for c in line.split("|")]
+    cells = line.split("|")
     return len([c for c in cells if c.strip()]) >= 2 or (len(cells) >= 3 and bool(line.strip().strip("|").strip()))
 
 
@@ -197,7 +211,7 @@ def _columns(rows: list[list[tuple[str, int, int]]], header_rows: int, width: in
     return tuple(out)
 
 
-def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str, str, tuple[int, int] | None]:
+def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str, str]:
     """Caption and unit note from up to two lines above the table and one below."""
     caption, unit = "", ""
     paras = doc.paragraphs
@@ -217,7 +231,7 @@ def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str,
         u = unit_from_line(paras[last_para + 1].text)
         if u and lex().unit_line.match(paras[last_para + 1].text.strip()):
             unit = u
-    return caption, unit, None
+    return caption, unit
 
 
 def _kind(columns: tuple[str, ...]) -> str:
@@ -288,14 +302,12 @@ def find_tables(doc: Document) -> list[Table]:
             if len(part) >= 2:
                 first = paras.index(part[0], i)
                 last = paras.index(part[-1], first)
-                table = _build(doc, part, len(tables), first, last)
-                if table is not None:
-                    tables.append(table)
+                tables.append(_build(doc, part, len(tables), first, last))
         i = j + 1
     return tables
 
 
-def _build(doc: Document, block: list, index: int, first_para: int, last_para: int) -> Table | None:
+def _build(doc: Document, block: list, index: int, first_para: int, last_para: int) -> Table:
     rows = [_split_row(p.text, p.span[0]) for p in block]
     if all(len(r) > 2 and not r[0][0] and not r[-1][0] for r in rows):
         rows = [r[1:-1] for r in rows]  # markdown: |a|b| with pipes on both ends
@@ -313,7 +325,7 @@ def _build(doc: Document, block: list, index: int, first_para: int, last_para: i
         end = r[-1][2] if r else 0
         padded = list(r) + [("", end, end)] * (width - len(r))
         cells.append(tuple(Cell(text=t, span=(s, e), row=ri, col=ci) for ci, (t, s, e) in enumerate(padded)))
-    caption, unit, _ = _context_lines(doc, first_para, last_para)
+    caption, unit = _context_lines(doc, first_para, last_para)
     span = (block[0].span[0], block[-1].span[1])
     return Table(
         index=index,
@@ -327,9 +339,3 @@ def _build(doc: Document, block: list, index: int, first_para: int, last_para: i
         page=doc.page_of(span[0]),
     )
 
-
-def table_at(doc: Document, pos: int) -> Table | None:
-    for t in doc.tables:
-        if t.span[0] <= pos < t.span[1]:
-            return t
-    return None

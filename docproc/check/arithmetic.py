@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import resources
 from ..model import Document, Finding, Quantity, Span
+from ..spans import starts_of, within
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit, show
 
 _COUNT_UNITS = frozenset(["个户人名家所座项次起例笔件宗批株头只辆台套份本间栋张支队类种位条处口部场"] + list(
@@ -56,7 +57,7 @@ class _Index:
         self.sent_starts = [s.span[0] for s in self.sents]
         # figures read from table cells are checked as tables (check/tables.py), not as sentences
         self.qs = sorted((q for q in doc.quantities if not q.rule.startswith("table.")), key=lambda q: q.span)
-        self.q_starts = [q.span[0] for q in self.qs]
+        self.q_starts = starts_of(self.qs)
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
@@ -67,9 +68,7 @@ class _Index:
         return self.sents[self.sentence_index(pos)].span
 
     def quantities_in(self, start: int, end: int) -> list[Quantity]:
-        lo = bisect.bisect_left(self.q_starts, start)
-        hi = bisect.bisect_right(self.q_starts, end)
-        return [q for q in self.qs[lo:hi] if q.span[1] <= end]
+        return [q for q in within(self.qs, self.q_starts, start, end + 1) if q.span[1] <= end]
 
 
 def _bracket_ranges(text: str, start: int, end: int) -> list[Span]:

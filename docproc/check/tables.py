@@ -164,12 +164,12 @@ def _total_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
 def _current_prior(grid: _Grid) -> tuple[ColumnInfo, ColumnInfo] | None:
     figure = _figure_cols(grid)
     years = sorted((c for c in figure if c.year), key=lambda c: c.year or 0)
-    raw = lex().raw
+    L = lex()
     if len(years) >= 2 and years[-1].year == (years[-2].year or 0) + 1:
         return years[-1], years[-2]
-    cur = next((c for c in figure if header_matches(c.header, tuple(raw["current_headers"]))
-                and not header_matches(c.header, tuple(raw["prior_headers"]))), None)
-    prior = next((c for c in figure if header_matches(c.header, tuple(raw["prior_headers"]))), None)
+    cur = next((c for c in figure if header_matches(c.header, L.current_headers)
+                and not header_matches(c.header, L.prior_headers)), None)
+    prior = next((c for c in figure if header_matches(c.header, L.prior_headers)), None)
     if cur and prior and cur is not prior:
         return cur, prior
     return None
@@ -177,7 +177,7 @@ def _current_prior(grid: _Grid) -> tuple[ColumnInfo, ColumnInfo] | None:
 
 def _growth_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
     pair = _current_prior(grid)
-    growth = [c for c in grid.cols if c.kind == "figure" and header_matches(c.header, tuple(lex().raw["growth_headers"]))]
+    growth = [c for c in grid.cols if c.kind == "figure" and header_matches(c.header, lex().growth_headers)]
     if not pair or not growth:
         return [], 0
     cur_col, prior_col = pair
@@ -207,7 +207,7 @@ def _growth_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
 
 
 def _share_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
-    shares = [c for c in grid.cols if c.kind == "figure" and header_matches(c.header, tuple(lex().raw["share_headers"]))]
+    shares = [c for c in grid.cols if c.kind == "figure" and header_matches(c.header, lex().share_headers)]
     figure = _figure_cols(grid)
     if not shares or not figure:
         return [], 0
@@ -250,7 +250,7 @@ def _share_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
 
 
 def _completion_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
-    rates = [c for c in grid.cols if c.kind == "figure" and header_matches(c.header, tuple(lex().raw["completion_headers"]))]
+    rates = [c for c in grid.cols if c.kind == "figure" and header_matches(c.header, lex().completion_headers)]
     figure = _figure_cols(grid)
     target = next((c for c in figure if header_role(c.header) == "target"), None)
     actual = next((c for c in figure if header_role(c.header) == "actual"), None)

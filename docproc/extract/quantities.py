@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from .. import resources
@@ -43,7 +43,7 @@ class _Lex:
     ordinal_after: tuple[str, ...]
     quotes: tuple[str, ...]
     cn_kind_after: tuple[str, ...]
-    kinds: dict[str, str]
+    currencies: tuple[tuple[str, str], ...]  # (surface, unit) of money words other than 元, longest first
 
 
 @cache
@@ -76,7 +76,8 @@ def lex() -> _Lex:
         ordinal_after=tuple(nq.get("ordinal_after", [])),
         quotes=tuple(nq["name_quotes"]),
         cn_kind_after=tuple(nq.get("cn_kind_after", [])),
-        kinds=kinds,
+        currencies=tuple(sorted(((w, u) for w, u in units.items() if kinds[w] == "money" and u != "元"),
+                                key=lambda wu: -len(wu[0]))),
     )
 
 
@@ -259,10 +260,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     if unit == "元":
         # 新台币 2,500 百万元 / 港币3亿元: the currency written before the figure names the unit
         left = text[max(0, n.start - 5): n.start].rstrip(" 约近逾为达")
-        for word, name in L.units.items():
-            if name != "元" and L.kinds.get(word) == "money" and left.endswith(word):
-                unit = name
-                break
+        unit = next((name for word, name in L.currencies if left.endswith(word)), unit)
     # comparators
     after = _op_after(text, pos)
     before = _op_before(text, n.start)
@@ -307,8 +305,6 @@ _CHANGE_WORD = re.compile(r"(增长|增加|提高|上升|下降|减少|回落|�
 
 def _growth_indicators(text: str, qs: list[Quantity], sentence_at) -> list[Quantity]:
     """产值62857万元,同比增长6.3%: a bare change names the figure before it in the sentence (产值增长)."""
-    from dataclasses import replace
-
     out: list[Quantity] = []
     for q in qs:
         if q.unit in ("%", "百分点") and _BARE_CHANGE.match(q.indicator) and out:
@@ -327,8 +323,6 @@ _SENTENCE_END = re.compile(r"[。;\n]")
 
 def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
     """城镇和农村居民人均可支配收入分别达到45,000元和22,000元: the n-th figure after 分别 is the n-th subject."""
-    from dataclasses import replace
-
     out = list(qs)
     starts = [q.span[0] for q in out]
     for m in _RESPECTIVELY.finditer(text):

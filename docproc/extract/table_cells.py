@@ -13,11 +13,12 @@ get the table's indicator, role and position too.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
-from functools import cache
 
 from ..model import Cell, Document, Quantity, Table, TableRef
+from ..spans import starts_of, within
 from ..tables import (
     header_matches,
     is_empty_cell,
@@ -48,30 +49,24 @@ class ColumnInfo:
     percent: bool  # growth, share, completion or rate columns
 
 
-@cache
-def _role_words() -> list[tuple[str, str]]:
-    pairs = [(w, role) for role, ws in lex().raw["role_headers"].items() for w in ws]
-    return sorted(pairs, key=lambda p: -len(p[0]))
-
-
 def header_role(header: str) -> str | None:
     h = header.replace(" ", "")
-    for word, role in _role_words():
+    for word, role in lex().role_words:
         if word in h:
             return role
     return None
 
 
 def _percent_header(header: str) -> bool:
-    raw = lex().raw
-    words = tuple(raw["growth_headers"] + raw["share_headers"] + raw["completion_headers"])
+    L = lex()
+    words = L.growth_headers + L.share_headers + L.completion_headers
     return bool(header_matches(header, words)) or bool(_RATE_LABEL.search(header))
 
 
 def _measure(header: str) -> str:
     h = re.sub(r"[((][^()()]*[))]", "", header).replace(" ", "")
     h = re.sub(r"(?:19|20)\d{2}(?:[-/—–]\d{2,4})?年?度?|\d{2,3}年度?", "", h)
-    for word, _ in _role_words():
+    for word, _ in lex().role_words:
         h = h.replace(word, "")
     for w in lex().period_words:
         if h == w:
@@ -168,9 +163,9 @@ def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | 
             inner = resolve_unit(rest, known_only)
             if inner and inner[0] == "元":
                 return L.units[head], inner[1]
-    for word, factor in sorted(lex().raw.get("header_magnitudes", {}).items(), key=lambda kv: -len(kv[0])):
+    for word, factor in lex().header_magnitudes:
         if s.startswith(word) and s[len(word):] in L.units:
-            return L.units[s[len(word):]], float(factor)
+            return L.units[s[len(word):]], factor
     m = L.mag_re.match(s)
     if m:
         rest = s[m.end():]
@@ -235,7 +230,7 @@ def _indicator(label: str, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
         return base or measure
     label_col = next((c for c in cols if c.kind == "label"), None)
     measures = {c.measure for c in cols if c.kind == "figure" and c.measure and not c.percent}
-    names_measure = (label_col is not None and header_matches(label_col.header, ("指标", "科目"))
+    names_measure = (label_col is not None and header_matches(label_col.header, lex().measure_label_columns)
                      and len(measures) <= 1)
     if names_measure and not col.percent:
         return base
@@ -258,6 +253,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
     out: list[Quantity] = []
     replaced: set[int] = set()
     by_start = {q.span[0]: i for i, q in enumerate(found)}
+    found_starts = starts_of(found)
     for r, row in enumerate(table.body, start=table.header_rows):
         label = _row_label(table, row, cols)
         for col in cols:
@@ -265,7 +261,9 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
             if col.kind in ("id", "unit") or not cell.text:
                 continue
             ref = TableRef(table=table.index, row=r, row_label=label, column=col.header)
-            inside = [i for i, q in enumerate(found) if cell.span[0] <= q.span[0] and q.span[1] <= cell.span[1]]
+            first = bisect.bisect_left(found_starts, cell.span[0])
+            inside = [first + k for k, q in enumerate(within(found, found_starts, cell.span[0], cell.span[1]))
+                      if q.span[1] <= cell.span[1]]
             if inside:
                 whole = len(inside) == 1 and found[inside[0]].span == cell.span and col.kind != "label"
                 for i in inside:

@@ -11,11 +11,11 @@ part of it that carries its own responsible-unit clause"). A label line
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
-from ..tables import continued_rows, header_matches, is_ditto_cell, is_empty_cell, lex
+from ..spans import starts_of, within
+from ..tables import continued_rows, header_matches, is_ditto_cell, is_empty_cell, lex, unit_from_line
 from .units import is_label_line
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
@@ -50,9 +50,14 @@ def _merge(a: UnitClause | None, b: UnitClause) -> UnitClause:
     )
 
 
+def _deadline_columns(table: Table) -> list[int]:
+    """The columns under a 完成时限 / 时间节点 header."""
+    return [i for i, h in enumerate(table.columns) if header_matches(h, lex().deadline_columns)]
+
+
 def deadline_cells(table: Table) -> list[tuple[int, int]]:
     """Spans of the body cells under a 完成时限 / 时间节点 header."""
-    cols = [i for i, h in enumerate(table.columns) if header_matches(h, lex().deadline_columns)]
+    cols = _deadline_columns(table)
     return [row[i].span for row in table.body for i in cols]
 
 
@@ -60,15 +65,16 @@ def _table_rows(doc: Document) -> dict[int, tuple[Table, int, tuple[Deadline, ..
     """For every table row line: its table, row number and (task tables) the deadlines of its 时限 cells,
     taken from the row above when the cell is merged (empty or 同上)."""
     out: dict[int, tuple[Table, int, tuple[Deadline, ...]]] = {}
+    d_starts = starts_of(doc.deadlines)
     for table in doc.tables:
-        cols = [i for i, h in enumerate(table.columns) if header_matches(h, lex().deadline_columns)]
+        cols = _deadline_columns(table)
         carried: tuple[Deadline, ...] = ()
         for r, row in enumerate(table.rows):
             start = min(c.span[0] for c in row)
             own: tuple[Deadline, ...] = ()
             if r >= table.header_rows and cols:
                 cells = [row[i] for i in cols]
-                own = tuple(d for d in doc.deadlines for c in cells if c.span[0] <= d.span[0] < c.span[1])
+                own = tuple(d for c in cells for d in within(doc.deadlines, d_starts, c.span[0], c.span[1]))
                 merged = all(not c.text.strip() or is_ditto_cell(c.text) for c in cells)
                 if not own and merged and not any(is_empty_cell(c.text) and c.text.strip() for c in cells):
                     own = carried
@@ -82,29 +88,24 @@ _PLAN_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:要|�
                            r"健全|完善|实施|开展|做好|抓好|持续|全面|坚持|落实|提升|扩大|优化|探索|建立|建设|打造)")
 
 
-def _within(items: list, starts: list[int], s: int, e: int) -> list:
-    """Items (sorted by span) that start in [s, e), found by bisection: tasks x items stays linear."""
-    return items[bisect.bisect_left(starts, s): bisect.bisect_left(starts, e)]
-
-
 def _states_a_task(doc: Document, p: Paragraph, starts: tuple[list[int], list[int]], strict: bool = False) -> bool:
     """A paragraph that says what is to be done: it has a deadline, target figures, or (unless ``strict``,
     as in a report's review section, where 加强…/推进… tell what was done) opens with a plan verb."""
     d_starts, q_starts = starts
-    if any(d.kind in ("by", "relative") for d in _within(doc.deadlines, d_starts, p.span[0], p.span[1])):
+    if any(d.kind in ("by", "relative") for d in within(doc.deadlines, d_starts, p.span[0], p.span[1])):
         return True
-    figures = _within(doc.quantities, q_starts, p.span[0], p.span[1])
+    figures = within(doc.quantities, q_starts, p.span[0], p.span[1])
     if figures and sum(1 for q in figures if q.role == "target") * 2 > len(figures):
         return True
     return not strict and bool(_PLAN_OPENING.match(p.text[len(p.marker or ""):].lstrip()))
 
 
 def _around_table(doc: Document, p: Paragraph) -> bool:
-    from ..tables import unit_from_line
-
+    """A caption or 单位 line within two lines above a table."""
     for t in doc.tables:
-        gap = doc.text[p.span[1]: t.span[0]]
-        if t.span[0] - p.span[1] >= 0 and gap.count("\n") <= 2 and (p.text == t.caption or unit_from_line(p.text)):
+        if t.span[0] < p.span[1] or (p.text != t.caption and not unit_from_line(p.text)):
+            continue
+        if doc.text.count("\n", p.span[1], t.span[0]) <= 2:
             return True
     return False
 
@@ -114,8 +115,9 @@ def build_tasks(doc: Document) -> list[Task]:
     clauses = doc.unit_clauses
     kind = doc.meta.kind
     rows = _table_rows(doc)
-    starts = ([d.span[0] for d in doc.deadlines], [q.span[0] for q in doc.quantities])
-    c_starts = [c.span[0] for c in clauses]  # unit clauses come sorted by span
+    starts = (starts_of(doc.deadlines), starts_of(doc.quantities))
+    c_starts = starts_of(clauses)  # unit clauses come sorted by span
+    continued: dict[int, dict[int, int]] = {}  # table index -> its rows whose words wrap onto the next line
     table_span = [t.span for t in doc.tables]
     extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
@@ -127,18 +129,20 @@ def build_tasks(doc: Document) -> list[Task]:
             if found is None or found[0].kind != "tasks" or found[1] < found[0].header_rows:
                 continue  # a data table's rows, a header, or a repeated header are not tasks
             table, r, carried = found
-            inside = [c for c in _within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
+            inside = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
             label = next((c.text for c in table.rows[r] if c.text and not c.text.isdigit()), "")
             extra[p.span[0]] = (TableRef(table=table.index, row=r, row_label=label[:40]), carried)
             clause = inside[0] if inside else None
             for c in inside[1:]:
                 clause = _merge(clause, c)
-            end = continued_rows(doc, table).get(r, p.span[1])
+            if table.index not in continued:
+                continued[table.index] = continued_rows(doc, table)
+            end = continued[table.index].get(r, p.span[1])
             pieces.append((p.span[0], end, p, clause))
             continue
         if is_label_line(p.text):
             # a label line: attach its clause to the task above
-            own = [c for c in _within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
+            own = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
             if pieces and own:
                 s, e, para, clause = pieces[-1]
                 merged = clause
@@ -146,7 +150,7 @@ def build_tasks(doc: Document) -> list[Task]:
                     merged = _merge(merged, c)
                 pieces[-1] = (s, e, para, merged)
             continue
-        inside = [c for c in _within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
+        inside = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
             continue
         if p.kind == "report" and not inside and not _states_a_task(doc, p, starts, strict=True):
@@ -162,7 +166,7 @@ def build_tasks(doc: Document) -> list[Task]:
                 continue
             if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
                 continue
-            own_deadlines = bool(_within(doc.deadlines, starts[0], p.span[0], p.span[1]))
+            own_deadlines = bool(within(doc.deadlines, starts[0], p.span[0], p.span[1]))
             if not p.section and not own_deadlines and doc.sections:
                 continue  # a preamble before the first heading states no task
         if len(inside) > 1:
@@ -198,8 +202,8 @@ def build_tasks(doc: Document) -> list[Task]:
             clause = covering
         elif above and para.level is not None:
             clause = above[-1][1]
-        deadlines = tuple(d for d in _within(doc.deadlines, d_starts, s, e) if d.span[1] <= e)
-        quantities = tuple(q for q in _within(doc.quantities, q_starts, s, e) if q.span[1] <= e)
+        deadlines = tuple(d for d in within(doc.deadlines, d_starts, s, e) if d.span[1] <= e)
+        quantities = tuple(q for q in within(doc.quantities, q_starts, s, e) if q.span[1] <= e)
         ref, carried = extra.get(s, (None, ()))
         deadlines += tuple(d for d in carried if d not in deadlines)
         section = para.section

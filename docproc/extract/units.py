@@ -73,15 +73,20 @@ def looks_like_person(name: str) -> bool:
     return 2 <= len(name) <= 3 and name[0] in person["surnames"] and not name.endswith(_org_suffixes())
 
 
+def looks_like_org(name: str) -> bool:
+    """An organisation as written: an organisation ending (局, 委员会, 政府 …) or 各… (各乡镇)."""
+    return name.endswith(_org_suffixes()) or name.startswith("各")
+
+
 _ADMIN_NOTE = re.compile(r"[((](?:[省市县区旗镇乡]|街道)(?:[、,](?:[省市县区旗镇乡]|街道))*[))]")
 
 
 def clean_names(raw: str) -> list[str]:
     """Split a list of unit names and drop notes, people and empties."""
-    # 各县(市、区)人民政府: a bracket of administrative levels is part of the name, as written
-    raw = _ADMIN_NOTE.sub(lambda m: m.group().replace("、", "\x00").replace(",", "\x01"), raw)
-    raw = re.sub(r"[((][^))]*[))]", lambda m: m.group() if "\x00" in m.group() or _ADMIN_NOTE.fullmatch(
-        m.group().replace("\x00", "、").replace("\x01", ",")) else "", raw)  # other notes: (牵头)
+    # 各县(市、区)人民政府: a bracket of administrative levels is part of the name, as written (its
+    # separators hidden from the split below); any other bracket is a note and goes: (牵头)
+    raw = re.sub(r"[((][^))]*[))]", lambda m: m.group().replace("、", "\x00").replace(",", "\x01")
+                 if _ADMIN_NOTE.fullmatch(m.group()) else "", raw)
     names = []
     for part in _SPLIT.split(raw):
         name = part.replace("\x00", "、").replace("\x01", ",").strip(" :.。")
@@ -113,7 +118,7 @@ def parse_labelled(content: str) -> dict[str, list[str]] | None:
         names = clean_names(content[m.end(): end])
         if not re.search(r"[::]\s*$", m.group(0)):
             # 牵头单位的, 责任单位即为…: a label word in a sentence, not a label; keep only organisation names
-            names = [n for n in names if n.endswith(_org_suffixes()) or n.startswith("各")]
+            names = [n for n in names if looks_like_org(n)]
         roles[role].extend(names)
     return roles
 
@@ -144,7 +149,7 @@ def _doers(content: str) -> dict[str, list[str]] | None:
         if not m:
             return None
         names = clean_names(m.group("names"))
-        if not names or not all(n.endswith(_org_suffixes()) or n.startswith("各") for n in names):
+        if not names or not all(looks_like_org(n) for n in names):
             return None
         roles[_DOER_VERBS[m.group("verb")]].extend(names)
     return roles
@@ -227,13 +232,13 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         if i >= 0 and reach[i] > m.start():
             continue
         names = clean_names(m.group("who"))
-        names = [n for n in names if n.endswith(_org_suffixes()) or n.startswith("各")]
+        names = [n for n in names if looks_like_org(n)]
         if not names:
             continue
         role = "lead" if "牵头" in m.group("verb") else "responsible"
         found = {role: names}
         if m.group("rest"):
-            found["support"] = [n for n in clean_names(m.group("rest")) if n.endswith(_org_suffixes()) or n.startswith("各")]
+            found["support"] = [n for n in clean_names(m.group("rest")) if looks_like_org(n)]
         out.append(_clause(found, m.span(), "units.by_doer", False))
     out.sort(key=lambda c: c.span)
     return out
