@@ -145,7 +145,7 @@ def _cell_text(chars: list[dict]) -> str:
     return "".join(c["text"] for line in lines for c in sorted(line, key=lambda c: c["x0"])).strip()
 
 
-def _page_lines(page: Any, tables: list[Any], table_rows: list[list[list[str]]] | None = None) -> list[str]:
+def _page_lines(page: Any, tables: list[Any], table_rows: list[list[list[str]]]) -> list[str]:
     """Lines of one page, wrapped lines joined back into paragraphs, tables (ruled, or aligned columns
     without rulings) as `a | b | c` rows."""
     bboxes = [t.bbox for t in tables]
@@ -176,8 +176,7 @@ def _page_lines(page: Any, tables: list[Any], table_rows: list[list[list[str]]] 
     char_w = heights[len(heights) // 2] or 10.0
     out: list[str] = []
     joinable = False
-    rows_of = {id(t): (table_rows[i] if table_rows else [[(c or "") for c in r] for r in t.extract()])
-               for i, t in enumerate(tables)}
+    rows_of = {id(t): rows for t, rows in zip(tables, table_rows, strict=True)}  # cells from table_cells()
     for _, kind, obj in items:
         if kind == "table":
             for row in rows_of[id(obj)]:
@@ -349,7 +348,7 @@ def read_pdf_plumber(data: bytes, name: str = "", tables: bool = True) -> RawDoc
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                lines, page_tables = _plumber_page(page, number) if tables else (_page_lines(page.dedupe_chars(), []), [])
+                lines, page_tables = _plumber_page(page, number) if tables else (_page_lines(page.dedupe_chars(), [], []), [])
                 found_tables.extend(page_tables)
                 if not lines and (page.images or not page.chars):
                     warnings.append(f"page {number} has no text layer; OCR needed")
