@@ -47,6 +47,34 @@ def bold_overprint_pdf(path: Path, line: str) -> Path:
     return path
 
 
+def mixed_font_title_pdf(path: Path, parts: list[tuple[str, str]], rows: list[list[str]]) -> Path:
+    """A 40-point title whose digits are set in Helvetica between CJK runs on one baseline (the ascents of
+    the two fonts differ by more than 3 points at this size), drawn twice for fake bold, over a ruled table."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    for dx in (0.0, 0.3):
+        x = 40 + dx
+        for text, font in parts:
+            name = "Helvetica" if font == "latin" else "STSong-Light"
+            c.setFont(name, 40)
+            c.drawString(x, 760, text)
+            x += pdfmetrics.stringWidth(text, name, 40)
+    c.setFont("STSong-Light", 12)
+    y = 680
+    for row in rows:
+        for k, cell in enumerate(row):
+            c.drawString(76 + 120 * k, y, cell)
+        y -= 20
+    c.grid([72 + 120 * k for k in range(len(rows[0]) + 1)], [694 - 20 * k for k in range(len(rows) + 1)])
+    c.showPage()
+    c.save()
+    return path
+
+
 def image_only_pdf(path: Path) -> Path:
     """A scanned-looking page: one image, no text layer."""
     from reportlab.lib.utils import ImageReader
@@ -123,9 +151,10 @@ TASK_TABLE = [
 
 
 def table_pdf(path: Path, rows: list[list[str]], ruled: bool, pages: int = 1, caption: str = "表1 主要指标",
-              unit: str = "单位:亿元") -> Path:
+              unit: str = "单位:亿元", grid_in_form: bool = False) -> Path:
     """A table drawn with reportlab: with grid lines (ruled) or as aligned columns only; ``pages`` > 1
-    repeats the body on the next page under a repeated header (a table that runs on)."""
+    repeats the body on the next page under a repeated header (a table that runs on);
+    ``grid_in_form`` draws the rulings inside a form XObject, as some generators do."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -155,7 +184,17 @@ def table_pdf(path: Path, rows: list[list[str]], ruled: bool, pages: int = 1, ca
             for w in widths:
                 xs.append(xs[-1] + w)
             ys = [top - 20 * i for i in range(len(body) + 1)]
-            c.grid(xs, ys)
+            if grid_in_form:
+                name = f"grid{page}"
+                c.beginForm(name)
+                c.grid([x - 10 for x in xs], [y - 30 for y in ys])  # drawn shifted, placed back by the form
+                c.endForm()
+                c.saveState()
+                c.translate(10, 30)
+                c.doForm(name)
+                c.restoreState()
+            else:
+                c.grid(xs, ys)
         c.showPage()
     c.save()
     return path

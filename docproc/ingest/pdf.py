@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import ocr
+from . import ocr, pdfium_layout
 from .errors import InputError
 from .quality import garbled_reason
 from .raw import RawDocument
@@ -145,20 +145,20 @@ def _cell_text(chars: list[dict]) -> str:
     return "".join(c["text"] for line in lines for c in sorted(line, key=lambda c: c["x0"])).strip()
 
 
-def _page_lines(page: Any, tables: list[Any], table_rows: list[list[list[str]]]) -> list[str]:
+def _page_lines(chars: list[dict], tables: list[Any], table_rows: list[list[list[str]]]) -> list[str]:
     """Lines of one page, wrapped lines joined back into paragraphs, tables (ruled, or aligned columns
     without rulings) as `a | b | c` rows."""
+    from pdfplumber.utils.text import chars_to_textmap
+
     bboxes = [t.bbox for t in tables]
     if bboxes:
         # lines are built only from the characters outside the tables (a table page has few of them)
-        def outside(obj: dict) -> bool:
-            if obj.get("object_type") != "char":
-                return True
-            mx, my = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        def outside(ch: dict) -> bool:
+            mx, my = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
             return not any(b[0] <= mx <= b[2] and b[1] - 1 <= my <= b[3] + 1 for b in bboxes)
 
-        page = page.filter(outside)
-    lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
+        chars = [ch for ch in chars if outside(ch)]
+    lines = chars_to_textmap(chars, layout=False).extract_text_lines(strip=True, return_chars=True) if chars else []
     body = [ln for ln in lines if not any(_inside(ln, b) for b in bboxes)]
     for ln in body:
         ln["cells"] = _gap_cells(ln)
@@ -289,14 +289,18 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
             try:
                 page = doc[number - 1]
                 paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
-                text = page.get_textpage().get_text_range()
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
                 garbled = garbled_reason(text)
                 if not text.strip() or garbled:
                     lines = _ocr_page(page, number, garbled, warnings)
                 elif tables and text.strip() and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
-                    if plumber is None:
-                        plumber = _open(data, name)
-                    lines, page_tables = _plumber_page(plumber.pages[number - 1], number)
+                    if pdfium_layout.usable(page):
+                        lines, page_tables = _pdfium_page(page, textpage, number)
+                    else:
+                        if plumber is None:
+                            plumber = _open(data, name)
+                        lines, page_tables = _plumber_page(plumber.pages[number - 1], number)
                     found_tables.extend(page_tables)
                 else:
                     lines = _pdfium_lines(text)
@@ -330,11 +334,23 @@ def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str]) 
 
 
 def _plumber_page(page: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """A page through pdfplumber's own parse (pages turned by /Rotate, and `read_pdf_plumber`)."""
     page = page.dedupe_chars()
     page_tables = page.find_tables() if (page.rects or page.lines) and page.chars else []
-    chars = page.chars
+    return _layout_page(page.chars, page_tables, number)
+
+
+def _pdfium_page(page: Any, textpage: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """A page that may hold a table: characters and rulings from pdfium, pdfplumber's table finder on them."""
+    chars = pdfium_layout.dedupe(pdfium_layout.page_chars(page, textpage))
+    edges = pdfium_layout.page_edges(page) if chars else []
+    page_tables = pdfium_layout.find_tables(edges, page.get_width(), page.get_height())
+    return _layout_page(chars, page_tables, number)
+
+
+def _layout_page(chars: list[dict], page_tables: list[Any], number: int) -> tuple[list[str], list[dict[str, Any]]]:
     table_rows = [table_cells(t, chars) for t in page_tables]  # one pass over the characters per table
-    lines = _page_lines(page, page_tables, table_rows)
+    lines = _page_lines(chars, page_tables, table_rows)
     found = [{"page": number, "rows": rows} for rows in table_rows if rows]
     return lines, found
 
@@ -348,7 +364,7 @@ def read_pdf_plumber(data: bytes, name: str = "", tables: bool = True) -> RawDoc
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                lines, page_tables = _plumber_page(page, number) if tables else (_page_lines(page.dedupe_chars(), [], []), [])
+                lines, page_tables = _plumber_page(page, number) if tables else (_page_lines(page.dedupe_chars().chars, [], []), [])
                 found_tables.extend(page_tables)
                 if not lines and (page.images or not page.chars):
                     warnings.append(f"page {number} has no text layer; OCR needed")
