@@ -161,6 +161,9 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
     return max(top) if len(top) > 1 else top[0]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_kind(body: str, title: str) -> str:
     """plan, report or mixed: title words first, then weighted cue patterns over the body."""
     cues = resources.data("doc_kind.yaml")
@@ -175,9 +178,11 @@ def find_kind(body: str, title: str) -> str:
     from collections import Counter
 
     from .segment import tokens
+    from .structure import sentence_texts
 
-    # modality only matters where there are figures: tokenize the sentences that hold a digit
-    figured = [s for s in re.split(r"(?<=[。;!?\n])", body) if re.search(r"\d", s)]
+    # modality only matters where there are figures: tokenize the sentences that hold a digit (the
+    # same strings the role rules tokenize later, so the token cache serves both)
+    figured = [s for s in sentence_texts(body) if _DIGIT.search(s)]
     counts = Counter(w for s in figured for w, _, _ in tokens(s))
     plan = sum(weight * len(re.findall(p, body)) for p, weight in cues["plan_patterns"].items())
     plan += sum(weight * counts[w] for w, weight in cues["plan_tokens"].items())

@@ -103,15 +103,38 @@ def _nfkc(ch: str) -> str:
     return out
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_SAMPLE = 4000
+_SCRIPT_OF: dict[str, tuple[bool, bool]] = {}  # char -> (only traditional uses it, only simplified does)
+
+
+def _script_marks(chars: set[str]) -> None:
+    """Learn, once per character for the process, whether opencc's t2s or s2t changes it."""
+    new = sorted(chars - _SCRIPT_OF.keys())
+    if not new:
+        return
+    joined = "\n".join(new)  # one conversion call; the line breaks keep phrases from forming
+    t2s = resources.opencc_converter("t2s").convert(joined).split("\n")
+    s2t = resources.opencc_converter("s2t").convert(joined).split("\n")
+    for ch, t, s in zip(new, t2s, s2t, strict=True):
+        _SCRIPT_OF[ch] = (t != ch, s != ch)
+
+
 def detect_script(text: str) -> str:
     """``simplified``, ``traditional`` or ``mixed``: count characters only one script uses."""
-    t2s = resources.opencc_converter("t2s")
-    s2t = resources.opencc_converter("s2t")
-    han = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")[:4000]  # a sample decides; converting more costs time
+    runs, size = [], 0
+    for m in _HAN.finditer(text):  # the first 4,000 Han characters decide
+        runs.append(m.group())
+        size += len(runs[-1])
+        if size >= _SAMPLE:
+            break
+    han = "".join(runs)[:_SAMPLE]
     if not han:
         return "simplified"
-    trad_only = sum(1 for a, b in zip(han, t2s.convert(han), strict=False) if a != b)
-    simp_only = sum(1 for a, b in zip(han, s2t.convert(han), strict=False) if a != b)
+    _script_marks(set(han))
+    marks = [_SCRIPT_OF[c] for c in han]
+    trad_only = sum(t for t, _ in marks)
+    simp_only = sum(s for _, s in marks)
     total = trad_only + simp_only
     if total < 3 or trad_only <= 0.02 * len(han) and trad_only < 5:
         return "simplified"

@@ -15,7 +15,17 @@ from . import resources
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """``(word, start, end)`` for every jieba token (HMM off: new words come from the lexicon)."""
-    return list(_cached_tokens(text)) if len(text) <= 400 else list(resources.tokenizer().tokenize(text, HMM=False))
+    return list(_cached_tokens(text)) if len(text) <= _CACHED_UP_TO else list(resources.tokenizer().tokenize(text, HMM=False))
+
+
+_CACHED_UP_TO = 600  # a sentence; longer texts are windows cut for one figure and are not asked for again
+
+
+def tokens_at(text: str, span: tuple[int, int]) -> list[tuple[str, int, int]]:
+    """Tokens of ``text[span]`` with offsets into ``text``; a sentence is segmented once (cached) and
+    every clause, window or word test inside it is answered from its tokens."""
+    s, e = span
+    return [(w, s + a, s + b) for w, a, b in tokens(text[s:e])]
 
 
 @lru_cache(maxsize=8192)

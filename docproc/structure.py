@@ -68,6 +68,12 @@ def heading_kind(title: str, doc_year: int | None) -> str | None:
     return None
 
 
+def sentence_texts(text: str) -> list[str]:
+    """The sentences ``build`` would make of a text, as strings (for stages that run before it, so
+    that both ask the token cache for the same strings)."""
+    return [t for line in text.split("\n") for m in _SENTENCE.finditer(line) if (t := m.group().strip())]
+
+
 def build(doc: Document) -> None:
     """Fill ``doc.sections``, ``doc.paragraphs`` and ``doc.sentences`` from ``doc.text``."""
     stack: list[tuple[int, str]] = []

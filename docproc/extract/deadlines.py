@@ -26,6 +26,7 @@ from functools import cache
 
 from .. import resources
 from ..model import Deadline, Document
+from ..prefilter import guarded
 from .numbers import chinese_value
 
 _Y = r"(?:(?:(?P<year>(?:19|20)\d{2})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
@@ -99,7 +100,7 @@ def _build_rules() -> list[Rule]:
     rules: list[Rule] = []
 
     def add(name: str, pattern: str, fn) -> None:
-        rules.append(Rule(name, re.compile(pattern), fn))
+        rules.append(Rule(name, guarded(pattern), fn))
 
     # 2023-24年度: a Hong Kong financial year ends on 31 March of its second year
     def fy(m, doc, s, e):

@@ -188,14 +188,15 @@ def _ranges(text: str) -> dict[int, tuple]:
 
 
 def _inside_word(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
-    """Whether a jieba word runs across the numeral and its unit into more text (三门峡市, 二次污染)."""
-    from ..segment import tokens
+    """Whether a jieba word runs across the numeral and its unit into more text (三门峡市, 二次污染).
+    The tokens are the sentence's own (segmented once, cached); a sentence too long for that is
+    replaced by a few characters either side."""
+    from ..segment import tokens_at
 
     s, e = sentence
-    if e <= s:
-        return False
-    for _, ts, te in tokens(text[s:e]):
-        ts, te = ts + s, te + s
+    if not (s <= start and end <= e) or e - s > 3 * _WINDOW:
+        s, e = max(0, start - 12), end + 12
+    for _, ts, te in tokens_at(text, (s, e)):
         if ts <= start < te:
             return te > end or ts < start
     return False
@@ -243,7 +244,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
             surface_unit, unit, pos = found
             if n.kind == "chinese" and (surface_unit not in L.count_units or surface_unit in L.cn_kind_after):
                 return None
-            if n.kind == "chinese" and _inside_word(text, n.start, pos, (max(0, n.start - 12), pos + 12)):
+            if n.kind == "chinese" and _inside_word(text, n.start, pos, sentence_at(n.start)):
                 return None  # 三门峡, 二次污染: the numeral is part of a word
             if surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
                 return None

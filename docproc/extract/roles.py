@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Span
-from ..segment import tokens
+from ..segment import tokens, tokens_at
 
 _YEAR_IN_CLAUSE = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})年(?:底|末)?(?![\d\-—~至到以]|来)")
 
@@ -52,11 +52,14 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         compared = re.search(r"(?:由|从|较|比|与)\s*$", before_in_clause[:years[-1].start()])
         if not _CHANGE.search(between) and (compared or unit not in ("倍", "%", "百分点")):
             return "baseline"
-    clause_words = _words(text[clause[0]: clause[1]])
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
-    # the sentence is tokenized once (cached) and its words before the figure are kept
-    left_words = {w for w, _, e in tokens(text[sentence[0]: sentence[1]]) if sentence[0] + e <= span[0]} \
-        if sentence_left else set()
+    # the sentence is segmented once (cached); the clause's words and those before the figure come from it
+    sentence_tokens = tokens_at(text, sentence) if sentence[1] > sentence[0] else []
+    if sentence[0] <= clause[0] and clause[1] <= sentence[1]:
+        clause_words = {w for w, s, e in sentence_tokens if clause[0] <= s and e <= clause[1]}
+    else:
+        clause_words = _words(text[clause[0]: clause[1]])
+    left_words = {w for w, _, e in sentence_tokens if e <= span[0]} if sentence_left else set()
     clause_target = bool(clause_words & _STRONG_TARGET)
     clause_actual = bool(clause_words & _STRONG_ACTUAL) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
