@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from . import resources
 
@@ -48,13 +49,14 @@ class Normalized:
 
 def charwise(m: Mapped, fn: Callable[[str], str]) -> Mapped:
     """Apply a per-character function that may return zero or several characters."""
-    out_chars: list[str] = []
+    reps = list(map(fn, m.text))
+    text = "".join(reps)
+    if len(text) == len(m.text) and all(map((1).__eq__, map(len, reps))):
+        return Mapped(text, m.offsets)  # one character for one: the offsets stay
     out_offs: list[int] = []
-    for ch, off in zip(m.text, m.offsets, strict=True):
-        rep = fn(ch)
-        out_chars.append(rep)
+    for rep, off in zip(reps, m.offsets, strict=True):
         out_offs.extend([off] * len(rep))
-    return Mapped("".join(out_chars), out_offs)
+    return Mapped(text, out_offs)
 
 
 def substitute(m: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> Mapped:
@@ -96,28 +98,34 @@ def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
     return Mapped("".join(parts), offs)
 
 
+@cache
 def _nfkc(ch: str) -> str:
     if ch in _KEEP_NFKC or ord(ch) < 128:
         return ch
-    out = unicodedata.normalize("NFKC", ch)
-    return out
+    return unicodedata.normalize("NFKC", ch)
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SAMPLE = 4000
-_SCRIPT_OF: dict[str, tuple[bool, bool]] = {}  # char -> (only traditional uses it, only simplified does)
+_SEEN: set[str] = set()  # characters whose script is known, for the process
+_TRAD_ONLY: set[str] = set()  # characters opencc's t2s changes: only traditional text uses them
+_SIMP_ONLY: set[str] = set()  # characters s2t changes
 
 
-def _script_marks(chars: set[str]) -> None:
+def _learn_scripts(chars: set[str]) -> None:
     """Learn, once per character for the process, whether opencc's t2s or s2t changes it."""
-    new = sorted(chars - _SCRIPT_OF.keys())
+    new = sorted(chars - _SEEN)
     if not new:
         return
     joined = "\n".join(new)  # one conversion call; the line breaks keep phrases from forming
     t2s = resources.opencc_converter("t2s").convert(joined).split("\n")
     s2t = resources.opencc_converter("s2t").convert(joined).split("\n")
     for ch, t, s in zip(new, t2s, s2t, strict=True):
-        _SCRIPT_OF[ch] = (t != ch, s != ch)
+        if t != ch:
+            _TRAD_ONLY.add(ch)
+        if s != ch:
+            _SIMP_ONLY.add(ch)
+    _SEEN.update(new)
 
 
 def detect_script(text: str) -> str:
@@ -131,10 +139,9 @@ def detect_script(text: str) -> str:
     han = "".join(runs)[:_SAMPLE]
     if not han:
         return "simplified"
-    _script_marks(set(han))
-    marks = [_SCRIPT_OF[c] for c in han]
-    trad_only = sum(t for t, _ in marks)
-    simp_only = sum(s for _, s in marks)
+    _learn_scripts(set(han))
+    trad_only = sum(map(_TRAD_ONLY.__contains__, han))
+    simp_only = sum(map(_SIMP_ONLY.__contains__, han))
     total = trad_only + simp_only
     if total < 3 or trad_only <= 0.02 * len(han) and trad_only < 5:
         return "simplified"

@@ -84,8 +84,10 @@ def tokenizer() -> Any:
         if blocked:
             del sys.modules["pkg_resources"]
 
+    from .jieba_route import make_tokenizer
+
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    tok = make_tokenizer(jieba)  # jieba's segmentation, its inner loops tightened
     cache_dir = Path(os.environ.get("DOCPROC_CACHE", Path.home() / ".cache" / "docproc"))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -47,3 +47,30 @@ def test_token_spans_and_spacy_doc():
     doc = spacy_doc(text)
     assert doc.text == text
     assert [t.text for t in doc] == [w for w, _, _ in toks]
+
+
+def _plain_jieba_with_our_words():
+    """jieba's own Tokenizer, given the same domain words as ours."""
+    import jieba
+
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    for line in resources._lines("domain_terms.txt"):
+        parts = line.split()
+        plain.add_word(parts[0], int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None,
+                       parts[2] if len(parts) > 2 else None)
+    return plain
+
+
+def test_tightened_tokenizer_segments_exactly_as_jieba():
+    import random
+
+    ours, plain = resources.tokenizer(), _plain_jieba_with_our_words()
+    assert type(ours).__name__ == "RouteTokenizer"
+    texts = [path.read_text(encoding="utf-8") for path in seed_paths()]
+    rng = random.Random(7)
+    pool = "".join(texts)[:8000] + "abcXYZ0123456789.%-+#&_ ,。"
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 80))) for _ in range(1500)]
+    for text in texts:
+        assert list(ours.tokenize(text, HMM=False)) == list(plain.tokenize(text, HMM=False))
+    assert list(ours.tokenize(texts[0], HMM=True)) == list(plain.tokenize(texts[0], HMM=True))

@@ -24,6 +24,7 @@ from .numbers import Number, scan
 from .roles import role_for
 
 _CLAUSE_BREAK = re.compile(r"[,;。:!?\n|]")
+_CLAUSE_BREAK_CHARS = ",;。:!?\n|"  # the class above, for rfind
 _WINDOW = 160  # characters either side of a figure that its role and words are read from
 
 
@@ -112,7 +113,7 @@ def _is_identifier(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 8): n.start]
     after = text[n.end: n.end + 3]
     raw = text[n.start: n.end]
-    if before.endswith("第") or any(before.endswith(w) for w in lex().id_before):
+    if before.endswith("第") or before.endswith(lex().id_before):
         return True
     if n.kind == "arabic":
         if after[:1] in ("年", "月", "日", "号", "时", "秒") or after.startswith(("分钟", "周岁")):
@@ -158,7 +159,7 @@ def _op_after(text: str, end: int) -> tuple[str, int] | None:
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     window = max(0, start - 300)
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, window, start)), default=window)
+    left = max(max(text.rfind(c, window, start) for c in _CLAUSE_BREAK_CHARS) + 1, window)
     m = _CLAUSE_BREAK.search(text, end)
     return left, (m.start() if m else len(text))
 
