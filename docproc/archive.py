@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tarfile
 import zipfile
 from collections.abc import Iterator
@@ -153,6 +154,9 @@ def _zip(label: str, data: bytes, formats: set[str] | None, limits: Limits, dept
         for info in zf.infolist():
             name = f"{label}!{info.filename}"
             if info.is_dir() or not _wanted(info.filename, formats):
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):  # a Unix symlink stored in the zip: its bytes are a path
+                yield Item(name, error="link member in a zip; not followed")
                 continue
             if info.file_size > limits.member_bytes:
                 yield Item(name, error=f"member larger than {limits.member_bytes} bytes; skipped")

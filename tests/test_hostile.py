@@ -248,6 +248,23 @@ def test_tar_links_devices_and_slips(tmp_path):
     assert rows[f"{path}!../../escape.txt"] == "done" and not (tmp_path.parent / "escape.txt").exists()
 
 
+def test_zip_slips_absolute_names_and_links(tmp_path):
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("../../escape.txt", GOOD)
+        zf.writestr("/abs/good.txt", GOOD + "\n")  # other bytes: the store keeps one copy of equal documents
+        link = zipfile.ZipInfo("link.txt")
+        link.create_system = 3  # Unix
+        link.external_attr = (0o120777 << 16)  # S_IFLNK: the member's bytes are the target path
+        zf.writestr(link, "/etc/passwd")
+    store = tmp_path / "out.db"
+    run_batch([path], store)
+    rows = _store_rows(store)
+    assert rows[f"{path}!../../escape.txt"] == "done" and not (tmp_path.parent / "escape.txt").exists()
+    assert rows[f"{path}!/abs/good.txt"] == "done" and not Path("/abs").exists()
+    assert "link member in a zip" in rows[f"{path}!link.txt"]
+
+
 def test_archives_nested_five_deep_and_one_holding_a_copy_of_itself(tmp_path):
     data = GOOD.encode()
     for depth in range(5):
