@@ -201,15 +201,17 @@ def table_pdf(path: Path, rows: list[list[str]], ruled: bool, pages: int = 1, ca
 
 
 def table_docx(path: Path, rows: list[list[str]], merge_down: tuple[int, int, int] | None = None,
-               merge_across: tuple[int, int, int] | None = None, before: str = "") -> Path:
+               merge_across: tuple[int, int, int] | None = None, before: str = "", grid: bool = False) -> Path:
     """A DOCX with one table; ``merge_down=(col, first_row, last_row)`` merges a column's cells down,
-    ``merge_across=(row, first_col, last_col)`` merges a row's cells across."""
+    ``merge_across=(row, first_col, last_col)`` merges a row's cells across; ``grid`` draws every border."""
     import docx
 
     d = docx.Document()
     if before:
         d.add_paragraph(before)
     t = d.add_table(rows=len(rows), cols=len(rows[0]))
+    if grid:
+        t.style = "Table Grid"
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             t.cell(r, c).text = text

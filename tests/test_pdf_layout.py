@@ -4,6 +4,7 @@ the same rows as pdfplumber's own parse, at a tenth of the time."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -11,7 +12,7 @@ from docproc.ingest import pdfium_layout
 from docproc.ingest.pdf import _pdfium_page, _plumber_page, read_pdf
 
 from conftest import PDFS, require_pdfs
-from fixtures import DATA_TABLE, mixed_font_title_pdf, table_pdf
+from fixtures import DATA_TABLE, TASK_TABLE, mixed_font_title_pdf, table_docx, table_pdf
 
 
 def _both(path, number: int):
@@ -47,6 +48,22 @@ def test_pdfium_table_pages_give_pdfplumbers_rows(name, pages):
             return re.sub(r"\s+", "", "".join(lines))
 
         assert squeeze(fast_lines) == squeeze(slow_lines), (name, number)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (.ci/run installs it)")
+def test_word_table_exported_by_libreoffice(tmp_path):
+    """Office suites draw table borders as many short strokes; the rows must be pdfplumber's, merged cell and all."""
+    import subprocess
+
+    src = table_docx(tmp_path / "plan.docx", TASK_TABLE, merge_down=(2, 2, 3), before="表1 重点任务分工", grid=True)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
+    (lines, tables), slow = _both(tmp_path / "plan.pdf", 1)
+    assert (lines, tables) == slow
+    rows = tables[0]["rows"]
+    assert rows[0] == TASK_TABLE[0] and rows[1] == TASK_TABLE[1]
+    assert rows[2][2] == TASK_TABLE[2][2] and rows[3][2] == ""  # merged down: the text sits in its first row
+    assert lines[0] == "表1 重点任务分工"
 
 
 @pytest.mark.parametrize("in_form", [False, True], ids=["page", "form-xobject"])
