@@ -26,6 +26,8 @@ _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:
 _STRONG_TARGET = frozenset({"要", "力争", "确保", "计划", "拟", "预计", "谋划", "力求", "将", "将于", "将会", "将在",
                             "务必", "必须"})
 _STRONG_ACTUAL = frozenset({"已经", "累计", "截至", "截止", "同比", "较上年", "比上年", "目前", "现有", "去年"})
+# 预计 before the period it estimates (全年, 今年, 上半年, 1-9月, a colon): outside a plan, an estimated result
+_ESTIMATE = re.compile(r"预计(?=\s*(?:全年|今年|本年|当年|上半年|前三季度|1\s*[-—~至]\s*\d{1,2}\s*月|到年底|年底|[::,]))")
 _SENTENCE_TARGET = re.compile(r"力争|下一步|计划(?:到|在|于|完成|实现|新建|建设)|目标是|预计|未来(?:\d+|[一二三四五六七八九十]+)年")
 
 
@@ -60,22 +62,26 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     else:
         clause_words = _words(text[clause[0]: clause[1]])
     left_words = {w for w, _, e in sentence_tokens if e <= span[0]} if sentence_left else set()
-    clause_target = bool(clause_words & _STRONG_TARGET)
+    kind = doc.kind_at(span[0])
+    strong_target, target_left = _STRONG_TARGET, sentence_left
+    if kind != "plan" and _ESTIMATE.search(text, sentence[0], span[0]):
+        # 预计全年…实现165亿元 in a review: an estimate of the year's result, not a goal
+        strong_target, target_left = _STRONG_TARGET - {"预计"}, _ESTIMATE.sub("", sentence_left)
+    clause_target = bool(clause_words & strong_target)
     clause_actual = bool(clause_words & _STRONG_ACTUAL) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
     )
-    target = clause_target or bool(_SENTENCE_TARGET.search(sentence_left))
+    target = clause_target or bool(_SENTENCE_TARGET.search(target_left))
     actual = clause_actual or bool(left_words & _STRONG_ACTUAL)
     if clause_target and not clause_actual:
         actual = False  # 去年…, 约2 600个单位将于…落成: the figure's own clause looks ahead
     # a sentence that opens on the past year reports, whatever the section (过去一年,我们新建…)
     if sentence[1] > sentence[0] and _REPORT_OPENING.match(text[sentence[0]: sentence[1]]) and not target:
         return "actual"
-    kind = doc.kind_at(span[0])
     if kind == "plan":
         return "actual" if actual and not target else "target"
     if target and not actual:
         return "target"
-    if kind == "mixed" and bool(left_words & _STRONG_TARGET) and not actual:
+    if kind == "mixed" and bool(left_words & strong_target) and not actual:
         return "target"
     return "actual"
