@@ -33,6 +33,8 @@ def test_quantities(entry):
         got.append(row)
     expected = [[e[0], pytest.approx(e[1], rel=1e-3), *e[2:]] for e in entry["expected"]]
     assert got == expected
+    if "indicators" in entry:
+        assert [q.indicator for q in doc.quantities] == entry["indicators"]
 
 
 @pytest.mark.parametrize("entry", corpus("units"))

@@ -16,10 +16,16 @@ _TAIL = re.compile(
     r"(?:达到了|达到|达|为|是|有|共|累计|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|完成率|[的了]|新台币|港币|港元|人民币|美元)+$"
 )
 _CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
+_CLOSE = re.compile(r"[)\]〕】]")
+_RIGHT_STOP = re.compile(r"[(\[〔【]|\d")
 
 
 def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
-    left = _CLEAN.sub("", text[clause[0]: span[0]])
+    left = text[clause[0]: span[0]]
+    opened = max(left.rfind("("), left.rfind("["), left.rfind("〔"), left.rfind("【"))
+    if opened >= 0 and not _CLOSE.search(left, opened):
+        left = left[opened + 1:]  # (非税占比为21%): a figure inside brackets is named inside them
+    left = _CLEAN.sub("", left)
     # 森林覆盖率由2020年的42%提高到45% / 能耗较2020年下降: the subject before 由/从/较 names the figure
     subject = re.match(r"^(.{2,16}?)(?:由|从|较|比)(?:(?:19|20)\d{2}年(?:底|末)?|上年|去年)", left)
     if subject:
@@ -35,7 +41,8 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
         left = _TAIL.sub("", left)
         left = _SCOPE.sub("", left)
     left = left.strip(" ,、")
-    right = text[span[1]: clause[1]]
+    # a bracketed aside or another figure after this one does not name it: 下降53.4%(非税占比为21%)
+    right = _RIGHT_STOP.split(text[span[1]: clause[1]], 1)[0]
     right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
     right = _CLEAN.sub("", right).strip(" ,、")
     right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
