@@ -32,6 +32,7 @@ from .numbers import chinese_value
 _Y = r"(?:(?:(?P<year>(?:19|20)\d{2})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
 _M = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
 _CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
+_RANGE_START = re.compile(r"\s*(?:至|到|[-—–~])\s*(?:\d|今|[一二三四五六七八九十]+月)")
 
 
 def _last_day(year: int, month: int) -> str:
@@ -66,6 +67,8 @@ def _year_of(m: re.Match[str], doc: Document) -> int:
         return int(groups["year"])
     if groups.get("roc"):
         return int(groups["roc"]) + 1911  # Taiwan's ROC calendar: 112年 = 2023
+    if groups.get("yw"):  # 明年3月底前, 次年1月底, 今年三季度
+        return _written_year(doc) + 1 if groups["yw"] in _words()["next_year"] else (doc.meta.year or _written_year(doc))
     return doc.meta.year or 2000
 
 
@@ -84,6 +87,12 @@ def _is_plan_context(doc: Document, start: int) -> bool:
     return bool(re.search(r"力争|计划(?:到|在|于)|下一步|争取到|争取在|确保|目标是|将要|拟于|拟在", sentence_left))
 
 
+def _range_end(doc: Document, start: int) -> bool:
+    """至2023年8月 closing a span that opened on a date (2020年1月至…, 2021年底至…) outside a plan: the span of
+    what happened, not a status date or a deadline."""
+    return doc.text[max(0, start - 1): start] in ("年", "月", "日", "底", "末") and not _is_plan_context(doc, start)
+
+
 def _references(doc: Document, start: int) -> bool:
     left = doc.text[max(0, start - 6): start]
     return any(left.endswith(w) for w in _words()["reference_prefix"])
@@ -97,6 +106,8 @@ def _asof(doc: Document, start: int) -> bool:
 def _build_rules() -> list[Rule]:
     w = _words()
     before = _alt("before")
+    # an optional year before a month or season: 2023年, 112年, or a year word (明年3月底前, 今年三季度)
+    year = rf"(?:{_Y}|(?P<yw>{_alt('next_year')}|{_alt('this_year_short')}))"
     rules: list[Rule] = []
 
     def add(name: str, pattern: str, fn) -> None:
@@ -134,16 +145,18 @@ def _build_rules() -> list[Rule]:
     def day_before(m, doc, s, e):
         return f"{_year_of(m, doc):04d}-{_month(m.group('month')):02d}-{int(m.group('day')):02d}", "by"
 
-    add("deadline.day_before", rf"{_Y}?\s*{_M}\s*(?P<day>\d{{1,2}})\s*日\s*(?:{before})", day_before)
+    add("deadline.day_before", rf"{year}?\s*{_M}\s*(?P<day>\d{{1,2}})\s*日\s*(?:{before})", day_before)
 
     # 4月底前 / 9月底 / 2023年3月末
     def month_end(m, doc, s, e):
         has_before = bool(m.group("before"))
+        if not has_before and _RANGE_START.match(doc.text, e):
+            return None  # 2022年6月底至今: where a span starts
         if not has_before and not _is_plan_context(doc, s):
             return (_last_day(_year_of(m, doc), _month(m.group("month"))), "asof")
         return _last_day(_year_of(m, doc), _month(m.group("month"))), "by"
 
-    add("deadline.month_end", rf"{_Y}?\s*{_M}\s*(?:{_alt('month_end')})(?P<before>{before})?", month_end)
+    add("deadline.month_end", rf"{year}?\s*{_M}\s*(?:{_alt('month_end')})(?P<before>{before})?", month_end)
 
     # 10月前 -> 09-30 (the day before the month starts)
     def month_before(m, doc, s, e):
@@ -152,10 +165,24 @@ def _build_rules() -> list[Rule]:
             return f"{year - 1:04d}-12-31", "by"
         return _last_day(year, month - 1), "by"
 
-    add("deadline.month_before", rf"{_Y}?\s*{_M}\s*份?\s*(?:{before})", month_before)
+    add("deadline.month_before", rf"{year}?\s*{_M}\s*份?\s*(?:{before})", month_before)
+
+    # 6月中旬前 / 7月上旬 / 9月下旬: the 10th, the 20th, the month's end
+    ten_days = w["ten_days"]
+
+    def ten_day(m, doc, s, e):
+        year, month = _year_of(m, doc), _month(m.group("month"))
+        day = min(ten_days[m.group("xun")], calendar.monthrange(year, month)[1])
+        kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
+        return f"{year:04d}-{month:02d}-{day:02d}", kind
+
+    add("deadline.ten_days",
+        rf"{year}?\s*{_M}\s*(?P<xun>{resources.alternation(list(ten_days))})(?P<before>{before})?", ten_day)
 
     # 到2023年底 / 2018年底前 / 2025年末
     def year_end(m, doc, s, e):
+        if not m.group("before") and _RANGE_START.match(doc.text, e):
+            return None  # 2021年底至2023年: where a span starts
         # 至2024年底 in a report is where the count stands, not a deadline
         kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
         return f"{_year_of(m, doc):04d}-12-31", kind
@@ -169,13 +196,13 @@ def _build_rules() -> list[Rule]:
         return f"{year:04d}-12-31", ("by" if m.group("before") or _is_plan_context(doc, s) else "asof")
 
     add("deadline.word_year_end",
-        rf"(?P<w>{_alt('next_year')}|今年|本年)\s*年?(?:底|末)(?P<before>{before})?", word_year_end)
+        rf"(?P<w>{_alt('next_year')}|{_alt('this_year_short')})\s*年?(?:底|末)(?P<before>{before})?", word_year_end)
 
     # 到2025年 / 力争到2025年
     add(
         "deadline.to_year",
-        rf"(?:到|至)\s*{_Y}(?!度|[-—–~至到])",
-        lambda m, d, s, e: (f"{m.group('year')}-12-31", "by"),
+        rf"(?:到|至)\s*{_Y}(?!度|[-—–~至到]|\s*(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月)",  # 到2024年6月: the month's
+        lambda m, d, s, e: None if _range_end(d, s) else (f"{_year_of(m, d)}-12-31", "by"),
     )
 
     # 民国112年 / 112年 in Taiwan text: ROC years are +1911
@@ -218,13 +245,13 @@ def _build_rules() -> list[Rule]:
         month = quarters[m.group("q")]
         return _last_day(_year_of(m, doc), month), "by"
 
-    add("deadline.quarter", rf"{_Y}?\s*(?P<q>{resources.alternation(list(quarters))})(?:末|底)?(?:{before})?", quarter)
+    add("deadline.quarter", rf"{year}?\s*(?P<q>{resources.alternation(list(quarters))})(?:末|底)?(?:{before})?", quarter)
 
     # 上半年 / 下半年 / 年中
     halves = w["half_years"]
     add(
         "deadline.half_year",
-        rf"{_Y}?\s*(?P<h>{resources.alternation(list(halves))})",
+        rf"{year}?\s*(?P<h>{resources.alternation(list(halves))})",
         lambda m, d, s, e: (_last_day(_year_of(m, d), halves[m.group("h")]), "by" if _is_plan_context(d, s) else "asof"),
     )
     add(
@@ -259,6 +286,19 @@ def _build_rules() -> list[Rule]:
     )
     add("deadline.tenure", rf"(?:{_alt('tenure')})", lambda m, d, s, e: (None, "relative"))
 
+    # 至2024年3月15日 / 到2024年6月: an end date; where a report stands, as of then
+    def to_date(m, doc, s, e):
+        plan = _is_plan_context(doc, s)
+        if _range_end(doc, s):
+            return None
+        year, month = _year_of(m, doc), _month(m.group("month"))
+        day = int(m.group("day")) if m.group("day") else calendar.monthrange(year, month)[1]
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}", ("by" if plan else "asof")
+
+    add("deadline.to_date", rf"(?:到|至)\s*{year}?\s*{_M}\s*(?:(?P<day>[0-3]?\d)\s*日|份)?(?![\d底末中上下])", to_date)
+
     # 4月份开展 (plans only: a month mention in a report is an event date)
     def month_only(m, doc, s, e):
         if not _is_plan_context(doc, s) or _references(doc, s):
@@ -270,7 +310,7 @@ def _build_rules() -> list[Rule]:
             return None
         return _last_day(year, _month(m.group("month"))), "by"
 
-    add("deadline.month", rf"{_Y}?\s*(?P<month>1[0-2]|0?[1-9])\s*月份?", month_only)
+    add("deadline.month", rf"{year}?\s*(?P<month>1[0-2]|0?[1-9])\s*月份?", month_only)
 
     # 今年 / 明年 / 2018年 / 年度 framing a target in a plan
     add(

@@ -17,7 +17,7 @@ _TAIL = re.compile(
 )
 _CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
 _CLOSE = re.compile(r"[)\]〕】]")
-_RIGHT_STOP = re.compile(r"[(\[〔【]|\d")
+_RIGHT_STOP = re.compile(r"[(\[〔【]|\d+(?:\.\d+)?(?![\dA-Za-z.])")  # 5G基站 is a name
 
 
 def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
