@@ -43,6 +43,13 @@ def _labels() -> _Labels:
 
 
 @cache
+def _label_pattern() -> re.Pattern[str]:
+    """Unit labels, and the deadline labels that may sit between them (责任单位:A;完成时限:6月底)."""
+    words = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
+    return re.compile(rf"({resources.alternation(words)})\s*[::]?\s*")
+
+
+@cache
 def _label_line() -> re.Pattern[str]:
     """A line that starts with a unit label or a deadline label (责任单位:…, 完成时限:…)."""
     labels = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
@@ -90,6 +97,8 @@ def clean_names(raw: str) -> list[str]:
     names = []
     for part in _SPLIT.split(raw):
         name = part.replace("\x00", "、").replace("\x01", ",").strip(" :.。")
+        if name.startswith("由") and len(name) > 3:
+            name = name[1:]  # (由市教育局负责): the doer, without 由
         previous = None
         while previous != name:
             previous = name
@@ -105,16 +114,20 @@ def clean_names(raw: str) -> list[str]:
 def parse_labelled(content: str) -> dict[str, list[str]] | None:
     """`牵头单位:A;责任单位:B、C` -> {"lead": [A], "responsible": [B, C]}; None without a label."""
     lab = _labels()
-    pattern = re.compile(rf"({lab.pattern})\s*[::]?\s*")
-    parts = list(pattern.finditer(content))
-    if not parts:
+    parts = list(_label_pattern().finditer(content))
+    if not any(m.group(1) in lab.role for m in parts):
         return None
     roles: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+    head = content[: parts[0].start()].strip(" ;,")
+    if head:  # (A牵头;责任单位:B;完成时限:…): what comes before the first label
+        found = _lead_support(head) or _doers(head)
+        for role, names in (found or {}).items():
+            roles[role].extend(names)
     for i, m in enumerate(parts):
         end = parts[i + 1].start() if i + 1 < len(parts) else len(content)
-        role = lab.role[m.group(1)]
-        if role == "person":
-            continue
+        role = lab.role.get(m.group(1), "deadline")
+        if role in ("person", "deadline"):
+            continue  # a person, or a time limit (完成时限:6月底) between the unit labels
         names = clean_names(content[m.end(): end])
         if not re.search(r"[::]\s*$", m.group(0)):
             # 牵头单位的, 责任单位即为…: a label word in a sentence, not a label; keep only organisation names
@@ -181,6 +194,21 @@ _BY = re.compile(r"(?:这项工作|此项工作|该项工作)?由(?P<who>[^,。;
                  r"(?:[,、]\s*(?P<rest>[^,。;由]{2,40}?)(?P<verb2>配合|参与|协助|协同))?")
 
 
+# 市市场监管局、市公安局按职责分工负责: the names that open a clause and end on 按职责分工负责
+_DUTY = re.compile(r"(?:^|(?<=[,。;:]))(?P<who>[^,。;:\n()]{2,60}?)(?:按照?职责(?:分工)?|分别)负责(?=[。;,]|$)", re.M)
+
+
+@cache
+def _inline_label() -> re.Pattern[str]:
+    """A unit label after a sentence end on the item's own line (…改造。责任单位:A)."""
+    labels = [k for k in _labels().role if k != "牵头" and _labels().role[k] != "person"]
+    return re.compile(rf"(?<=[。;])\s*(?:{resources.alternation(labels)})\s*[::]")
+
+
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
 def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     text = doc.text
     out: list[UnitClause] = []
@@ -217,6 +245,17 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
                 if not clause.is_empty():
                     out.append(clause)
                     taken.append(para.span)
+        else:
+            # …的工作。责任单位:A、B  — a label after the item's last sentence, on the same line
+            m = _inline_label().search(line)
+            if m and not _within(taken, para.span[0] + m.start()):
+                roles = parse_labelled(line[m.start():])
+                if roles:
+                    span = (para.span[0] + m.start(), para.span[1])
+                    clause = _clause(roles, span, "units.inline_label", bool(_COVERS.search(line)))
+                    if not clause.is_empty():
+                        out.append(clause)
+                        taken.append(span)
     # a table with a 责任单位 / 牵头单位 column (rows written as `a | b | c`)
     for clause in _table_columns(doc):
         out.append(clause)
@@ -227,6 +266,13 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     reach: list[int] = []  # the furthest end among the taken spans that start at or before each one
     for _, end in taken:
         reach.append(max(end, reach[-1]) if reach else end)
+    for m in _DUTY.finditer(text):  # …,市市场监管局、市公安局按职责分工负责。
+        i = bisect.bisect_right(taken_starts, m.start("who")) - 1
+        if i >= 0 and reach[i] > m.start("who"):
+            continue
+        names = clean_names(m.group("who"))
+        if names and all(looks_like_org(n) for n in names):
+            out.append(_clause({"responsible": names}, m.span("who"), "units.by_duty", False))
     for m in _BY.finditer(text):
         i = bisect.bisect_right(taken_starts, m.start()) - 1
         if i >= 0 and reach[i] > m.start():
