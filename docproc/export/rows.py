@@ -12,6 +12,15 @@ def _join(items) -> str:
     return "、".join(dict.fromkeys(i for i in items if i))
 
 
+def task_content(task: Task) -> str:
+    """The task's own words: its label lines (牵头单位:X, 完成时限:Y) have columns of their own."""
+    from ..extract.units import is_label_line
+
+    lines = [ln for ln in task.text.split("\n") if ln.strip()]
+    kept = [ln for ln in lines[1:] if not is_label_line(ln)]
+    return "\n".join(lines[:1] + kept)
+
+
 def task_row(n: int, task: Task) -> dict[str, object]:
     qs = [q for q in task.quantities if q.role == "target"] or list(task.quantities)
     units = task.units
@@ -21,7 +30,7 @@ def task_row(n: int, task: Task) -> dict[str, object]:
     return {
         "序号": n,
         "章节": " / ".join(task.section),
-        "任务内容": task.text,
+        "任务内容": task_content(task),
         "指标": "; ".join(q.indicator for q in qs),
         "目标值": "; ".join(q.text for q in qs),
         "单位": "; ".join(q.unit for q in qs),

@@ -141,14 +141,15 @@ def build_tasks(doc: Document) -> list[Task]:
             pieces.append((p.span[0], end, p, clause))
             continue
         if is_label_line(p.text):
-            # a label line: attach its clause to the task above
+            # a label line (牵头单位:X / 完成时限:6月底前) belongs to the task above: its clause, and its
+            # text with the deadline in it
             own = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
-            if pieces and own:
+            if pieces:
                 s, e, para, clause = pieces[-1]
                 merged = clause
                 for c in own:
                     merged = _merge(merged, c)
-                pieces[-1] = (s, e, para, merged)
+                pieces[-1] = (s, max(e, p.span[1]), para, merged)
             continue
         inside = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
         if _is_heading(paras, i, inside):
