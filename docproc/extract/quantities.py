@@ -33,6 +33,7 @@ class _Lex:
     units: dict[str, str]
     unit_re: re.Pattern[str]
     count_units: frozenset[str]
+    unit_factors: dict[str, float]  # 千公顷 -> 1000: a surface with a magnitude of its own
     magnitudes: dict[str, float]
     mag_re: re.Pattern[str]
     implicit: dict[str, str]
@@ -51,9 +52,12 @@ class _Lex:
 def lex() -> _Lex:
     units = {}
     kinds = {}
+    factors = {}
     for row in resources.table("units.tsv"):
         units[row[0]] = row[1]
         kinds[row[0]] = row[2] if len(row) > 2 else "count"
+        if len(row) > 3:
+            factors[row[0]] = float(row[3])
     mags = {row[0]: float(row[1]) for row in resources.table("magnitudes.tsv")}
     implicit = {row[0]: row[1] for row in resources.table("implicit_units.tsv")}
     before, after = [], []
@@ -66,6 +70,7 @@ def lex() -> _Lex:
         units=units,
         unit_re=re.compile(resources.alternation(list(units))),
         count_units=frozenset(u for u, k in kinds.items() if k == "count"),
+        unit_factors=factors,
         magnitudes=mags,
         mag_re=re.compile(resources.alternation(list(mags))),
         implicit=implicit,
@@ -243,6 +248,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
             op = shared[4] if len(shared) > 4 else ">="
         if found:
             surface_unit, unit, pos = found
+            value *= L.unit_factors.get(surface_unit, 1.0)
             if n.kind == "chinese" and (surface_unit not in L.count_units or surface_unit in L.cn_kind_after):
                 return None
             if n.kind == "chinese" and _inside_word(text, n.start, pos, sentence_at(n.start)):
