@@ -90,7 +90,7 @@ def find_date(header: list[str], body: str) -> str | None:
 
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(]\s*(?:19|20)\d{2}\s*[〕\]】)]\s*\d+\s*号$")
-_NOT_TITLE = re.compile(r"^-{3,}$|^(?:19|20)\d{2}[-年/.]\d|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享"
+_NOT_TITLE = re.compile(r"^-{3,}$|^(?:19|20)\d{2}[-年/.]\d{1,2}(?:[-月/.]\d{1,2}日?)?(?:\s|$)|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享"
                         r"|[::]$|^索引号|^主题分类|^发文单位")  # an addressee line (各区人民政府…:) or a metadata cell
 _NAMES_A_DOCUMENT = re.compile(r"关于.{2,60}的|(?:通知|方案|报告|意见|计划|规划|要点|总结|决定|办法|公报|纲要|清单|细则|预算案)$")
 

@@ -113,3 +113,17 @@ def test_roc_date_in_a_labelled_line():
     from docproc.metadata import find_date
 
     assert find_date([], "行政院會通過施政計畫\n資料來源:行政院\n建档日期:106-08-17\n正文。") == "2017-08-17"
+
+
+@pytest.mark.parametrize(("first_line", "is_title"), [
+    ("2024-25年度财政预算案", True),  # a Hong Kong financial year opens the title
+    ("2024年5月份工作要点", True),
+    ("2024-05-21 10:00", False),  # a date line of a web page is no title
+    ("2024年5月21日", False),
+    ("2024年5月21日 来源:市政府办公室", False),
+])
+def test_title_may_open_on_a_year_but_not_be_a_date(first_line, is_title):
+    from docproc.metadata import find_title
+
+    title = find_title(first_line + "\n一、总体要求\n全面推进各项工作。")
+    assert (title == first_line) is is_title

@@ -11,12 +11,14 @@ import re
 
 from ..model import Span
 
-_SCOPE = re.compile(r"^(?:我们将?|年末|年初|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
+_SCOPE = re.compile(r"^(?:我们[将会]?|政府[将会]|力争|争取|确保|年末|年初|预计|预期|未来[一二三四五六七八九十\d]{1,2}年(?:内|的)?|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
 _TAIL = re.compile(
     r"(?:达到了|达到|达|为|是|有|共|累计|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|完成率|[的了]|新台币|港币|港元|人民币|美元)+$"
 )
 _CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
 _CLOSE = re.compile(r"[)\]〕】]")
+_DATED = re.compile(r"[在于到至]?(?:(?:19|20)\d{2}(?:\s*[-/—–]\s*\d{2,4})?|(?<!\d)1[0-4]\d)\s*年度?"
+                    r"(?:全年|上半年|下半年|前三季度|一季度|底|末)?")
 _RIGHT_STOP = re.compile(r"[(\[〔【]|\d+(?:\.\d+)?(?![\dA-Za-z.])")  # 5G基站 is a name
 
 
@@ -30,6 +32,14 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
     subject = re.match(r"^(.{2,16}?)(?:由|从|较|比)(?:(?:19|20)\d{2}年(?:底|末)?|上年|去年)", left)
     if subject:
         left = subject.group(1)
+    # a year or period inside the clause dates the figure, it does not name it: 本港经济在2023年全年增长,
+    # 政府会在2024-25年度预留, 占比于114年达到
+    dated = list(_DATED.finditer(left))
+    if dated:
+        after = left[dated[-1].end():]
+        # what follows the last date names the figure (2023年京蒙协作项目16个); when nothing does, the
+        # words around the date do (本港经济在2023年全年增长3.2%)
+        left = after if len(_TAIL.sub("", after).strip(" ,、")) >= 2 else _DATED.sub("", left)
     # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
     left = re.sub(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
     left = re.sub(r"(?:为|是|在)?\d+(?:\.\d+)?\s*[-—–~至到]\s*$", "", left)  # 为3—12个月: the range's lower end
@@ -47,7 +57,7 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
     right = _CLEAN.sub("", right).strip(" ,、")
     right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
     # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
-    if len(left) >= 4 or (len(left) >= 2 and len(right) < 2):
+    if len(left) >= 4 or (len(left) >= 2 and (len(right) < 2 or subject)):
         return left[-16:]
     if len(right) >= 2:
         return right[:16]

@@ -136,6 +136,20 @@ def _is_identifier(text: str, n: Number) -> bool:
     return False
 
 
+_COMPOUND = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _magnitude_at(text: str, pos: int) -> re.Match[str] | None:
+    """The magnitude word at pos, unless a longer unit starts there (兆瓦 is a unit, 兆 a trillion)."""
+    L = lex()
+    mag = L.mag_re.match(text, pos)
+    if mag:
+        unit = L.unit_re.match(text, pos)
+        if unit and len(unit.group()) > len(mag.group()):
+            return None
+    return mag
+
+
 def _unit_at(text: str, pos: int) -> tuple[str, str, int] | None:
     """(surface, unit, end) of the unit starting at pos, longest match."""
     m = lex().unit_re.match(text, pos)
@@ -179,7 +193,7 @@ def _ranges(text: str) -> dict[int, tuple]:
     out: dict[int, tuple] = {}
     for m in _RANGE.finditer(text):
         pos = m.end()
-        mag = L.mag_re.match(text, pos)
+        mag = _magnitude_at(text, pos)
         factor = 1.0
         if mag:
             factor, pos = L.magnitudes[mag.group()], mag.end()
@@ -233,10 +247,17 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
             prev = text[n.start - 1: n.start]
             if prev and (prev in "0123456789" or prev in "一二三四五六七八九十"):
                 return None
-        mag = L.mag_re.match(text, pos)
+        mag = _magnitude_at(text, pos)
         if mag:
-            value *= L.magnitudes[mag.group()]
+            factor = L.magnitudes[mag.group()]
+            value *= factor
             pos = mag.end()
+            if n.kind == "arabic":  # 1亿5000万元, 新臺幣2兆8,818億元: a smaller magnitude added on
+                more = _COMPOUND.match(text, pos)
+                small = _magnitude_at(text, more.end()) if more else None
+                if more and small and L.magnitudes[small.group()] < factor:
+                    value += float(more.group().replace(",", "")) * L.magnitudes[small.group()]
+                    pos = small.end()
         if text.startswith(("余", "多"), pos) and not text.startswith("多方", pos):
             op = "~"
             pos += 1
@@ -307,7 +328,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     )
 
 
-_BARE_CHANGE = re.compile(r"^(?:同比|比上年同期|比上年|较上年同期|较上年|与上年相比|与上年比|比去年|较去年)?$")
+_BARE_CHANGE = re.compile(r"^(?:同比|比上年同期|比上年|较上年同期|较上年|与上年相比|与上年比|比去年|较去年|较|比)?$")
 _CHANGE_WORD = re.compile(r"(增长|增加|提高|上升|下降|减少|回落|降低)")
 
 
@@ -367,6 +388,8 @@ def extract_quantities(doc: Document) -> list[Quantity]:
     out = []
     ranges = _ranges(text)
     for n in scan(text):
+        if out and n.start < out[-1].span[1]:
+            continue  # the 5000 of 1亿5000万元: read with the figure before it
         q = _resolve(doc, n, quotes, sentence_at, ranges)
         if q is not None:
             out.append(q)

@@ -20,6 +20,7 @@ def _words(text: str) -> set[str]:
     return {w for w, _, _ in tokens(text)}
 
 
+_PRIOR_VALUE = re.compile(r"(?:由|从|较|比)(?:去年|上年|上一年|前一年)(?:同期|年底|年末|底)?的\s*$")
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
 _REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
@@ -54,6 +55,9 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         compared = re.search(r"(?:由|从|较|比|与)\s*$", before_in_clause[:years[-1].start()])
         if not _CHANGE.search(between) and (compared or unit not in ("倍", "%", "百分点")):
             return "baseline"
+    # 由去年同期的3.4%下跌至2.9%, 较上年的48万吨: the value the change starts from
+    if _PRIOR_VALUE.search(before_in_clause):
+        return "baseline"
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
     # the sentence is segmented once (cached); the clause's words and those before the figure come from it
     sentence_tokens = tokens_at(text, sentence) if sentence[1] > sentence[0] else []

@@ -155,7 +155,7 @@ def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | 
     if not s:
         return None
     if s in L.units:
-        return L.units[s], 1.0
+        return L.units[s], L.unit_factors.get(s, 1.0)  # 千公顷 -> (公顷, 1000)
     # a currency before the magnitude: 新台币千元 -> (新台币, 1000), 港币百万元 -> (港元, 1e6)
     for n in (3, 2):
         head, rest = s[:n], s[n:]
@@ -170,7 +170,7 @@ def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | 
     if m:
         rest = s[m.end():]
         if rest in L.units:
-            return L.units[rest], L.magnitudes[m.group()]
+            return L.units[rest], L.magnitudes[m.group()] * L.unit_factors.get(rest, 1.0)
         if rest and not known_only and re.fullmatch(r"[\u4e00-\u9fff]{1,3}", rest):
             return rest, L.magnitudes[m.group()]
         return None
