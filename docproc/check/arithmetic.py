@@ -460,11 +460,52 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
     return findings
 
 
+# --- 完成年度目标的X% within one sentence ----------------------------------------------------------
+
+_COMPLETION_RATE = re.compile(r"(?:完成了?|为|占)(?:年度|全年|年初)?(?:目标|任务|计划)(?:任务)?的$|完成率(?:为|达到?)?$")
+_TARGET_WORD = re.compile(r"计划|目标|任务")
+
+
+def _check_completion(idx: _Index, stats: Stats) -> list[Finding]:
+    """年度目标任务为3000人,实际新增3210人,完成年度目标的107%: the rate must fit actual / target when the
+    sentence states the target (a figure marked 计划/目标/任务) and the result in the target's unit. It is
+    flagged only when no stated result gives the rate (其中… parts are results too)."""
+    text = idx.text
+    findings: list[Finding] = []
+    for rate in idx.qs:
+        if rate.unit != "%" or not _COMPLETION_RATE.search(text[max(0, rate.span[0] - 14): rate.span[0]]):
+            continue
+        sent = idx.sentence_span(rate.span[0])
+        before = [q for q in idx.quantities_in(sent[0], rate.span[0]) if q.unit != "%"]
+        targets = [q for q in before if q.role == "target"
+                   and _TARGET_WORD.search(text[max(sent[0], q.span[0] - 12): q.span[0]])]
+        if len(targets) != 1:
+            continue
+        target = targets[0]
+        results = [q for q in before if q.span[0] > target.span[1] and same_unit(q.unit, target.unit) and q.role == "actual"]
+        t = interval(target)
+        if not results or t.lo <= 0:
+            continue
+        stats.relations_checked += 1
+        wanted = percent_interval(rate)
+        fits = [a for a in results if Interval(interval(a).lo / t.hi, interval(a).hi / t.lo).overlaps(wanted)]
+        if fits:
+            continue
+        actual = results[-1]
+        findings.append(_finding(
+            idx, "completion", "error",
+            f"{rate.text} of the target does not fit {actual.text} / {target.text} = "
+            f"{actual.value / target.value * 100:.1f}%",
+            [sent], round(actual.value / target.value * 100, 2), rate.value,
+            f"{fmt(actual.value)} / {fmt(target.value)} x 100"))
+    return findings
+
+
 def run_checks(doc: Document) -> tuple[list[Finding], dict[str, Any]]:
     idx = _Index(doc)
     stats = Stats()
     findings = (_check_sums(idx, stats) + _check_shares(idx, stats) + _check_growth(idx, stats)
-                + _check_two_value_growth(idx, stats) + _check_conflicts(idx, stats))
+                + _check_two_value_growth(idx, stats) + _check_completion(idx, stats) + _check_conflicts(idx, stats))
     from .tables import check_tables
 
     table_findings, table_checked = check_tables(doc)

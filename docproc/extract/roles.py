@@ -21,6 +21,7 @@ def _words(text: str) -> set[str]:
 
 
 _PRIOR_VALUE = re.compile(r"(?:由|从|较|比)(?:去年|上年|上一年|前一年)(?:同期|年底|年末|底)?的\s*$")
+_STATED_GOAL = re.compile(r"(?:目标|计划)(?:任务|数|值)?(?:为|是|:)")
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
 _REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
@@ -58,6 +59,9 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     # 由去年同期的3.4%下跌至2.9%, 较上年的48万吨: the value the change starts from
     if _PRIOR_VALUE.search(before_in_clause):
         return "baseline"
+    # 年度目标任务为新增就业3000人, 全年计划投资10亿元: a figure the clause names as the goal
+    if _STATED_GOAL.search(before_in_clause):
+        return "target"
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
     # the sentence is segmented once (cached); the clause's words and those before the figure come from it
     sentence_tokens = tokens_at(text, sentence) if sentence[1] > sentence[0] else []
