@@ -286,6 +286,11 @@ def _build_rules() -> list[Rule]:
     )
     add("deadline.tenure", rf"(?:{_alt('tenure')})", lambda m, d, s, e: (None, "relative"))
 
+    # 10个工作日内 / 3个月内 with no event named: a time limit counted from whatever starts it (plans only)
+    add("deadline.within",
+        rf"(?<![\d.])(?:\d+|[一二三四五六七八九十]+)\s*(?:{_alt('relative_tails')})",
+        lambda m, d, s, e: (None, "relative") if _is_plan_context(d, s) else None)
+
     # 至2024年3月15日 / 到2024年6月: an end date; where a report stands, as of then
     def to_date(m, doc, s, e):
         plan = _is_plan_context(doc, s)
