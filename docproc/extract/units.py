@@ -25,7 +25,6 @@ from ..model import Document, UnitClause
 
 _OPEN = "(〔[【"
 _CLOSE = ")〕]】"
-_SPLIT = re.compile(r"[、,;/]+")
 _NOTE_TAIL = re.compile(r"(?:按职责分工负责|按职责分工|按照职责分工负责|分别负责|负责落实|共同负责|负责|等|下同|及其他.*)$")
 _COVERS = re.compile(r"下同|以下[^)〕\]】]{0,12}不再[一]?[一]?列出|以下各项|以下同")
 
@@ -88,26 +87,53 @@ def looks_like_org(name: str) -> bool:
 _ADMIN_NOTE = re.compile(r"[((](?:[省市县区旗镇乡]|街道)(?:[、,](?:[省市县区旗镇乡]|街道))*[))]")
 
 
+_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "协同": "support"}
+_MARK_BRACKET = re.compile(r"[((](牵头|配合|协助|参与|协同)[))]")
+_MARK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(牵头|配合|协助|参与|协同)(?:负责)?$")
+
+
 def clean_names(raw: str) -> list[str]:
     """Split a list of unit names and drop notes, people and empties."""
+    return [name for name, _ in clean_marked(raw)]
+
+
+def clean_marked(raw: str) -> list[tuple[str, str | None]]:
+    """Names with the role a marker gives them inside a list: 市发展改革委(牵头)、市财政局 -> lead for the first;
+    市住建局牵头,市自然资源局配合 -> lead, support. None where the list's label decides."""
+    raw = _MARK_BRACKET.sub(lambda m: "\x02" + m.group(1), raw)  # kept through the note removal below
     # 各县(市、区)人民政府: a bracket of administrative levels is part of the name, as written (its
-    # separators hidden from the split below); any other bracket is a note and goes: (牵头)
+    # separators hidden from the split below); any other bracket is a note and goes: (备注)
     raw = re.sub(r"[((][^))]*[))]", lambda m: m.group().replace("、", "\x00").replace(",", "\x01")
                  if _ADMIN_NOTE.fullmatch(m.group()) else "", raw)
-    names = []
-    for part in _SPLIT.split(raw):
-        name = part.replace("\x00", "、").replace("\x01", ",").strip(" :.。")
-        if name.startswith("由") and len(name) > 3:
-            name = name[1:]  # (由市教育局负责): the doer, without 由
-        previous = None
-        while previous != name:
-            previous = name
-            name = _NOTE_TAIL.sub("", name).strip()
-        if not name or len(name) > 30:
-            continue
-        if looks_like_person(name):
-            continue  # a person's name (张三) or a post (分管领导)
-        names.append(name)
+    names: list[tuple[str, str | None]] = []
+    for group in re.split(r"[,;]+", raw):
+        found: list[tuple[str, str | None]] = []
+        tail_role = None
+        for part in re.split(r"[、/]+", group):
+            name = part.replace("\x00", "、").replace("\x01", ",").strip(" :.。")
+            role = None
+            if "\x02" in name:
+                name, _, mark = name.partition("\x02")
+                role = _MARK.get(mark[:2])
+                name = name.strip()
+            else:
+                tail = _MARK_TAIL.search(name)
+                if tail:
+                    role = tail_role = _MARK[tail.group(1)]
+                    name = name[: tail.start()]
+            if name.startswith("由") and len(name) > 3:
+                name = name[1:]  # (由市教育局负责): the doer, without 由
+            previous = None
+            while previous != name:
+                previous = name
+                name = _NOTE_TAIL.sub("", name).strip()
+            if not name or len(name) > 30:
+                continue
+            if looks_like_person(name):
+                continue  # a person's name (张三) or a post (分管领导)
+            found.append((name, role))
+        # 市财政局、市商务局配合: a verb after a list of names is said of all of them
+        names.extend((n, r or tail_role) for n, r in found)
     return names
 
 
@@ -128,11 +154,12 @@ def parse_labelled(content: str) -> dict[str, list[str]] | None:
         role = lab.role.get(m.group(1), "deadline")
         if role in ("person", "deadline"):
             continue  # a person, or a time limit (完成时限:6月底) between the unit labels
-        names = clean_names(content[m.end(): end])
+        marked = clean_marked(content[m.end(): end])
         if not re.search(r"[::]\s*$", m.group(0)):
             # 牵头单位的, 责任单位即为…: a label word in a sentence, not a label; keep only organisation names
-            names = [n for n in names if looks_like_org(n)]
-        roles[role].extend(names)
+            marked = [(n, r) for n, r in marked if looks_like_org(n)]
+        for name, mark in marked:
+            roles[mark or role].append(name)
     return roles
 
 
@@ -312,7 +339,7 @@ def _table_columns(doc: Document) -> list[UnitClause]:
         header = table_header_roles(list(table.columns))
         if not header:
             continue
-        above: dict[int, list[str]] = {}
+        above: dict[int, list[tuple[str, str | None]]] = {}
         for row in table.body:
             found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
             for i, role in header.items():
@@ -322,9 +349,11 @@ def _table_columns(doc: Document) -> list[UnitClause]:
                 elif is_empty_cell(cell):
                     names = []
                 else:
-                    names = clean_names(cell)
+                    names = clean_marked(cell)  # 市发改委(牵头)、市财政局 in a 责任单位 column
                 above[i] = names
-                found[role].extend(n for n in names if n not in found[role])
+                for name, mark in names:
+                    if name not in found[mark or role]:
+                        found[mark or role].append(name)
             span = (row[0].span[0], row[-1].span[1])
             clause = _clause(found, span, "units.table_column", False)
             if not clause.is_empty():
