@@ -414,9 +414,31 @@ def rules() -> tuple[Rule, ...]:
     return tuple(_build_rules())
 
 
+_LABELLED = re.compile(r"[::]")  # 完成时限:8月底 is a label, never a title
+
+
+def _naming_lines(doc: Document) -> list[tuple[int, int]]:
+    """The title and the section headings that name a period (2024年上半年工作总结, 一、上半年工作开展情况,
+    三、下半年工作计划): a period they are about, not a time limit."""
+    from ..structure import heading_kind
+
+    def is_title(i: int, line: str) -> bool:
+        return (i == 0 and len(doc.paragraphs) > 1 and bool(doc.meta.title) and not _LABELLED.search(line)
+                and line.replace(" ", "") == doc.meta.title.replace(" ", ""))
+
+    def names_a_period(p, line: str) -> bool:
+        return bool(p.marker) and len(line) <= 30 and not re.search(r"[。;,]", line) \
+            and heading_kind(line, doc.meta.year) is not None
+
+    return [p.span for i, p in enumerate(doc.paragraphs)
+            if is_title(i, p.text.strip()) or names_a_period(p, p.text.strip())]
+
+
 def extract_deadlines(doc: Document) -> list[Deadline]:
     text = doc.text
     taken = [False] * (len(text) + 1)
+    for s, e in _naming_lines(doc):
+        taken[s:e] = [True] * (e - s)
     out: list[Deadline] = []
     for rule in rules():
         for m in rule.pattern.finditer(text):
