@@ -170,7 +170,12 @@ def find_kind(body: str, title: str) -> str:
     head = title + body[:200]
     plan_t = any(w in title for w in cues["plan_titles"]) or re.search(
         r"特制定本|制定本(?:方案|计划)|现印发给你们|现将.{0,80}?印发给你们", head)
-    report_t = any(w in title for w in cues["report_titles"]) or re.search(r"现将.{0,20}(?:总结|报告|汇报)", head)
+    # 施政报告 (a Hong Kong policy address) sets targets: a plan title word hides the report word inside it
+    bare = title
+    for w in cues["plan_titles"]:
+        if len(w) > 2:
+            bare = bare.replace(w, "")
+    report_t = any(w in bare for w in cues["report_titles"]) or re.search(r"现将.{0,20}(?:总结|报告|汇报)", head)
     if plan_t and not report_t:
         return "plan"
     if report_t and not plan_t:

@@ -117,6 +117,8 @@ def _build_rules() -> list[Rule]:
     def fy(m, doc, s, e):
         y2 = m.group("y2")
         end_year = int(m.group("y1")[:2] + y2[-2:]) if len(y2) <= 2 else int(y2)
+        if doc.meta.year and end_year < doc.meta.year:
+            return None  # 过去五年(2017-18至2021-22年度): a past financial year, no time limit
         return f"{end_year:04d}-03-31", "by"
 
     add("deadline.hk_financial_year", r"(?P<y1>(?:19|20)\d{2})\s*[-/—–至]\s*(?P<y2>\d{2}|(?:19|20)\d{2})\s*年度", fy)
@@ -256,7 +258,7 @@ def _build_rules() -> list[Rule]:
     )
     add(
         "deadline.mid_year",
-        rf"{_Y}?\s*(?:{_alt('mid_year')})",
+        rf"(?:{_Y}\s*(?:{_alt('mid_year')}|中(?=前|之前|[,。;、完开启推]))|{_alt('mid_year')})",  # 2023年年中, 2023年中完成
         lambda m, d, s, e: (_last_day(_year_of(m, d), 6), "by") if _is_plan_context(d, s) else None,
     )
 
@@ -270,7 +272,7 @@ def _build_rules() -> list[Rule]:
     # 年内 / 年底前 / 一年完成
     add(
         "deadline.within_year",
-        rf"(?:{_alt('within_year')})",
+        rf"(?<![\d一二两三四五六七八九十几多数])(?:{_alt('within_year')})",  # 五年内 is no 年内
         lambda m, d, s, e: (f"{(d.meta.year or 2000):04d}-12-31", "by") if _is_plan_context(d, s) else None,
     )
 

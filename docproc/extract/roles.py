@@ -21,6 +21,7 @@ def _words(text: str) -> set[str]:
 
 
 _PRIOR_VALUE = re.compile(r"(?:由|从|较|比)(?:去年|上年|上一年|前一年)(?:同期|年底|年末|底)?的\s*$")
+_TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)|或之前")
 _STATED_GOAL = re.compile(r"(?:目标|计划)(?:任务|数|值)?(?:为|是|:)")
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
 _REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
@@ -79,6 +80,9 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     clause_actual = bool(clause_words & _STRONG_ACTUAL) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
     )
+    # 于2023年底前消除至少75%: a time limit in the figure's clause looks ahead, in any section
+    if "已" not in before_in_clause:  # 已于6月底前完成: done by then
+        clause_target = clause_target or bool(_TIME_LIMIT.search(text, clause[0], clause[1]))
     target = clause_target or bool(_SENTENCE_TARGET.search(target_left))
     actual = clause_actual or bool(left_words & _STRONG_ACTUAL)
     if clause_target and not clause_actual:
