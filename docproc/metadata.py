@@ -180,6 +180,12 @@ def find_kind(body: str, title: str) -> str:
         return "plan"
     if report_t and not plan_t:
         return "report"
+    if plan_t and report_t and title:
+        # 列管计划执行情形, 工作总结及下步工作计划: the title's last cue word names the document
+        last_plan = max((title.rfind(w) + len(w) for w in cues["plan_titles"] if w in title), default=-1)
+        last_report = max((bare.rfind(w) + len(w) for w in cues["report_titles"] if w in bare), default=-1)
+        if last_report > last_plan and bare.endswith(tuple(cues["report_titles"])):
+            return "report"
     from collections import Counter
 
     from .segment import tokens

@@ -127,3 +127,14 @@ def test_title_may_open_on_a_year_but_not_be_a_date(first_line, is_title):
 
     title = find_title(first_line + "\n一、总体要求\n全面推进各项工作。")
     assert (title == first_line) is is_title
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("行政院所属各机关110年度第2季列管计划执行情形", "report"),  # the last cue word names the document
+    ("2024年施政报告", "plan"),  # a Hong Kong policy address sets targets
+    ("关于2023年度重点项目建设计划的通知", "plan"),
+])
+def test_kind_from_the_title(title, kind):
+    from docproc.metadata import find_kind
+
+    assert find_kind("一、总体情况\n全年完成投资12亿元。", title) == kind

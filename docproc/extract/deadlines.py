@@ -129,6 +129,9 @@ def _build_rules() -> list[Rule]:
     # 截至4月底 / 截至2022年12月31日: a status date
     def asof(m, doc, s, e):
         year = _year_of(m, doc)
+        q = m.group("q")
+        if q:  # 截至112年第2季: the quarter's last day
+            return _last_day(year, 3 * (int(q) if q.isdigit() else int(chinese_value(q) or 4))), "asof"
         month = _month(m.group("month")) if m.group("month") else 12
         if m.group("day"):
             return f"{year:04d}-{month:02d}-{int(m.group('day')):02d}", "asof"
@@ -136,7 +139,8 @@ def _build_rules() -> list[Rule]:
 
     add(
         "deadline.asof",
-        rf"(?:{_alt('asof_prefix')})\s*(?:{_Y}?\s*(?:{_M}\s*(?:(?P<day>\d{{1,2}})\s*日|底|末|份)?|年底|年末))",
+        rf"(?:{_alt('asof_prefix')})\s*(?:{_Y}?\s*(?:{_M}\s*(?:(?P<day>\d{{1,2}})\s*日|底|末|份)?|年底|年末"
+        rf"|第?(?P<q>[一二三四1-4])\s*季度?(?:末|底)?))",
         asof,
     )
 
@@ -203,7 +207,7 @@ def _build_rules() -> list[Rule]:
     # 到2025年 / 力争到2025年
     add(
         "deadline.to_year",
-        rf"(?:到|至)\s*{_Y}(?!度|[-—–~至到]|\s*(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月)",  # 到2024年6月: the month's
+        rf"(?<!截)(?:到|至)\s*{_Y}(?!度|[-—–~至到]|\s*(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月)",  # 到2024年6月: the month's
         lambda m, d, s, e: None if _range_end(d, s) else (f"{_year_of(m, d)}-12-31", "by"),
     )
 
@@ -217,6 +221,9 @@ def _build_rules() -> list[Rule]:
             return f"{y:04d}-12-31", "by"
         if tail.startswith("度"):
             return None  # 107年度施政計畫: the year names a plan or a budget, it sets no deadline
+        if tail.startswith("同期") or doc.text[max(0, s - 1): s] in ("较", "比", "与") \
+                or (doc.meta.year and y < doc.meta.year):
+            return None  # 較109年同期減少: a year compared with, not a time limit
         # a bare year frames a target only when its clause holds a figure, as for 2024年
         end = _CLAUSE_BREAK.search(doc.text, e)
         starts = _quantity_starts(doc)
@@ -304,7 +311,7 @@ def _build_rules() -> list[Rule]:
             return None
         return f"{year:04d}-{month:02d}-{day:02d}", ("by" if plan else "asof")
 
-    add("deadline.to_date", rf"(?:到|至)\s*{year}?\s*{_M}\s*(?:(?P<day>[0-3]?\d)\s*日|份)?(?![\d底末中上下])", to_date)
+    add("deadline.to_date", rf"(?<!截)(?:到|至)\s*{year}?\s*{_M}\s*(?:(?P<day>[0-3]?\d)\s*日|份)?(?![\d底末中上下])", to_date)
 
     # 4月份开展 (plans only: a month mention in a report is an event date)
     def month_only(m, doc, s, e):
