@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ CREATE INDEX IF NOT EXISTS deadlines_date ON deadlines(date);
 DATA_TABLES = ("tasks", "units", "quantities", "deadlines", "findings")
 
 
+_OPEN_TRIES = 60  # about 40 s of retries before a store another process holds is called busy
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or written: one line that says why (the CLI prints it and exits 2)."""
 
@@ -58,18 +62,35 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         check_store_file(self.path)
-        try:
-            self.db = sqlite3.connect(str(self.path), timeout=60)
-            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and "documents" not in tables:
-                self.db.close()
-                raise StoreError(f"{self.path}: an SQLite file of another program (no documents table); refused")
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-            self.db.commit()
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: cannot open the store ({e})") from None
+        self.db: sqlite3.Connection | None = None
+        # two batches may create the same store at once: switching a new file to WAL takes a lock that
+        # SQLite's busy timeout does not wait for, so the opening is retried for a while
+        for attempt in range(_OPEN_TRIES):
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as e:
+                if self.db is not None:
+                    self.db.close()
+                    self.db = None
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise StoreError(f"{self.path}: cannot open the store ({e})") from None
+                time.sleep(min(0.05 * (attempt + 1), 1.0))
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{self.path}: cannot open the store ({e})") from None
+        raise StoreError(f"{self.path}: the store is busy (another docproc is writing it); try again later")
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(str(self.path), timeout=60)
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "documents" not in tables:
+            self.db.close()
+            self.db = None
+            raise StoreError(f"{self.path}: an SQLite file of another program (no documents table); refused")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self.db.commit()
 
     def close(self) -> None:
         self.db.close()

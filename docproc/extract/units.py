@@ -221,6 +221,9 @@ _BY = re.compile(r"(?:这项工作|此项工作|该项工作)?由(?P<who>[^,。;
                  r"(?:[,、]\s*(?P<rest>[^,。;由]{2,40}?)(?P<verb2>配合|参与|协助|协同))?")
 
 
+# 市农业农村局牵头抓总,各县区具体落实: a lead and the doers in the sentence itself, no bracket
+_LEAD_THEN = re.compile(r"(?:^|(?<=[,。;:]))(?P<lead>[^,。;:\n()]{2,30}?)牵头(?:抓总|负责)?,"
+                        r"(?P<rest>[^,。;:\n()]{2,40}?)(?:具体|共同|分别)?(?P<verb>配合|落实|负责|参与|协助)(?=[。;]|$)", re.M)
 # 市市场监管局、市公安局按职责分工负责: the names that open a clause and end on 按职责分工负责
 _DUTY = re.compile(r"(?:^|(?<=[,。;:]))(?P<who>[^,。;:\n()]{2,60}?)(?:按照?职责(?:分工)?|分别)负责(?=[。;,]|$)", re.M)
 
@@ -293,6 +296,21 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     reach: list[int] = []  # the furthest end among the taken spans that start at or before each one
     for _, end in taken:
         reach.append(max(end, reach[-1]) if reach else end)
+    for m in _LEAD_THEN.finditer(text):  # …,市农业农村局牵头抓总,各县区具体落实。
+        i = bisect.bisect_right(taken_starts, m.start("lead")) - 1
+        if i >= 0 and reach[i] > m.start("lead"):
+            continue
+        lead = clean_names(m.group("lead"))
+        rest = clean_names(m.group("rest"))
+        if lead and rest and all(looks_like_org(n) for n in lead + rest):
+            role = "support" if m.group("verb") in ("配合", "参与", "协助") else "responsible"
+            out.append(_clause({"lead": lead, role: rest}, (m.start("lead"), m.end()), "units.lead_then", False))
+            taken.append((m.start("lead"), m.end()))
+            taken.sort()
+            taken_starts = [t[0] for t in taken]
+            reach = []
+            for _, end in taken:
+                reach.append(max(end, reach[-1]) if reach else end)
     for m in _DUTY.finditer(text):  # …,市市场监管局、市公安局按职责分工负责。
         i = bisect.bisect_right(taken_starts, m.start("who")) - 1
         if i >= 0 and reach[i] > m.start("who"):
