@@ -11,7 +11,7 @@ import re
 
 from ..model import Span
 
-_SCOPE = re.compile(r"^(?:当中|我们[将会]?|政府[将会]|力争|争取|确保|年末|年初|预计|预期|未来[一二三四五六七八九十\d]{1,2}年(?:内|的)?|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
+_SCOPE = re.compile(r"^(?:共有|当中|我们[将会]?|政府[将会]|力争|争取|确保|年末|年初|预计|预期|未来[一二三四五六七八九十\d]{1,2}年(?:内|的)?|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
 _TAIL = re.compile(
     r"(?:达到了|达到|达|为|是|有|共|累计|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|完成率|[的了]|新台币|港币|港元|人民币|美元)+$"
 )
@@ -21,10 +21,12 @@ _DATED = re.compile(r"(?:截至|截止到?|[在于到至])?(?:(?:(?:19|20)\d{2}(
                     r"(?:全年|上半年|下半年|前三季度|一季度|底|末)?(?:前|之前|止)?"
                     r"|(?<!\d)(?:1[0-2]|[1-9])\s*月(?:\d{1,2}日|底|末|中旬|上旬|下旬)(?:前|之前|以前|止)?"
                     r"|(?<!\d)(?:1[0-2]|[1-9])\s*月(?:前|之前|以前))")
+_RIGHT_VERB = re.compile(r"要|将|已经?|正在|进行|全部|均|的基础上|得到|获得|实现|达到|完成|开展|取得|年度|和|与|及|、")
+_NOUN_START = re.compile(r"[\u4e00-\u9fff]{2}")  # words, not a comparator or a figure, right after the unit
 _RIGHT_STOP = re.compile(r"[(\[〔【]|\d+(?:\.\d+)?(?![\dA-Za-z.])")  # 5G基站 is a name
 
 
-def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
+def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool = False) -> str:
     left = text[clause[0]: span[0]]
     opened = max(left.rfind("("), left.rfind("["), left.rfind("〔"), left.rfind("【"))
     if opened >= 0 and not _CLOSE.search(left, opened):
@@ -58,6 +60,10 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str) -> str:
     right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
     right = _CLEAN.sub("", right).strip(" ,、")
     right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
+    # 首先选出80个示范村, 积极推行三种增收模式: a count's noun follows its measure word
+    if counted and len(right) >= 2 and not subject and _NOUN_START.match(right):
+        head = _RIGHT_VERB.split(right, 1)[0]  # 14个深度贫困县脱贫攻坚要取得…: the noun, not what it does
+        return (head if len(head) >= 2 else right)[:16]
     # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
     if len(left) >= 4 or (len(left) >= 2 and (len(right) < 2 or subject)):
         return left[-16:]

@@ -314,7 +314,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     if clause[1] - clause[0] > 3 * _WINDOW:
         clause = (max(clause[0], span[0] - _WINDOW), min(clause[1], span[1] + _WINDOW))
     role = role_for(doc, span, clause, sentence, unit, after)
-    indicator = indicator_for(text, span, clause, unit)
+    indicator = indicator_for(text, span, clause, unit, counted=surface_unit in L.count_units if surface_unit else False)
     return Quantity(
         text=text[span[0]: span[1]],
         value=round(value, 6),
