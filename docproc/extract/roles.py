@@ -22,6 +22,7 @@ def _words(text: str) -> set[str]:
 
 _PRIOR_VALUE = re.compile(r"(?:由|从|较|比)(?:去年|上年|上一年|前一年)(?:同期|年底|年末|底)?的\s*$")
 _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)|或之前")
+_COUNTS = frozenset("个家户人名所座项处村镇类种批件台套次")
 _STATED_GOAL = re.compile(r"(?:目标|计划)(?:任务|数|值)?(?:为|是|:)")
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
 _REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
@@ -41,8 +42,12 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     # a standard or threshold that defines a group: 6700元的监测标准, 年收入5万元以上村
     if _STANDARD_AFTER.match(after_in_clause):
         return "other"
+    # 对3人以上家庭给予补助: a threshold after a preposition picks out a group
+    if after_op and after_op[0] in (">=", "<=") and re.search(r"(?:对|为|向|给|按)$", before_in_clause):
+        return "other"
+    # (联系1个以上行政村 is a count to reach: a threshold is a value, not a count of things)
     if after_op and after_op[0] in (">=", "<=") and re.match(r"[\u4e00-\u9fff]", text[after_op[1]: after_op[1] + 1]) \
-            and text[after_op[1]: after_op[1] + 1] not in "的均":
+            and text[after_op[1]: after_op[1] + 1] not in "的均" and unit not in _COUNTS:
         return "other"
     # a count right after an enumeration (识别、帮扶、退出三个环节) describes the list
     if re.search(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff、]{2,}$", before_in_clause) and re.match(
