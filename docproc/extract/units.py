@@ -235,6 +235,14 @@ def _inline_label() -> re.Pattern[str]:
     return re.compile(rf"(?<=[。;])\s*(?:{resources.alternation(labels)})\s*[::]")
 
 
+def _in_lines_with(doc: Document, pattern: re.Pattern[str], word: str):
+    """Matches of a pattern that needs ``word``, searched only in the paragraphs that hold it (the
+    pattern may start almost anywhere, so a search of the whole text is slow)."""
+    for para in doc.paragraphs:
+        if word in para.text:
+            yield from pattern.finditer(doc.text, para.span[0], para.span[1])
+
+
 def _within(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(s <= pos < e for s, e in spans)
 
@@ -296,7 +304,7 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     reach: list[int] = []  # the furthest end among the taken spans that start at or before each one
     for _, end in taken:
         reach.append(max(end, reach[-1]) if reach else end)
-    for m in _LEAD_THEN.finditer(text):  # …,市农业农村局牵头抓总,各县区具体落实。
+    for m in _in_lines_with(doc, _LEAD_THEN, "牵头"):  # …,市农业农村局牵头抓总,各县区具体落实。
         i = bisect.bisect_right(taken_starts, m.start("lead")) - 1
         if i >= 0 and reach[i] > m.start("lead"):
             continue
@@ -311,7 +319,7 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
             reach = []
             for _, end in taken:
                 reach.append(max(end, reach[-1]) if reach else end)
-    for m in _DUTY.finditer(text):  # …,市市场监管局、市公安局按职责分工负责。
+    for m in _in_lines_with(doc, _DUTY, "负责"):  # …,市市场监管局、市公安局按职责分工负责。
         i = bisect.bisect_right(taken_starts, m.start("who")) - 1
         if i >= 0 and reach[i] > m.start("who"):
             continue
