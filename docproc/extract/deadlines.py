@@ -211,6 +211,14 @@ def _build_rules() -> list[Rule]:
         lambda m, d, s, e: None if _range_end(d, s) else (f"{_year_of(m, d)}-12-31", "by"),
     )
 
+    # 到“十四五”末 / “十四五”期间: the last day of a five-year plan period (plans only)
+    plans = w["five_year_plans"]
+    add("deadline.five_year_plan",
+        rf"(?:到|至|在)?\s*[“\"]?(?P<fyp>{resources.alternation(list(plans))})[”\"]?\s*(?:规划)?\s*"
+        rf"(?:{_alt('five_year_plan_end')})",
+        lambda m, d, s, e: (f"{plans[m.group('fyp')]}-12-31", "by")
+        if _is_plan_context(d, s) and plans[m.group("fyp")] >= (d.meta.year or 0) else None)  # a past period: none
+
     # 民国112年 / 112年 in Taiwan text: ROC years are +1911
     def roc(m, doc, s, e):
         y = int(m.group("roc")) + 1911
