@@ -27,21 +27,26 @@ def make_tokenizer(jieba: Any) -> Any:
     class RouteTokenizer(jieba.Tokenizer):  # type: ignore[name-defined, misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._logp: dict[str, float] = {}
+            self._logp: dict[str, float | None] = {}
             self._logp_total = None
 
         def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
             super().add_word(word, freq, tag)
             self._logp.clear()  # frequencies and the total changed
 
-        def _route(self, sentence: str) -> list[int]:
-            """For each position, the end of the word the best route takes from it (jieba's ``calc``)."""
-            self.check_initialized()
+        def _memo(self) -> dict[str, Any]:
+            """word -> log(freq) - log(total) for a word, None for a prefix-only entry (frequency 0);
+            fragments not in the dictionary are never stored. Cleared when the frequencies change."""
             if self._logp_total != self.total:
                 self._logp.clear()
                 self._logp_total = self.total
+            return self._logp
+
+        def _route(self, sentence: str) -> list[int]:
+            """For each position, the end of the word the best route takes from it (jieba's ``calc``)."""
+            self.check_initialized()
+            memo = self._memo()
             logtotal = log(self.total)
-            memo: dict[str, Any] = self._logp
             freq = self.FREQ
             n = len(sentence)
             score = [0.0] * (n + 1)
@@ -112,20 +117,20 @@ def make_tokenizer(jieba: Any) -> Any:
         def calc(self, sentence: str, DAG: dict[int, list[int]], route: dict[int, tuple[float, int]]) -> None:  # noqa: N803
             n = len(sentence)
             route[n] = (0, 0)
-            if self._logp_total != self.total:
-                self._logp.clear()
-                self._logp_total = self.total
+            memo = self._memo()  # shared with _route, so stored with its meaning (None: frequency 0)
             logtotal = log(self.total)
-            logp = self._logp
             freq = self.FREQ
             for idx in range(n - 1, -1, -1):
                 best = None
                 for x in DAG[idx]:
                     word = sentence[idx:x + 1]
-                    lp = logp.get(word)
-                    if lp is None:
-                        lp = logp[word] = log(freq.get(word) or 1) - logtotal
-                    cand = (lp + route[x + 1][0], x)
+                    lp = memo.get(word, _MISSING)
+                    if lp is _MISSING:
+                        f = freq.get(word)
+                        lp = (log(f) - logtotal) if f else None
+                        if f is not None:
+                            memo[word] = lp
+                    cand = ((-logtotal if lp is None else lp) + route[x + 1][0], x)  # jieba: log(freq or 1)
                     if best is None or cand >= best:
                         best = cand
                 route[idx] = best  # type: ignore[assignment]
