@@ -294,7 +294,7 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
                 garbled = garbled_reason(text)
                 if not text.strip() or garbled:
                     lines = _ocr_page(page, number, garbled, warnings)
-                elif tables and text.strip() and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
+                elif tables and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
                     if pdfium_layout.usable(page):
                         lines, page_tables = _pdfium_page(page, textpage, number)
                     else:

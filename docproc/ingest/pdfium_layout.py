@@ -11,7 +11,7 @@ from the top edge of the page.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
@@ -26,7 +26,6 @@ class EdgePage:
 
     edges: list[dict[str, Any]]
     bbox: tuple[float, float, float, float]
-    chars: list[dict[str, Any]] = field(default_factory=list)
 
 
 def usable(page: Any) -> bool:
@@ -120,30 +119,33 @@ def _collect(obj: Any, outer: tuple[float, ...], height: float, edges: list[dict
         return  # a path that paints nothing (pdfminer makes no object of it either)
     a, b, c, d, e, f = _compose(_matrix(obj), outer)
     x, y = ctypes.c_float(0), ctypes.c_float(0)
-    points: list[tuple[float, float]] = []
-    start: tuple[float, float] | None = None
+    start = prev = None
     for s in range(pdfium_c.FPDFPath_CountSegments(obj)):
         seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
         pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        px, py = x.value * a + y.value * c + e, x.value * b + y.value * d + f
+        point = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
         if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO:
-            start = (px, py)
-            points.append((float("nan"), float("nan")))  # a subpath starts: no edge from the previous point
-        points.append((px, py))
+            start = point  # a subpath starts: no edge from the previous point
+        elif prev is not None:
+            _add_edge(prev, point, height, edges)
+        prev = point
         if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
-            points.append(start)
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        if x0 != x0 or x1 != x1:  # NaN marks a new subpath
-            continue
-        if abs(y0 - y1) < 1e-3 and abs(x0 - x1) >= 1e-3:
-            left, right = min(x0, x1), max(x0, x1)
-            top = height - y0
-            edges.append({"object_type": "line", "orientation": "h", "x0": left, "x1": right,
-                          "top": top, "bottom": top, "doctop": top, "width": right - left, "height": 0.0})
-        elif abs(x0 - x1) < 1e-3 and abs(y0 - y1) >= 1e-3:
-            top, bottom = height - max(y0, y1), height - min(y0, y1)
-            edges.append({"object_type": "line", "orientation": "v", "x0": x0, "x1": x0,
-                          "top": top, "bottom": bottom, "doctop": top, "width": 0.0, "height": bottom - top})
+            _add_edge(point, start, height, edges)
+            prev = start
+
+
+def _add_edge(p0: tuple[float, float], p1: tuple[float, float], height: float, edges: list[dict[str, Any]]) -> None:
+    """The segment p0-p1 as a pdfplumber edge when it is horizontal or vertical."""
+    (x0, y0), (x1, y1) = p0, p1
+    if abs(y0 - y1) < 1e-3 and abs(x0 - x1) >= 1e-3:
+        left, right = min(x0, x1), max(x0, x1)
+        top = height - y0
+        edges.append({"object_type": "line", "orientation": "h", "x0": left, "x1": right,
+                      "top": top, "bottom": top, "doctop": top, "width": right - left, "height": 0.0})
+    elif abs(x0 - x1) < 1e-3 and abs(y0 - y1) >= 1e-3:
+        top, bottom = height - max(y0, y1), height - min(y0, y1)
+        edges.append({"object_type": "line", "orientation": "v", "x0": x0, "x1": x0,
+                      "top": top, "bottom": bottom, "doctop": top, "width": 0.0, "height": bottom - top})
 
 
 def find_tables(edges: list[dict[str, Any]], width: float, height: float) -> list[Any]:
