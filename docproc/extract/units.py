@@ -16,6 +16,7 @@ Names are split on 、,,;;/ and kept as written (各苏木镇 keeps 各); people
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -42,17 +43,22 @@ def _labels() -> _Labels:
 
 
 @cache
+def _label_words() -> str:
+    """Unit labels and deadline labels (责任单位, 完成时限 …) as one alternation."""
+    words = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
+    return resources.alternation(words)
+
+
+@cache
 def _label_pattern() -> re.Pattern[str]:
     """Unit labels, and the deadline labels that may sit between them (责任单位:A;完成时限:6月底)."""
-    words = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
-    return re.compile(rf"({resources.alternation(words)})\s*[::]?\s*")
+    return re.compile(rf"({_label_words()})\s*[::]?\s*")
 
 
 @cache
 def _label_line() -> re.Pattern[str]:
     """A line that starts with a unit label or a deadline label (责任单位:…, 完成时限:…)."""
-    labels = [k for k in _labels().role if k != "牵头"] + list(resources.data("deadlines.yaml")["labels"])
-    return re.compile(rf"^\s*[(〔\[【]?\s*(?:{resources.alternation(labels)})\s*[::]")
+    return re.compile(rf"^\s*[(〔\[【]?\s*(?:{_label_words()})\s*[::]")
 
 
 def is_label_line(line: str) -> bool:
@@ -87,9 +93,13 @@ def looks_like_org(name: str) -> bool:
 _ADMIN_NOTE = re.compile(r"[((](?:[省市县区旗镇乡]|街道)(?:[、,](?:[省市县区旗镇乡]|街道))*[))]")
 
 
-_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "协同": "support"}
-_MARK_BRACKET = re.compile(r"[((](牵头|配合|协助|参与|协同)[))]")
-_MARK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(牵头|配合|协助|参与|协同)(?:负责)?$")
+# what a unit does, and the role it gives: (A、B负责), 市发改委(牵头), 市财政局配合 …
+_DOER_VERBS = {"牵头": "lead", "指导": "lead", "统筹": "lead", "负责": "responsible", "落实": "responsible",
+               "承担": "responsible", "实施": "responsible", "承办": "responsible", "配合": "support",
+               "参与": "support", "协助": "support", "协同": "support", "支持": "support"}
+_MARK = {w: _DOER_VERBS[w] for w in ("牵头", "配合", "协助", "参与", "协同")}  # markers inside a list of names
+_MARK_BRACKET = re.compile(rf"[((]({'|'.join(_MARK)})[))]")
+_MARK_TAIL = re.compile(rf"(?<=[\u4e00-\u9fff]{{2}})({'|'.join(_MARK)})(?:负责)?$")
 
 
 def clean_names(raw: str) -> list[str]:
@@ -170,14 +180,10 @@ def _lead_support(content: str) -> dict[str, list[str]] | None:
         return None
     roles = {"lead": clean_names(m.group("lead")), "responsible": [], "support": []}
     if m.group("rest"):
-        target = "support" if m.group("verb") in ("配合", "参与", "协助", "协同") else "responsible"
-        roles[target] = clean_names(m.group("rest"))
+        roles[_DOER_VERBS[m.group("verb")]] = clean_names(m.group("rest"))
     return roles if roles["lead"] else None
 
 
-_DOER_VERBS = {"牵头": "lead", "指导": "lead", "统筹": "lead", "负责": "responsible", "落实": "responsible",
-               "承担": "responsible", "实施": "responsible", "承办": "responsible", "配合": "support",
-               "参与": "support", "协助": "support", "协同": "support", "支持": "support"}
 _DOER = re.compile(rf"(?P<names>[^,;]+?)(?P<verb>{'|'.join(_DOER_VERBS)})(?:负责|落实)?$")
 
 
@@ -243,14 +249,31 @@ def _in_lines_with(doc: Document, pattern: re.Pattern[str], word: str):
             yield from pattern.finditer(doc.text, para.span[0], para.span[1])
 
 
-def _within(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(s <= pos < e for s, e in spans)
+class _Taken:
+    """Spans already read as unit clauses: a looser pattern that starts inside one is not read again."""
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []
+        self._index: tuple[list[int], list[int]] | None = None
+
+    def add(self, span: tuple[int, int]) -> None:
+        self._spans.append(span)
+        self._index = None
+
+    def covers(self, pos: int) -> bool:
+        if self._index is None:
+            spans = sorted(self._spans)
+            # the furthest end among the spans that start at or before each one
+            self._index = ([s for s, _ in spans], list(itertools.accumulate((e for _, e in spans), max)))
+        starts, reach = self._index
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and reach[i] > pos
 
 
 def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     text = doc.text
     out: list[UnitClause] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     for m in _BRACKET.finditer(text):
         content = m.group(1)
         covers = bool(_COVERS.search(content))
@@ -272,7 +295,7 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         clause = _clause(roles, m.span(), rule, covers)
         if not clause.is_empty():
             out.append(clause)
-            taken.append(m.span())
+            taken.add(m.span())
     # label lines: 牵头单位:A  (a line of its own, or several labels on one line)
     for para in doc.paragraphs:
         line = para.text
@@ -282,53 +305,39 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
                 clause = _clause(roles, para.span, "units.label_line", bool(_COVERS.search(line)))
                 if not clause.is_empty():
                     out.append(clause)
-                    taken.append(para.span)
+                    taken.add(para.span)
         else:
             # …的工作。责任单位:A、B  — a label after the item's last sentence, on the same line
             m = _inline_label().search(line)
-            if m and not _within(taken, para.span[0] + m.start()):
+            if m and not taken.covers(para.span[0] + m.start()):
                 roles = parse_labelled(line[m.start():])
                 if roles:
                     span = (para.span[0] + m.start(), para.span[1])
                     clause = _clause(roles, span, "units.inline_label", bool(_COVERS.search(line)))
                     if not clause.is_empty():
                         out.append(clause)
-                        taken.append(span)
+                        taken.add(span)
     # a table with a 责任单位 / 牵头单位 column (rows written as `a | b | c`)
     for clause in _table_columns(doc):
         out.append(clause)
-        taken.append(clause.span)
-    # 这项工作由A负责
-    taken.sort()
-    taken_starts = [t[0] for t in taken]
-    reach: list[int] = []  # the furthest end among the taken spans that start at or before each one
-    for _, end in taken:
-        reach.append(max(end, reach[-1]) if reach else end)
+        taken.add(clause.span)
     for m in _in_lines_with(doc, _LEAD_THEN, "牵头"):  # …,市农业农村局牵头抓总,各县区具体落实。
-        i = bisect.bisect_right(taken_starts, m.start("lead")) - 1
-        if i >= 0 and reach[i] > m.start("lead"):
+        if taken.covers(m.start("lead")):
             continue
         lead = clean_names(m.group("lead"))
         rest = clean_names(m.group("rest"))
         if lead and rest and all(looks_like_org(n) for n in lead + rest):
-            role = "support" if m.group("verb") in ("配合", "参与", "协助") else "responsible"
+            role = _DOER_VERBS[m.group("verb")]
             out.append(_clause({"lead": lead, role: rest}, (m.start("lead"), m.end()), "units.lead_then", False))
-            taken.append((m.start("lead"), m.end()))
-            taken.sort()
-            taken_starts = [t[0] for t in taken]
-            reach = []
-            for _, end in taken:
-                reach.append(max(end, reach[-1]) if reach else end)
+            taken.add((m.start("lead"), m.end()))
     for m in _in_lines_with(doc, _DUTY, "负责"):  # …,市市场监管局、市公安局按职责分工负责。
-        i = bisect.bisect_right(taken_starts, m.start("who")) - 1
-        if i >= 0 and reach[i] > m.start("who"):
+        if taken.covers(m.start("who")):
             continue
         names = clean_names(m.group("who"))
         if names and all(looks_like_org(n) for n in names):
             out.append(_clause({"responsible": names}, m.span("who"), "units.by_duty", False))
-    for m in _BY.finditer(text):
-        i = bisect.bisect_right(taken_starts, m.start()) - 1
-        if i >= 0 and reach[i] > m.start():
+    for m in _BY.finditer(text):  # 这项工作由A负责
+        if taken.covers(m.start()):
             continue
         names = clean_names(m.group("who"))
         names = [n for n in names if looks_like_org(n)]
