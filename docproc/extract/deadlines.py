@@ -87,10 +87,10 @@ def _is_plan_context(doc: Document, start: int) -> bool:
     return bool(re.search(r"力争|计划(?:到|在|于)|下一步|争取到|争取在|确保|目标是|将要|拟于|拟在", sentence_left))
 
 
-def _range_end(doc: Document, start: int) -> bool:
-    """至2023年8月 closing a span that opened on a date (2020年1月至…, 2021年底至…) outside a plan: the span of
-    what happened, not a status date or a deadline."""
-    return doc.text[max(0, start - 1): start] in ("年", "月", "日", "底", "末") and not _is_plan_context(doc, start)
+def _closes_a_span(doc: Document, start: int) -> bool:
+    """至2023年8月 right after a date (2020年1月至…, 2021年底至…): the end of a span; outside a plan that is
+    the span of what happened, not a status date or a deadline."""
+    return doc.text[max(0, start - 1): start] in ("年", "月", "日", "底", "末")
 
 
 def _references(doc: Document, start: int) -> bool:
@@ -208,7 +208,8 @@ def _build_rules() -> list[Rule]:
     add(
         "deadline.to_year",
         rf"(?<!截)(?:到|至)\s*{_Y}(?!度|[-—–~至到]|\s*(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月)",  # 到2024年6月: the month's
-        lambda m, d, s, e: None if _range_end(d, s) else (f"{_year_of(m, d)}-12-31", "by"),
+        lambda m, d, s, e: None if _closes_a_span(d, s) and not _is_plan_context(d, s)
+        else (f"{_year_of(m, d)}-12-31", "by"),
     )
 
     # 到“十四五”末 / “十四五”期间: the last day of a five-year plan period (plans only)
@@ -234,9 +235,7 @@ def _build_rules() -> list[Rule]:
             return None  # 較109年同期減少: a year compared with, not a time limit
         # a bare year frames a target only when its clause holds a figure, as for 2024年
         end = _CLAUSE_BREAK.search(doc.text, e)
-        starts = _quantity_starts(doc)
-        stop = end.start() if end else len(doc.text)
-        has_figure = bisect.bisect_left(starts, e) != bisect.bisect_left(starts, stop)
+        has_figure = _quantity_in(doc, e, end.start() if end else len(doc.text))
         return (f"{y:04d}-12-31", "by") if _is_plan_context(doc, s) and has_figure else None
 
     add("deadline.roc_year", r"(?:民国)?(?<!\d)(?P<roc>1[0-4]\d)\s*年(?P<bound>底前|底|末)?", roc)
@@ -311,7 +310,7 @@ def _build_rules() -> list[Rule]:
     # 至2024年3月15日 / 到2024年6月: an end date; where a report stands, as of then
     def to_date(m, doc, s, e):
         plan = _is_plan_context(doc, s)
-        if _range_end(doc, s):
+        if _closes_a_span(doc, s) and not plan:
             return None
         year, month = _year_of(m, doc), _month(m.group("month"))
         day = int(m.group("day")) if m.group("day") else calendar.monthrange(year, month)[1]
@@ -411,19 +410,19 @@ def _framing_year(m, doc, s, e):
         nxt = _CLAUSE_BREAK.search(text, end + 1)
         end = nxt.start() if nxt else len(text)
     left_break = max((mm.end() for mm in _CLAUSE_BREAK.finditer(text, max(0, s - 60), s)), default=max(0, s - 60))
-    starts = _quantity_starts(doc)
-    if bisect.bisect_left(starts, left_break) == bisect.bisect_left(starts, end):
+    if not _quantity_in(doc, left_break, end):
         return None  # no quantity starts in the clause
     return f"{year:04d}-12-31", "by"
 
 
-def _quantity_starts(doc: Document) -> list[int]:
-    """Sorted starts of the document's quantities, kept on the document for the length of a pass."""
+def _quantity_in(doc: Document, start: int, end: int) -> bool:
+    """Whether a quantity starts in [start, end); the sorted starts are kept on the document for a pass."""
     cached = getattr(doc, "_quantity_starts", None)
     if cached is None or cached[0] is not doc.quantities:
         cached = (doc.quantities, sorted(q.span[0] for q in doc.quantities))
         doc._quantity_starts = cached  # type: ignore[attr-defined]
-    return cached[1]
+    starts = cached[1]
+    return bisect.bisect_left(starts, start) != bisect.bisect_left(starts, end)
 
 
 @cache

@@ -23,8 +23,8 @@ from .indicators import indicator_for
 from .numbers import Number, scan
 from .roles import role_for
 
-_CLAUSE_BREAK = re.compile(r"[,;。:!?\n|]")
-_CLAUSE_BREAK_CHARS = ",;。:!?\n|"  # the class above, for rfind
+_CLAUSE_BREAK_CHARS = ",;。:!?\n|"  # rfind looks back for each; the class finds the next one
+_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAK_CHARS)}]")
 _WINDOW = 160  # characters either side of a figure that its role and words are read from
 
 
@@ -314,7 +314,7 @@ def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_a
     if clause[1] - clause[0] > 3 * _WINDOW:
         clause = (max(clause[0], span[0] - _WINDOW), min(clause[1], span[1] + _WINDOW))
     role = role_for(doc, span, clause, sentence, unit, after)
-    indicator = indicator_for(text, span, clause, unit, counted=surface_unit in L.count_units if surface_unit else False)
+    indicator = indicator_for(text, span, clause, unit, counted=surface_unit in L.count_units)
     return Quantity(
         text=text[span[0]: span[1]],
         value=round(value, 6),

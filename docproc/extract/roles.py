@@ -42,13 +42,14 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
     # a standard or threshold that defines a group: 6700元的监测标准, 年收入5万元以上村
     if _STANDARD_AFTER.match(after_in_clause):
         return "other"
-    # 对3人以上家庭给予补助: a threshold after a preposition picks out a group
-    if after_op and after_op[0] in (">=", "<=") and re.search(r"(?:对|为|向|给|按)$", before_in_clause):
-        return "other"
-    # (联系1个以上行政村 is a count to reach: a threshold is a value, not a count of things)
-    if after_op and after_op[0] in (">=", "<=") and re.match(r"[\u4e00-\u9fff]", text[after_op[1]: after_op[1] + 1]) \
-            and text[after_op[1]: after_op[1] + 1] not in "的均" and unit not in _COUNTS:
-        return "other"
+    if after_op and after_op[0] in (">=", "<="):
+        # 对3人以上家庭给予补助: a threshold after a preposition picks out a group
+        if re.search(r"(?:对|为|向|给|按)$", before_in_clause):
+            return "other"
+        # 5万元以上村: a value threshold before a noun; 联系1个以上行政村 is a count to reach
+        nxt = text[after_op[1]: after_op[1] + 1]
+        if re.match(r"[\u4e00-\u9fff]", nxt) and nxt not in "的均" and unit not in _COUNTS:
+            return "other"
     # a count right after an enumeration (识别、帮扶、退出三个环节) describes the list
     if re.search(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff、]{2,}$", before_in_clause) and re.match(
         r"[一二两三四五六七八九十]", text[span[0]: span[0] + 1]
