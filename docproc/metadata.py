@@ -171,21 +171,18 @@ def find_kind(body: str, title: str) -> str:
     plan_t = any(w in title for w in cues["plan_titles"]) or re.search(
         r"特制定本|制定本(?:方案|计划)|现印发给你们|现将.{0,80}?印发给你们", head)
     # 施政报告 (a Hong Kong policy address) sets targets: a plan title word hides the report word inside it
+    # (masked, not cut out, so that the title keeps its length)
     bare = title
     for w in cues["plan_titles"]:
         if len(w) > 2:
-            bare = bare.replace(w, "")
+            bare = bare.replace(w, "\x00" * len(w))
     report_t = any(w in bare for w in cues["report_titles"]) or re.search(r"现将.{0,20}(?:总结|报告|汇报)", head)
     if plan_t and not report_t:
         return "plan"
     if report_t and not plan_t:
         return "report"
-    if plan_t and report_t and title:
-        # 列管计划执行情形, 工作总结及下步工作计划: the title's last cue word names the document
-        last_plan = max((title.rfind(w) + len(w) for w in cues["plan_titles"] if w in title), default=-1)
-        last_report = max((bare.rfind(w) + len(w) for w in cues["report_titles"] if w in bare), default=-1)
-        if last_report > last_plan and bare.endswith(tuple(cues["report_titles"])):
-            return "report"
+    if plan_t and report_t and bare.endswith(tuple(cues["report_titles"])):
+        return "report"  # 列管计划执行情形 (not 工作总结及下步工作计划): the title's last word names the document
     from collections import Counter
 
     from .segment import tokens
