@@ -41,7 +41,7 @@ CREATE INDEX IF NOT EXISTS deadlines_date ON deadlines(date);
 DATA_TABLES = ("tasks", "units", "quantities", "deadlines", "findings")
 
 
-_OPEN_TRIES = 60  # about 40 s of retries before a store another process holds is called busy
+_OPEN_TRIES = 60  # about 50 s of retries (0.05 s growing to 1 s) before a store another process holds is busy
 
 
 class StoreError(RuntimeError):
@@ -69,28 +69,30 @@ class Store:
             try:
                 self._open()
                 return
-            except sqlite3.OperationalError as e:
-                if self.db is not None:
-                    self.db.close()
-                    self.db = None
-                if "locked" not in str(e) and "busy" not in str(e):
+            except sqlite3.DatabaseError as e:
+                self._close_quietly()
+                locked = isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e))
+                if not locked:
                     raise StoreError(f"{self.path}: cannot open the store ({e})") from None
                 time.sleep(min(0.05 * (attempt + 1), 1.0))
-            except sqlite3.DatabaseError as e:
-                raise StoreError(f"{self.path}: cannot open the store ({e})") from None
         raise StoreError(f"{self.path}: the store is busy (another docproc is writing it); try again later")
 
     def _open(self) -> None:
         self.db = sqlite3.connect(str(self.path), timeout=60)
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "documents" not in tables:
-            self.db.close()
-            self.db = None
+            self._close_quietly()
             raise StoreError(f"{self.path}: an SQLite file of another program (no documents table); refused")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self.db.commit()
+
+    def _close_quietly(self) -> None:
+        """Close a connection that failed while opening (a refused or corrupt file keeps no handle)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     def close(self) -> None:
         self.db.close()
