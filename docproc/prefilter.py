@@ -26,17 +26,28 @@ _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD"
 def guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``pattern`` compiled with a lookahead of the characters its matches can start with, unless it
     starts with a literal or a class (``re`` has its own fast skip for those, which a lookahead would hide)."""
-    first = None if _starts_plainly(pattern, flags) else first_class(pattern, flags)
+    parsed = _parse(pattern, flags)
+    first = None if parsed is None or _starts_plainly(list(parsed)) else _first_class(parsed, flags)
     return re.compile(f"(?=[{first}])(?:{pattern})" if first else pattern, flags)
 
 
-def _starts_plainly(pattern: str, flags: int) -> bool:
+def first_class(pattern: str, flags: int = 0) -> str | None:
+    """The body of a character class holding every first character of a match, or None when
+    that set is open (``.``, a negated class, case folding, a possibly empty match)."""
+    parsed = _parse(pattern, flags)
+    return None if parsed is None else _first_class(parsed, flags)
+
+
+def _parse(pattern: str, flags: int) -> Any:
     if sre_parse is None:
-        return True
+        return None
     try:
-        items = list(sre_parse.parse(pattern, flags))
+        return sre_parse.parse(pattern, flags)
     except Exception:
-        return True
+        return None
+
+
+def _starts_plainly(items: list[tuple[Any, Any]]) -> bool:
     while items:
         op, av = items[0]
         name = str(op)
@@ -51,17 +62,12 @@ def _starts_plainly(pattern: str, flags: int) -> bool:
     return False
 
 
-def first_class(pattern: str, flags: int = 0) -> str | None:
-    """The body of a character class holding every first character of a match, or None when
-    that set is open (``.``, a negated class, case folding, a possibly empty match)."""
-    if sre_parse is None or flags & re.IGNORECASE:
+def _first_class(parsed: Any, flags: int) -> str | None:
+    if flags & re.IGNORECASE or parsed.state.flags & re.IGNORECASE:  # (?i) inside the pattern too
         return None
     try:
-        parsed = sre_parse.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:  # (?i) inside the pattern
-            return None
         parts, nullable = _first(list(parsed))
-    except (_Open, Exception):
+    except Exception:  # _Open, or a parse tree of a shape the internal parser did not have before
         return None
     if nullable or not parts:
         return None
