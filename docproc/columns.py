@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .tables import header_like, is_empty_cell, is_number_cell, is_row_line, is_year_cell
+from .cells import header_like, header_matches, is_empty_cell, is_number_cell, is_row_line, is_year_cell, lex
+from .labels import header_unit_roles
 
 GAP = re.compile(r"\t+|[ \u00a0]{2,}|\u3000{2,}|[ \u3000]*\t[ \u3000\t]*")
 _SHORT_CELL = 40
@@ -120,12 +121,9 @@ def _try_join(lines: list[str], run: list[int], start: int, k: int) -> int:
 
 
 def _task_header(head: list[str]) -> bool:
-    from .extract.units import table_header_roles
-    from .tables import header_matches, lex
-
     L = lex()
     named = sum(1 for h in head if header_matches(h, L.task_columns + L.deadline_columns))
-    return bool(table_header_roles(head)) and named >= 1 and any(h in ("序号", "编号") for h in head[:1])
+    return bool(header_unit_roles(head)) and named >= 1 and any(h in ("序号", "编号") for h in head[:1])
 
 
 def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:

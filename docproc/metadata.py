@@ -37,7 +37,7 @@ _ISSUED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*�
 
 
 def _cn_number(s: str) -> int:
-    from .extract.numbers import chinese_value
+    from .numerals import chinese_value
 
     return int(chinese_value(s) or 0)
 

@@ -55,6 +55,29 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Column:
+    """What one column of a table holds, decided once when the table is built (``table_columns.py``).
+
+    ``kind`` is what its cells are: ``id`` (序号, codes), ``unit`` (a 计量单位 column), ``label`` (the row
+    label), ``figure`` or ``text``. ``duty`` is what the column says about a task row: ``task`` (its
+    content), ``lead``/``responsible``/``support`` (units), ``deadline`` (完成时限), ``weight`` (权重) or
+    None. ``role`` comes from the header (目标 -> target, 完成 -> actual, 上年 -> baseline); ``unit`` is the
+    unit written in the header (金额(万元) -> 万元); ``measure`` the header's words naming the measure;
+    ``percent``: growth, share, completion or rate figures.
+    """
+
+    index: int
+    header: str
+    kind: str
+    duty: str | None = None
+    role: str | None = None
+    unit: str | None = None
+    measure: str = ""
+    year: int | None = None
+    percent: bool = False
+
+
+@dataclass(frozen=True)
 class TableRef:
     """Where an item sits in a table: which table, which row, the row label and the column header."""
 
@@ -85,6 +108,8 @@ class Table:
     unit_note: str = ""
     kind: str = "data"
     page: int | None = None
+    column_types: tuple[Column, ...] = ()
+    merged: frozenset[tuple[int, int]] = frozenset()  # (row, col) cells covered by a merged cell above
 
     @property
     def body(self) -> tuple[tuple[Cell, ...], ...]:
@@ -98,6 +123,7 @@ class Table:
             "caption": self.caption,
             "unit_note": self.unit_note,
             "columns": list(self.columns),
+            "column_kinds": [c.duty or c.kind for c in self.column_types],
             "header_rows": self.header_rows,
             "rows": [[list(c.span) for c in row] for row in self.rows],
         }

@@ -12,138 +12,17 @@ the table. Each cell keeps its span into ``Document.text``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
 
-from . import resources
-from .model import Cell, Document, Table
-
-_NUMBER_CELL = re.compile(r"^[-+−]?\s*(?:0|[1-9][\d,]*|0(?=\.))(?:\.\d+)?\s*(?:%|‰)?$")  # 01, 000998 are codes
-_YEARISH = re.compile(
-    r"(?:(?:19|20)\d{2}(?:[-/—–](?:\d{2}|(?:19|20)\d{2}))?\s*(?:年度?|年末|年底|财年)?"
-    r"|(?:民国)?\d{2,3}\s*年度?)"
+from .cells import (
+    MD_RULE,
+    SENTENCE_END,
+    header_like,
+    is_row_line,
+    lex,
+    unit_from_line,
 )
-_SENTENCE_END = re.compile(r"[。;!?]")
-_MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
-
-
-@dataclass(frozen=True)
-class _Lex:
-    id_columns: tuple[str, ...]
-    unit_columns: tuple[str, ...]
-    measure_label_columns: tuple[str, ...]
-    total_labels: tuple[str, ...]
-    subset_prefixes: tuple[str, ...]
-    task_columns: tuple[str, ...]
-    deadline_columns: tuple[str, ...]
-    role_words: tuple[tuple[str, str], ...]  # (header word, role), longest word first
-    growth_headers: tuple[str, ...]
-    share_headers: tuple[str, ...]
-    completion_headers: tuple[str, ...]
-    current_headers: tuple[str, ...]
-    prior_headers: tuple[str, ...]
-    header_magnitudes: tuple[tuple[str, float], ...]  # longest word first
-    empty_cells: frozenset[str]
-    ditto_cells: frozenset[str]
-    unit_line: re.Pattern[str]
-    unit_in_cell: re.Pattern[str]
-    period_words: tuple[str, ...]
-
-
-@cache
-def lex() -> _Lex:
-    d = resources.data("tables.yaml")
-    roles = [(w, role) for role, words in d["role_headers"].items() for w in words]
-    return _Lex(
-        id_columns=tuple(d["id_columns"]),
-        unit_columns=tuple(d["unit_columns"]),
-        measure_label_columns=tuple(d["measure_label_columns"]),
-        total_labels=tuple(d["total_labels"]),
-        subset_prefixes=tuple(d["subset_prefixes"]),
-        task_columns=tuple(sorted(d["task_columns"], key=len, reverse=True)),
-        deadline_columns=tuple(sorted(d["deadline_columns"], key=len, reverse=True)),
-        role_words=tuple(sorted(roles, key=lambda p: -len(p[0]))),
-        growth_headers=tuple(d["growth_headers"]),
-        share_headers=tuple(d["share_headers"]),
-        completion_headers=tuple(d["completion_headers"]),
-        current_headers=tuple(d["current_headers"]),
-        prior_headers=tuple(d["prior_headers"]),
-        header_magnitudes=tuple(sorted(((w, float(f)) for w, f in d.get("header_magnitudes", {}).items()),
-                                       key=lambda kv: -len(kv[0]))),
-        empty_cells=frozenset(d["empty_cells"]),
-        ditto_cells=frozenset(d["ditto_cells"]),
-        unit_line=re.compile(d["unit_line"]),
-        unit_in_cell=re.compile(d["unit_in_cell"]),
-        period_words=tuple(d["period_words"]),
-    )
-
-
-# ---- cell classifiers (also used by columns.py on raw text) -------------------------------------
-
-def is_number_cell(text: str) -> bool:
-    """A bare figure: 1234.5, -2.3, 330,435.30, 6.5%."""
-    return bool(_NUMBER_CELL.match(text.strip()))
-
-
-def is_year_cell(text: str) -> bool:
-    """2023年, 2022-23年度, 103年, 2023: a period header, not a figure."""
-    return bool(_YEARISH.fullmatch(text.strip().replace(" ", "")))
-
-
-def is_empty_cell(text: str) -> bool:
-    t = text.strip()
-    return not t or t in lex().empty_cells
-
-
-def is_ditto_cell(text: str) -> bool:
-    return text.strip() in lex().ditto_cells
-
-
-def header_like(text: str) -> bool:
-    """A cell that can be a column header: short, no sentence inside, not a bare figure."""
-    t = text.strip()
-    if not t:
-        return True
-    return len(t) <= 18 and not _SENTENCE_END.search(t) and (not is_number_cell(t) or is_year_cell(t))
-
-
-def unit_from_line(line: str) -> str | None:
-    """``单位:万元`` / ``(单位:亿元、%)`` -> ``万元`` / ``亿元``; None when the line is not a unit line."""
-    m = lex().unit_line.match(line.strip())
-    if not m:
-        # a caption that ends with its unit: 表2 财政收支情况(单位:亿元)
-        m = re.search(r"[((]\s*(?:金额)?单位\s*[::]\s*(?P<unit>[^))]{1,12})[))]\s*$", line)
-        if not m:
-            return None
-    unit = re.split(r"[、,,;;/]", m.group("unit"))[0].strip()
-    return unit or None
-
-
-def unit_in_cell(text: str) -> str | None:
-    """The unit written in brackets at the end of a header or label: 金额(万元) -> 万元."""
-    m = lex().unit_in_cell.search(text.strip())
-    if not m:
-        return None
-    return re.split(r"[、,,;;/]", m.group("unit"))[0].strip() or None
-
-
-def header_matches(header: str, words: tuple[str, ...]) -> str | None:
-    """The first of ``words`` the header contains, longest first."""
-    h = header.replace(" ", "")
-    for w in sorted(words, key=len, reverse=True):
-        if w in h:
-            return w
-    return None
-
-
-def is_total_label(text: str) -> bool:
-    t = re.sub(r"\s+", "", text)
-    return any(t == w or t.startswith(w) and len(t) <= len(w) + 4 for w in lex().total_labels)
-
-
-def is_subset_label(text: str) -> bool:
-    return text.strip().startswith(lex().subset_prefixes)
-
+from .model import Cell, Document, Table
+from .table_columns import is_task_table, type_columns
 
 # ---- finding tables ------------------------------------------------------------------------------
 
@@ -160,12 +39,6 @@ def _split_row(line: str, start: int) -> list[tuple[str, int, int]]:
         cells.append((text, cs, cs + len(text)))
     return cells
 
-
-def is_row_line(line: str) -> bool:
-    if "|" not in line or _MD_RULE.match(line.strip()):
-        return False
-    cells = line.split("|")
-    return len([c for c in cells if c.strip()]) >= 2 or (len(cells) >= 3 and bool(line.strip().strip("|").strip()))
 
 
 def _header_rows(rows: list[list[tuple[str, int, int]]]) -> int:
@@ -224,7 +97,7 @@ def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str,
             unit = u
             if lex().unit_line.match(line):
                 continue
-        if not caption and len(line) <= 60 and not _SENTENCE_END.search(line.rstrip("。")):
+        if not caption and len(line) <= 60 and not SENTENCE_END.search(line.rstrip("。")):
             caption = line
         break
     if not unit and last_para + 1 < len(paras):
@@ -234,22 +107,9 @@ def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str,
     return caption, unit
 
 
-def _kind(columns: tuple[str, ...]) -> str:
-    from .extract.units import table_header_roles
-
-    L = lex()
-    if table_header_roles(list(columns)):
-        return "tasks"
-    if any(header_matches(c, L.task_columns) for c in columns) and any(
-        header_matches(c, L.deadline_columns) for c in columns
-    ):
-        return "tasks"
-    return "data"
-
-
 def _continues_row(line: str) -> bool:
     t = line.strip()
-    return 0 < len(t) <= 30 and not _SENTENCE_END.search(t) and unit_from_line(t) is None and not t[0].isdigit()
+    return 0 < len(t) <= 30 and not SENTENCE_END.search(t) and unit_from_line(t) is None and not t[0].isdigit()
 
 
 def continued_rows(doc: Document, table: Table) -> dict[int, int]:
@@ -291,7 +151,7 @@ def find_tables(doc: Document) -> list[Table]:
         j = i
         while j + 1 < len(paras):
             nxt = paras[j + 1].text
-            if is_row_line(nxt) or _MD_RULE.match(nxt.strip()):
+            if is_row_line(nxt) or MD_RULE.match(nxt.strip()):
                 j += 1
             elif j + 2 < len(paras) and _continues_row(nxt) and is_row_line(paras[j + 2].text):
                 j += 2  # a cell's words wrapped onto a line of their own: the row goes on
@@ -327,6 +187,7 @@ def _build(doc: Document, block: list, index: int, first_para: int, last_para: i
         cells.append(tuple(Cell(text=t, span=(s, e), row=ri, col=ci) for ci, (t, s, e) in enumerate(padded)))
     caption, unit = _context_lines(doc, first_para, last_para)
     span = (block[0].span[0], block[-1].span[1])
+    types = type_columns(columns, cells[header_rows:])
     return Table(
         index=index,
         span=span,
@@ -335,7 +196,8 @@ def _build(doc: Document, block: list, index: int, first_para: int, last_para: i
         columns=columns,
         caption=caption,
         unit_note=unit,
-        kind=_kind(columns),
+        kind="tasks" if is_task_table(types) else "data",
         page=doc.page_of(span[0]),
+        column_types=types,
     )
 

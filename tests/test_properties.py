@@ -78,7 +78,7 @@ def test_chinese_numerals_read_back_what_cn2an_writes():
     import random
 
     cn2an = pytest.importorskip("cn2an")
-    from docproc.extract.numbers import chinese_value
+    from docproc.numerals import chinese_value
 
     rng = random.Random(7)
     for _ in range(5000):
@@ -91,6 +91,6 @@ def test_chinese_numerals_read_back_what_cn2an_writes():
 
 @pytest.mark.parametrize("text", ["一二", "十十", "百", "零五", "五零", "三千五", "二百五", "一万五", "万", "点", "一点", "十百"])
 def test_malformed_chinese_numerals_are_not_numbers(text):
-    from docproc.extract.numbers import chinese_value
+    from docproc.numerals import chinese_value
 
     assert chinese_value(text) is None

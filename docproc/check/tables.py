@@ -13,16 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..extract.table_cells import ColumnInfo, columns_of, header_role
-from ..model import Document, Finding, Quantity, Span, Table
-from ..tables import header_matches, is_subset_label, is_total_label, lex
+from ..cells import header_matches, is_subset_label, is_total_label, lex
+from ..model import Column, Document, Finding, Quantity, Span, Table
+from ..table_columns import header_role
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit
 
 
 @dataclass
 class _Grid:
     table: Table
-    cols: list[ColumnInfo]
+    cols: list[Column]
     values: dict[tuple[int, int], Quantity]  # (row, col) -> the figure in that cell
     labels: dict[int, str]  # row -> label
 
@@ -32,7 +32,7 @@ class _Grid:
 
 
 def _grid(doc: Document, table: Table) -> _Grid:
-    cols = columns_of(table)
+    cols = list(table.column_types)
     by_span = {q.span: q for q in doc.quantities if q.table is not None and q.table.table == table.index}
     values: dict[tuple[int, int], Quantity] = {}
     labels: dict[int, str] = {}
@@ -62,7 +62,7 @@ def _finding(doc: Document, grid: _Grid, check: str, severity: str, message: str
                    expected=expected, reported=reported, formula=formula)
 
 
-def _figure_cols(grid: _Grid) -> list[ColumnInfo]:
+def _figure_cols(grid: _Grid) -> list[Column]:
     return [c for c in grid.cols if c.kind == "figure" and not c.percent]
 
 
@@ -161,7 +161,7 @@ def _total_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
     return findings, checked
 
 
-def _current_prior(grid: _Grid) -> tuple[ColumnInfo, ColumnInfo] | None:
+def _current_prior(grid: _Grid) -> tuple[Column, Column] | None:
     figure = _figure_cols(grid)
     years = sorted((c for c in figure if c.year), key=lambda c: c.year or 0)
     L = lex()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Document
 from .deadlines import cell_deadlines, extract_deadlines
 from .quantities import extract_quantities
+from .table_cells import add_table_quantities
 from .tasks import build_tasks, deadline_cells
 from .units import extract_unit_clauses
 
@@ -13,7 +14,7 @@ __all__ = ["extract_all", "extract_deadlines", "extract_quantities", "extract_un
 
 def extract_all(doc: Document) -> Document:
     """Fill quantities, deadlines, unit clauses and tasks (deadlines read the quantities)."""
-    doc.quantities = extract_quantities(doc)
+    doc.quantities = add_table_quantities(doc, extract_quantities(doc))
     doc.deadlines = extract_deadlines(doc)
     cells = [span for table in doc.tables if table.kind == "tasks" for span in deadline_cells(table)]
     if cells:

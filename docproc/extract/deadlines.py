@@ -26,8 +26,8 @@ from functools import cache
 
 from .. import resources
 from ..model import Deadline, Document
+from ..numerals import chinese_value
 from ..prefilter import guarded
-from .numbers import chinese_value
 
 _Y = r"(?:(?:(?P<year>(?:19|20)\d{2})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
 _M = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"

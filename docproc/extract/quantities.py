@@ -19,8 +19,8 @@ from functools import cache
 
 from .. import resources
 from ..model import Document, Quantity
+from ..numerals import Number, scan
 from .indicators import indicator_for
-from .numbers import Number, scan
 from .roles import role_for
 
 _CLAUSE_BREAK_CHARS = ",;。:!?\n|"  # rfind looks back for each; the class finds the next one
@@ -394,7 +394,4 @@ def extract_quantities(doc: Document) -> list[Quantity]:
         if q is not None:
             out.append(q)
     out = _growth_indicators(text, out, sentence_at)
-    out = _respectively(text, out)
-    from .table_cells import add_table_quantities  # table_cells reads this module's lexicon
-
-    return add_table_quantities(doc, out)
+    return _respectively(text, out)

@@ -15,127 +15,27 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ..model import Cell, Document, Quantity, Table, TableRef
-from ..spans import starts_of, within
-from ..tables import (
+from ..cells import (
+    MAG_NUMBER,
+    RATE_LABEL,
     header_matches,
     is_empty_cell,
     is_number_cell,
     is_subset_label,
-    is_year_cell,
     lex,
     unit_in_cell,
 )
+from ..model import Cell, Column, Document, Quantity, Table, TableRef
+from ..spans import starts_of, within
 from .quantities import lex as quantity_lex
-
-_GENERIC_MEASURE = {"金额", "数值", "数量", "数据", "值", "数", "合计", "总计", "小计", "指标值", "绝对值", "绝对数", "总量"}
-_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})")
-_RATE_LABEL = re.compile(r"(?:率|比重|占比|比例|增速|增幅)(?:\([^)]*\))?$")
-
-
-@dataclass(frozen=True)
-class ColumnInfo:
-    """What one column of a table holds."""
-
-    index: int
-    header: str
-    kind: str  # id | unit | label | figure | text
-    role: str | None
-    unit: str | None  # from the header: 金额(万元) -> 万元
-    measure: str  # the header's words that name the measure ('' for a year or a role)
-    year: int | None
-    percent: bool  # growth, share, completion or rate columns
-
-
-def header_role(header: str) -> str | None:
-    h = header.replace(" ", "")
-    for word, role in lex().role_words:
-        if word in h:
-            return role
-    return None
-
-
-def _percent_header(header: str) -> bool:
-    L = lex()
-    words = L.growth_headers + L.share_headers + L.completion_headers
-    return bool(header_matches(header, words)) or bool(_RATE_LABEL.search(header))
-
-
-def _measure(header: str) -> str:
-    h = re.sub(r"[((][^()()]*[))]", "", header).replace(" ", "")
-    h = re.sub(r"(?:19|20)\d{2}(?:[-/—–]\d{2,4})?年?度?|\d{2,3}年度?", "", h)
-    for word, _ in lex().role_words:
-        h = h.replace(word, "")
-    for w in lex().period_words:
-        if h == w:
-            h = ""
-    if h in ("年", "度", "年度"):
-        h = ""
-    return "" if h in _GENERIC_MEASURE else h
-
-
-def _body_kinds(table: Table, col: int) -> tuple[int, int, int]:
-    nums = texts = years = 0
-    for row in table.body:
-        t = row[col].text
-        if is_empty_cell(t):
-            continue
-        if re.fullmatch(r"(?:19|20)\d{2}", t.strip()):
-            years += 1  # a bare 2023 may be a year or a figure: the column decides
-        elif is_number_cell(t) or _MAG_NUMBER.match(t):
-            nums += 1
-        elif is_year_cell(t):
-            years += 1
-        else:
-            texts += 1
-    return nums, texts, years
-
-
-def _is_sequence(table: Table, col: int) -> bool:
-    vals = [row[col].text.strip() for row in table.body if row[col].text.strip()]
-    return len(vals) >= 2 and all(re.fullmatch(r"\d{1,4}", v) for v in vals) and [int(v) for v in vals] == list(
-        range(int(vals[0]), int(vals[0]) + len(vals))
-    )
-
-
-def columns_of(table: Table) -> list[ColumnInfo]:
-    L = lex()
-    out: list[ColumnInfo] = []
-    label_taken = False
-    for i, header in enumerate(table.columns):
-        h = header.replace(" ", "")
-        nums, texts, years = _body_kinds(table, i)
-        if h in L.unit_columns or (h.startswith("计量单位")):
-            kind = "unit"
-        elif (any(re.fullmatch(re.escape(w) + r"(?:\(.*\))?", h) for w in L.id_columns) or _is_sequence(table, i)
-              or (years and not nums and not texts and (not h or "年" in h or is_year_cell(h)))):
-            kind = "id"
-        elif years and not texts and not nums:
-            kind = "figure"  # 2000, 3000 … under a measure's header are figures
-        elif nums + years and nums + years >= texts and years and nums or nums and nums >= texts:
-            kind = "figure"
-        elif not label_taken and texts:
-            kind = "label"
-            label_taken = True
-        else:
-            kind = "text"
-        ym = _YEAR_IN_HEADER.search(h)
-        out.append(ColumnInfo(
-            index=i, header=header, kind=kind, role=header_role(h), unit=unit_in_cell(header),
-            measure=_measure(header), year=int(ym.group(1)) if ym else None, percent=_percent_header(h),
-        ))
-    return out
-
-
-_MAG_NUMBER = re.compile(r"^([-+−]?\d[\d,]*(?:\.\d+)?)\s*(万亿|千亿|百亿|亿|千万|百万|万)$")
 
 
 def _parse_cell(text: str) -> tuple[float, str | None] | None:
     """(value, unit written in the cell) of a bare figure; None when the cell is no figure."""
     t = text.strip().replace("−", "-").replace(" ", "")
-    m = _MAG_NUMBER.match(t)
+    m = MAG_NUMBER.match(t)
     if m:
         return float(m.group(1).replace(",", "")) * quantity_lex().magnitudes[m.group(2)], None
     if not is_number_cell(t):
@@ -179,7 +79,7 @@ def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | 
     return None
 
 
-def _row_label(table: Table, row: tuple[Cell, ...], cols: list[ColumnInfo]) -> str:
+def _row_label(table: Table, row: tuple[Cell, ...], cols: list[Column]) -> str:
     labels = [row[c.index].text for c in cols if c.kind == "label" and row[c.index].text]
     if not labels:
         labels = [row[c.index].text for c in cols if c.kind == "text" and row[c.index].text][:1]
@@ -187,7 +87,7 @@ def _row_label(table: Table, row: tuple[Cell, ...], cols: list[ColumnInfo]) -> s
     return re.sub(r"^(?:其中|内)[::]?", "", label).strip()
 
 
-def _role(doc: Document, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
+def _role(doc: Document, col: Column, cols: list[Column]) -> str:
     if col.role:
         return col.role
     year = doc.meta.year
@@ -204,7 +104,7 @@ def _role(doc: Document, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
     return "target" if doc.meta.kind == "plan" else "actual"
 
 
-def _unit_for(table: Table, row: tuple[Cell, ...], col: ColumnInfo, cols: list[ColumnInfo], label: str,
+def _unit_for(table: Table, row: tuple[Cell, ...], col: Column, cols: list[Column], label: str,
               cell_unit: str | None) -> tuple[str, float] | None:
     if cell_unit:
         return cell_unit, 1.0
@@ -212,7 +112,7 @@ def _unit_for(table: Table, row: tuple[Cell, ...], col: ColumnInfo, cols: list[C
     candidates += [(row[c.index].text, False) for c in cols if c.kind == "unit"]
     if col.percent:
         candidates.insert(1, ("%", False))
-    if _RATE_LABEL.search(label):
+    if RATE_LABEL.search(label):
         candidates.append(("%", False))
     candidates.append((table.unit_note, False))
     for cand, known_only in candidates:
@@ -223,7 +123,7 @@ def _unit_for(table: Table, row: tuple[Cell, ...], col: ColumnInfo, cols: list[C
     return None
 
 
-def _indicator(label: str, col: ColumnInfo, cols: list[ColumnInfo]) -> str:
+def _indicator(label: str, col: Column, cols: list[Column]) -> str:
     base = re.sub(r"[((][^()()]*[))]\s*$", "", label).strip()
     measure = col.measure
     if not measure or measure in base:
@@ -249,7 +149,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
 
     Returns (quantities, indices into ``found`` that were replaced by an enriched copy).
     """
-    cols = columns_of(table)
+    cols = list(table.column_types)
     out: list[Quantity] = []
     replaced: set[int] = set()
     by_start = {q.span[0]: i for i, q in enumerate(found)}

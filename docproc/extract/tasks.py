@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
+from ..cells import is_ditto_cell, is_empty_cell, unit_from_line
 from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
 from ..spans import starts_of, within
-from ..tables import continued_rows, header_matches, is_ditto_cell, is_empty_cell, lex, unit_from_line
+from ..tables import continued_rows
 from .units import is_label_line
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
@@ -52,7 +53,7 @@ def _merge(a: UnitClause | None, b: UnitClause) -> UnitClause:
 
 def _deadline_columns(table: Table) -> list[int]:
     """The columns under a 完成时限 / 时间节点 header."""
-    return [i for i, h in enumerate(table.columns) if header_matches(h, lex().deadline_columns)]
+    return [c.index for c in table.column_types if c.duty == "deadline"]
 
 
 def deadline_cells(table: Table) -> list[tuple[int, int]]:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import resources
+from ..cells import is_ditto_cell, is_empty_cell
+from ..labels import label_roles
 from ..model import Document, UnitClause
 
 _OPEN = "(〔[【"
@@ -38,7 +40,7 @@ class _Labels:
 
 @cache
 def _labels() -> _Labels:
-    role = {row[0]: row[1] for row in resources.table("unit_labels.tsv")}
+    role = label_roles()
     return _Labels(role=role, pattern=resources.alternation([k for k in role if k != "牵头"]))
 
 
@@ -352,26 +354,11 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     return out
 
 
-def table_header_roles(cells: list[str]) -> dict[int, str]:
-    """Columns of a table header that name units: {column index: lead | responsible | support}."""
-    lab = _labels()
-    roles = {}
-    for i, cell in enumerate(cells):
-        name = cell.strip()
-        for label, role in sorted(lab.role.items(), key=lambda kv: -len(kv[0])):
-            if role != "person" and name.startswith(label) and len(name) <= len(label) + 4:
-                roles[i] = role
-                break
-    return roles
-
-
 def _table_columns(doc: Document) -> list[UnitClause]:
     """Each body row of a table with unit columns: its units, a merged (empty or 同上) cell taken from above."""
-    from ..tables import is_ditto_cell, is_empty_cell
-
     out: list[UnitClause] = []
     for table in doc.tables:
-        header = table_header_roles(list(table.columns))
+        header = {c.index: c.duty for c in table.column_types if c.duty in ("lead", "responsible", "support")}
         if not header:
             continue
         above: dict[int, list[tuple[str, str | None]]] = {}

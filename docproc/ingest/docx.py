@@ -64,7 +64,7 @@ def _cell_text(cell) -> str:
 
 
 def _table_rows(table) -> list[list[str]]:
-    from ..tables import is_number_cell
+    from ..cells import is_number_cell
 
     rows: list[list[str]] = []
     above: list = []

@@ -1,0 +1,133 @@
+"""Column typing: what each column of a table holds, decided once when the table is built.
+
+Extraction and checks read ``Table.column_types`` instead of re-deriving it: table cells take their
+unit and role from it, unit clauses their lead/responsible/support columns, tasks their content and
+time-limit columns, the checks their current/prior/target/actual columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cells import (
+    MAG_NUMBER,
+    RATE_LABEL,
+    header_matches,
+    is_empty_cell,
+    is_number_cell,
+    is_year_cell,
+    lex,
+    unit_in_cell,
+)
+from .labels import header_unit_role
+from .model import Cell, Column
+
+_GENERIC_MEASURE = {"金额", "数值", "数量", "数据", "值", "数", "合计", "总计", "小计", "指标值", "绝对值", "绝对数", "总量"}
+_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})")
+
+
+def header_role(header: str) -> str | None:
+    """target / actual / baseline from the header's words (目标值, 完成数, 上年同期), longest first."""
+    h = header.replace(" ", "")
+    for word, role in lex().role_words:
+        if word in h:
+            return role
+    return None
+
+
+def _percent_header(header: str) -> bool:
+    L = lex()
+    words = L.growth_headers + L.share_headers + L.completion_headers
+    return bool(header_matches(header, words)) or bool(RATE_LABEL.search(header))
+
+
+def _measure(header: str) -> str:
+    h = re.sub(r"[((][^()()]*[))]", "", header).replace(" ", "")
+    h = re.sub(r"(?:19|20)\d{2}(?:[-/—–]\d{2,4})?年?度?|\d{2,3}年度?", "", h)
+    for word, _ in lex().role_words:
+        h = h.replace(word, "")
+    for w in lex().period_words:
+        if h == w:
+            h = ""
+    if h in ("年", "度", "年度"):
+        h = ""
+    return "" if h in _GENERIC_MEASURE else h
+
+
+def _body_kinds(body: list[tuple[Cell, ...]], col: int) -> tuple[int, int, int]:
+    """How many body cells of a column are figures, text and years."""
+    nums = texts = years = 0
+    for row in body:
+        t = row[col].text
+        if is_empty_cell(t):
+            continue
+        if re.fullmatch(r"(?:19|20)\d{2}", t.strip()):
+            years += 1  # a bare 2023 may be a year or a figure: the column decides
+        elif is_number_cell(t) or MAG_NUMBER.match(t):
+            nums += 1
+        elif is_year_cell(t):
+            years += 1
+        else:
+            texts += 1
+    return nums, texts, years
+
+
+def _is_sequence(body: list[tuple[Cell, ...]], col: int) -> bool:
+    vals = [row[col].text.strip() for row in body if row[col].text.strip()]
+    return len(vals) >= 2 and all(re.fullmatch(r"\d{1,4}", v) for v in vals) and [int(v) for v in vals] == list(
+        range(int(vals[0]), int(vals[0]) + len(vals))
+    )
+
+
+def _duty(header: str) -> str | None:
+    """What a column says about a task row, from its header alone."""
+    h = header.replace(" ", "")
+    if not h:
+        return None
+    role = header_unit_role(h)
+    if role:
+        return role
+    L = lex()
+    if header_matches(h, L.deadline_columns):
+        return "deadline"
+    if header_matches(h, L.weight_columns):
+        return "weight"
+    if header_matches(h, L.task_columns):
+        return "task"
+    return None
+
+
+def type_columns(columns: tuple[str, ...], body: list[tuple[Cell, ...]]) -> tuple[Column, ...]:
+    """One ``Column`` per header label, from the header and what the body cells hold."""
+    L = lex()
+    out: list[Column] = []
+    label_taken = False
+    for i, header in enumerate(columns):
+        h = header.replace(" ", "")
+        nums, texts, years = _body_kinds(body, i)
+        if h in L.unit_columns or (h.startswith("计量单位")):
+            kind = "unit"
+        elif (any(re.fullmatch(re.escape(w) + r"(?:\(.*\))?", h) for w in L.id_columns) or _is_sequence(body, i)
+              or (years and not nums and not texts and (not h or "年" in h or is_year_cell(h)))):
+            kind = "id"
+        elif years and not texts and not nums:
+            kind = "figure"  # 2000, 3000 … under a measure's header are figures
+        elif nums + years and nums + years >= texts and years and nums or nums and nums >= texts:
+            kind = "figure"
+        elif not label_taken and texts:
+            kind = "label"
+            label_taken = True
+        else:
+            kind = "text"
+        ym = _YEAR_IN_HEADER.search(h)
+        out.append(Column(
+            index=i, header=header, kind=kind, duty=_duty(header), role=header_role(h), unit=unit_in_cell(header),
+            measure=_measure(header), year=int(ym.group(1)) if ym else None, percent=_percent_header(h),
+        ))
+    return tuple(out)
+
+
+def is_task_table(types: tuple[Column, ...]) -> bool:
+    """A division-of-work table: a unit column, or a task column beside a time-limit column."""
+    duties = {c.duty for c in types}
+    return bool(duties & {"lead", "responsible", "support"}) or {"task", "deadline"} <= duties
