@@ -105,23 +105,31 @@ def header_like(text: str) -> bool:
 
 
 def unit_from_line(line: str) -> str | None:
-    """``单位:万元`` / ``(单位:亿元、%)`` -> ``万元`` / ``亿元``; None when the line is not a unit line."""
-    m = lex().unit_line.match(line.strip())
+    """``单位:万元`` / ``(单位:亿元、%)`` / ``所有数字单位为百万元`` -> ``万元`` / ``亿元`` / ``百万元``; None when the
+    line states no unit. A per-unit unit stays whole (``单位:元/人``): which part is the unit is decided
+    where the units lexicon is known."""
+    t = line.strip()
+    m = lex().unit_line.match(t)
     if not m:
         # a caption that ends with its unit: 表2 财政收支情况(单位:亿元)
-        m = re.search(r"[((]\s*(?:金额)?单位\s*[::]\s*(?P<unit>[^))]{1,12})[))]\s*$", line)
-        if not m:
-            return None
-    unit = re.split(r"[、,,;;/]", m.group("unit"))[0].strip()
+        m = re.search(r"[((]\s*(?:金额)?单位\s*[::]\s*(?P<unit>[^))]{1,12})[))]\s*$", t)
+    if not m and len(t) <= 60:
+        m = _note_re().search(t)  # a note: 所有数字单位为百万元, 以下金额单位均为万元
+    if not m:
+        return None
+    unit = _UNIT_LIST_SEP.split(m.group("unit"))[0].strip()
     return unit or None
 
 
+_UNIT_LIST_SEP = re.compile(r"[、,,;;]|/(?=%|‰|[^\u4e00-\u9fff·])")  # 亿元、% / 万元,%: the first is the figures' unit
+
+
 def unit_in_cell(text: str) -> str | None:
-    """The unit written in brackets at the end of a header or label: 金额(万元) -> 万元."""
+    """The unit written in brackets at the end of a header or label: 金额(万元) -> 万元, 标准(元/人·月) -> 元/人·月."""
     m = lex().unit_in_cell.search(text.strip())
     if not m:
         return None
-    return re.split(r"[、,,;;/]", m.group("unit"))[0].strip() or None
+    return _UNIT_LIST_SEP.split(m.group("unit"))[0].strip() or None
 
 
 def header_matches(header: str, words: tuple[str, ...]) -> str | None:
@@ -154,3 +162,82 @@ def is_row_line(line: str) -> bool:
 MAG_NUMBER = re.compile(r"^([-+−]?\d[\d,]*(?:\.\d+)?)\s*(万亿|千亿|百亿|亿|千万|百万|万)$")
 # a row label or header that names a rate, so its figures are percentages: 城镇化率, 占比(%)
 RATE_LABEL = re.compile(r"(?:率|比重|占比|比例|增速|增幅)(?:\([^)]*\))?$")
+
+
+# ---- notes, rules and formulas around and inside tables -----------------------------------------
+
+@cache
+def _note_re() -> re.Pattern[str]:
+    return re.compile(resources.data("tables.yaml")["unit_note"])
+
+
+@cache
+def _cell_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    d = resources.data("tables.yaml")
+    return (re.compile(d["rule_cell"]), re.compile(d["formula_cell"]), re.compile(d["weight_in_cell"]),
+            re.compile(d["caption_unit"]))
+
+
+def is_unit_line(line: str) -> bool:
+    """A line that only states the table's unit (单位:万元, 所有数字单位为百万元, 注:单位为亿元), so it is no caption."""
+    t = line.strip().rstrip("。.")
+    if lex().unit_line.match(t):
+        return True
+    m = _note_re().search(t) if len(t) <= 40 else None
+    return bool(m) and m.start() <= 1 and not t[m.end():].strip(" ))]】")
+
+
+def caption_unit(caption: str) -> str | None:
+    """The unit a caption ends with, 表2 财政收支情况(亿元) -> 亿元, when the bracket holds a known unit
+    (not 续, 草案 or 2023年)."""
+    m = _cell_patterns()[3].search(caption.strip())
+    if not m:
+        return None
+    unit = _UNIT_LIST_SEP.split(m.group("unit"))[0].strip()
+    return unit if is_unit_word(unit) else None
+
+
+@cache
+def _unit_words() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """(units, magnitude words, per-unit denominators) from units.tsv and magnitudes.tsv."""
+    units, per = set(), set()
+    for row in resources.table("units.tsv"):
+        (per if len(row) > 2 and row[2] == "per" else units).add(row[0])
+    mags = [row[0] for row in resources.table("magnitudes.tsv")] + [w for w, _ in lex().header_magnitudes]
+    return frozenset(units), tuple(sorted(mags, key=len, reverse=True)), frozenset(per)
+
+
+def is_unit_word(text: str) -> bool:
+    """万元, 千元, 港币百万元, 元/人·月, %: a unit as a header or note writes it (magnitude and denominator allowed)."""
+    units, mags, per = _unit_words()
+    s = text.replace(" ", "")
+    base, _, denominators = s.partition("/")
+    if denominators and not all(d in per for d in denominators.split("/")):
+        return False
+    for n in (3, 2):  # a currency before the magnitude: 新台币千元, 港币百万元
+        if base[:n] in units and base[n:].endswith("元"):
+            base = base[n:]
+            break
+    mag = next((m for m in mags if base.startswith(m) and base != m), "")
+    return base[len(mag):] in units
+
+
+def is_rule_cell(text: str) -> bool:
+    """____ / ---- : a rule drawn under the parts before a subtotal, not a figure and not a label."""
+    return bool(_cell_patterns()[0].match(text.strip())) and len(text.strip()) >= 3
+
+
+def is_rule_row(cells: list[str] | tuple[str, ...]) -> bool:
+    """A row that only rules off a subtotal: every non-blank cell a rule."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and all(is_rule_cell(c) for c in filled)
+
+
+def is_formula_cell(text: str) -> bool:
+    """计划数*100%, =B2/C2, (实际-计划)/计划: how a column is computed, not a figure."""
+    return bool(_cell_patterns()[1].search(text.strip()))
+
+
+def weight_in_cell(text: str) -> re.Match[str] | None:
+    """The bracketed weight of a KPI label: 经济发展(25%) -> the (25%) part."""
+    return _cell_patterns()[2].search(text)

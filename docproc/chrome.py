@@ -84,10 +84,19 @@ def _title_like(line: str) -> bool:
 
 def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
     """A keep-flag per line, and the header lines (chrome before the body) for metadata."""
+    rules, header = chrome_rules(lines)
+    return [r is None for r in rules], header
+
+
+def chrome_rules(lines: list[str]) -> tuple[list[str | None], list[str]]:
+    """The rule that removes each line (None: kept), and the header lines for metadata.
+
+    Naming the rule lets a benchmark tell a figure removed as page chrome from a lost one."""
     cfg = _config()
     n = len(lines)
     reasons = [chrome_reason(ln) for ln in lines]
     keep = [r is None for r in reasons]
+    why: list[str | None] = list(reasons)
     # the first short line that names a document (关于…的通知) is its title, not a caption
     first = next((i for i, ln in enumerate(lines) if keep[i] or (reasons[i] == "short" and _title_like(ln))), None)
     if first is not None and reasons[first] == "short":
@@ -106,6 +115,8 @@ def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
         s = _strip_bullets(ln)
         if pos > total / 2 and s and any(s.startswith(t) for t in cfg["trailer_starts"]):
             for j in range(i, n):
+                if keep[j]:
+                    why[j] = "trailer"
                 keep[j] = False
             break
         pos += len(ln) + 1
@@ -119,8 +130,10 @@ def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
             break
     if len(run) >= cfg["headline_run_min"] and len(run) < len(nonempty):
         for i in run:
+            if keep[i]:
+                why[i] = "headlines"
             keep[i] = False
     first_body = next((i for i in range(n) if keep[i] and lines[i].strip()), n)
     header = [ln for ln in lines[:first_body] if ln.strip()]
     header += [ln for i, ln in enumerate(lines) if not keep[i] and ln.strip() and i >= first_body]
-    return keep, header
+    return [None if k else why[i] for i, k in enumerate(keep)], header

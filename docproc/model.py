@@ -110,6 +110,7 @@ class Table:
     page: int | None = None
     column_types: tuple[Column, ...] = ()
     merged: frozenset[tuple[int, int]] = frozenset()  # (row, col) cells covered by a merged cell above
+    from_grid: bool = False  # the reader handed over the grid, so ``merged`` is known (HTML, DOCX)
 
     @property
     def body(self) -> tuple[tuple[Cell, ...], ...]:

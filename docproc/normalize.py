@@ -45,6 +45,8 @@ class Normalized:
     script: str
     removed: list[str] = field(default_factory=list)  # chrome lines, for metadata (发布日期 …)
     header: list[str] = field(default_factory=list)  # lines before the body, cleaned but kept for metadata
+    # (raw start, raw end, rule) of each line removed as chrome: what was dropped, and why
+    dropped: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def charwise(m: Mapped, fn: Callable[[str], str]) -> Mapped:
@@ -290,13 +292,20 @@ def normalize(raw: str) -> Normalized:
     m = _mark_columns(m)
     m = _join_digit_groups(m)
     m = _collapse_spaces(m)
-    from .chrome import chrome_flags
+    from .chrome import chrome_rules
 
     lines = m.text.split("\n")
-    keep, header = chrome_flags(lines)
+    rules, header = chrome_rules(lines)
+    keep = [r is None for r in rules]
     removed = [ln for ln, k in zip(lines, keep, strict=True) if not k and ln.strip()]
+    dropped, pos = [], 0
+    for line, rule in zip(lines, rules, strict=True):
+        if rule is not None and line.strip():
+            span = m.offsets[pos: pos + len(line)]
+            dropped.append((min(span), max(span) + 1, rule))
+        pos += len(line) + 1
     m = keep_lines(m, keep)
     # collapse blank lines and strip line ends
     lines = m.text.split("\n")
     m = keep_lines(m, [bool(ln.strip()) for ln in lines])
-    return Normalized(m.text, m.offsets, script, removed=removed, header=header)
+    return Normalized(m.text, m.offsets, script, removed=removed, header=header, dropped=dropped)

@@ -11,12 +11,15 @@ the table. Each cell keeps its span into ``Document.text``.
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass, replace
 
 from .cells import (
     MD_RULE,
     SENTENCE_END,
     header_like,
+    is_ditto_cell,
     is_row_line,
     lex,
     unit_from_line,
@@ -85,24 +88,33 @@ def _columns(rows: list[list[tuple[str, int, int]]], header_rows: int, width: in
 
 
 def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str, str]:
-    """Caption and unit note from up to two lines above the table and one below."""
+    """Caption and unit note from up to three lines above the table and two below. The unit comes from a
+    unit line (单位:万元), a note (所有数字单位为百万元; also inside a short sentence), or a caption ending in
+    its unit (表2 收支情况(亿元)); the nearest wins. Above, a caption stops the search except for a unit
+    line over it; below, only a unit line or a 注/说明 note counts."""
     caption, unit = "", ""
     paras = doc.paragraphs
-    for j in range(first_para - 1, max(-1, first_para - 3), -1):
+    for j in range(first_para - 1, max(-1, first_para - 4), -1):
         line = paras[j].text.strip()
-        if is_row_line(line):
+        if is_row_line(line) or MD_RULE.match(line):
             break
         u = unit_from_line(line)
         if u and not unit:
             unit = u
-            if lex().unit_line.match(line):
-                continue
-        if not caption and len(line) <= 60 and not SENTENCE_END.search(line.rstrip("。")):
-            caption = line
-        break
-    if not unit and last_para + 1 < len(paras):
-        u = unit_from_line(paras[last_para + 1].text)
-        if u and lex().unit_line.match(paras[last_para + 1].text.strip()):
+        if is_unit_line(line):
+            continue
+        if caption or len(line) > 60 or SENTENCE_END.search(line.rstrip("。")):
+            break
+        caption = line
+        unit = unit or caption_unit(line) or ""
+    for j in range(last_para + 1, min(len(paras), last_para + 3)):
+        if unit:
+            break
+        line = paras[j].text.strip()
+        if is_row_line(line):
+            break
+        u = unit_from_line(line)
+        if u and (is_unit_line(line) or line.startswith(lex().note_prefixes)):
             unit = u
     return caption, unit
 
@@ -139,9 +151,55 @@ def _split_at_new_header(block: list) -> list[list]:
     return parts
 
 
+@dataclass(frozen=True)
+class _GridRow:
+    """A row of a grid a reader handed over: where its line sits in the reader's text, which cells are merged."""
+
+    start: int
+    end: int
+    merged: frozenset[int]
+
+
+def _grid_rows(doc: Document) -> list[_GridRow]:
+    rows: list[_GridRow] = []
+    for grid in doc.raw_tables:
+        offsets = grid.get("row_offsets")
+        if not offsets:
+            continue
+        merged: dict[int, set[int]] = {}
+        for r, c in grid.get("merged", ()):
+            merged.setdefault(r, set()).add(c)
+        rows.extend(_GridRow(s, e, frozenset(merged.get(r, ()))) for r, (s, e) in enumerate(offsets))
+    rows.sort(key=lambda g: g.start)
+    return rows
+
+
+def _grid_row_at(doc: Document, grid: list[_GridRow], starts: list[int], pos: int) -> _GridRow | None:
+    """The reader's grid row whose line holds normalized offset ``pos``."""
+    raw = doc.offsets[pos] if doc.offsets and pos < len(doc.offsets) else pos
+    i = bisect.bisect_right(starts, raw) - 1
+    if i >= 0 and grid[i].start <= raw <= grid[i].end:
+        return grid[i]
+    return None
+
+
+def takes_cell_above(table: Table, r: int, c: int) -> bool:
+    """Whether cell (r, c) stands for the cell above it: 同上/〃, or a merged cell. Where the reader handed
+    over its grid, only cells it saw merged do (an empty cell is empty); in text, where merges cannot
+    be seen, an empty cell is read as merged, the likelier reading in a division table."""
+    text = table.rows[r][c].text
+    if is_ditto_cell(text):
+        return True
+    if text.strip():
+        return False
+    return (r, c) in table.merged if table.from_grid else True
+
+
 def find_tables(doc: Document) -> list[Table]:
     """Every run of two or more row lines (or one row under a header) is a table."""
     paras = doc.paragraphs
+    grid = _grid_rows(doc)
+    grid_starts = [g.start for g in grid]
     tables: list[Table] = []
     i = 0
     while i < len(paras):
@@ -162,9 +220,27 @@ def find_tables(doc: Document) -> list[Table]:
             if len(part) >= 2:
                 first = paras.index(part[0], i)
                 last = paras.index(part[-1], first)
-                tables.append(_build(doc, part, len(tables), first, last))
+                table = _build(doc, part, len(tables), first, last)
+                if grid:
+                    table = _with_merges(doc, table, grid, grid_starts)
+                tables.append(table)
         i = j + 1
     return tables
+
+
+def _with_merges(doc: Document, table: Table, grid: list[_GridRow], starts: list[int]) -> Table:
+    """The merged cells of a table whose rows the reader laid out from a grid."""
+    merged: set[tuple[int, int]] = set()
+    found = 0
+    for r, row in enumerate(table.rows):
+        g = _grid_row_at(doc, grid, starts, row[0].span[0])
+        if g is None:
+            continue
+        found += 1
+        merged.update((r, c) for c in g.merged if c < len(row))
+    if found < len(table.rows):
+        return table  # some rows came from elsewhere: the merges cannot be trusted
+    return replace(table, merged=frozenset(merged), from_grid=True)
 
 
 def _build(doc: Document, block: list, index: int, first_para: int, last_para: int) -> Table:

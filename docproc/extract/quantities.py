@@ -46,6 +46,7 @@ class _Lex:
     quotes: tuple[str, ...]
     cn_kind_after: tuple[str, ...]
     currencies: tuple[tuple[str, str], ...]  # (surface, unit) of money words other than 元, longest first
+    per_re: re.Pattern[str]  # "/" and a denominator after a unit: 元/人·月, 吨/年 (kind per in units.tsv)
 
 
 @cache
@@ -53,7 +54,11 @@ def lex() -> _Lex:
     units = {}
     kinds = {}
     factors = {}
+    per = []
     for row in resources.table("units.tsv"):
+        if len(row) > 2 and row[2] == "per":
+            per.append(row[0])  # a denominator only, never a unit of its own
+            continue
         units[row[0]] = row[1]
         kinds[row[0]] = row[2] if len(row) > 2 else "count"
         if len(row) > 3:
@@ -84,6 +89,7 @@ def lex() -> _Lex:
         cn_kind_after=tuple(nq.get("cn_kind_after", [])),
         currencies=tuple(sorted(((w, u) for w, u in units.items() if kinds[w] == "money" and u != "元"),
                                 key=lambda wu: -len(wu[0]))),
+        per_re=re.compile(r"(?:/(?:" + resources.alternation(per) + r"))+(?![底初末])" if per else r"(?!)"),
     )
 
 
@@ -151,11 +157,19 @@ def _magnitude_at(text: str, pos: int) -> re.Match[str] | None:
 
 
 def _unit_at(text: str, pos: int) -> tuple[str, str, int] | None:
-    """(surface, unit, end) of the unit starting at pos, longest match."""
+    """(surface, unit, end) of the unit starting at pos, longest match; a per-unit unit is kept whole
+    (元/人·月, 吨/年): the denominator is part of what is measured."""
     m = lex().unit_re.match(text, pos)
     if not m:
         return None
-    return m.group(), lex().units[m.group()], m.end()
+    per = per_suffix(text, m.end())
+    return m.group(), lex().units[m.group()] + per, m.end() + len(per)
+
+
+def per_suffix(text: str, pos: int) -> str:
+    """The ``/人·月`` written at pos after a unit, or ""."""
+    m = lex().per_re.match(text, pos)
+    return m.group() if m else ""
 
 
 def _op_before(text: str, start: int) -> str | None:

@@ -12,11 +12,13 @@ part of it that carries its own responsible-unit clause"). A label line
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from ..cells import is_ditto_cell, is_empty_cell, unit_from_line
+from .. import resources
+from ..cells import is_total_label, unit_from_line
 from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
 from ..spans import starts_of, within
-from ..tables import continued_rows
+from ..tables import continued_rows, takes_cell_above
 from .units import is_label_line
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
@@ -56,6 +58,13 @@ def _deadline_columns(table: Table) -> list[int]:
     return [c.index for c in table.column_types if c.duty == "deadline"]
 
 
+def _group_row(table: Table, r: int) -> bool:
+    """A row with text in its first cell only (四、管理体制方面(共3项)): it labels the rows under it."""
+    row = table.rows[r]
+    return len(row) > 2 and bool(row[0].text) and not any(c.text for c in row[1:]) and not any(
+        (r, c) in table.merged for c in range(len(row)))
+
+
 def deadline_cells(table: Table) -> list[tuple[int, int]]:
     """Spans of the body cells under a 完成时限 / 时间节点 header."""
     cols = _deadline_columns(table)
@@ -76,12 +85,27 @@ def _table_rows(doc: Document) -> dict[int, tuple[Table, int, tuple[Deadline, ..
             if r >= table.header_rows and cols:
                 cells = [row[i] for i in cols]
                 own = tuple(d for c in cells for d in within(doc.deadlines, d_starts, c.span[0], c.span[1]))
-                merged = all(not c.text.strip() or is_ditto_cell(c.text) for c in cells)
-                if not own and merged and not any(is_empty_cell(c.text) and c.text.strip() for c in cells):
+                if not own and all(takes_cell_above(table, r, i) for i in cols):
                     own = carried
                 carried = own
             out[start] = (table, r, own)
     return out
+
+
+_DATE_LINE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+@cache
+def _furniture() -> frozenset[str]:
+    return frozenset(resources.data("tasks.yaml")["furniture"])
+
+
+def _is_furniture(line: str) -> bool:
+    """附件2: / (此件公开发布): a label of the document, not something to do."""
+    if _DATE_LINE.fullmatch(line.strip()):
+        return True  # the signing date under the text
+    bare = re.sub(r"[\d一二三四五六七八九十()()::、.,,。\s]", "", line)
+    return bare in _furniture()
 
 
 _CAPTION = re.compile(r"^(?:图|表|附图|附表)\s*[\d一二三四五六七八九十]+(?:[-—.]\d+)?\s*[::\s]")
@@ -132,6 +156,8 @@ def build_tasks(doc: Document) -> list[Task]:
             table, r, carried = found
             inside = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
             label = next((c.text for c in table.rows[r] if c.text and not c.text.isdigit()), "")
+            if is_total_label(label) or _group_row(table, r):
+                continue  # a 合计/小计 row sums the rows above, a group label names them: no task of its own
             extra[p.span[0]] = (TableRef(table=table.index, row=r, row_label=label[:40]), carried)
             clause = inside[0] if inside else None
             for c in inside[1:]:
@@ -164,7 +190,7 @@ def build_tasks(doc: Document) -> list[Task]:
                 continue
             if effective == "mixed" and not in_steps and not _states_a_task(doc, p, starts):
                 continue  # in a mixed document, a paragraph of results is no task
-            if _CAPTION.match(p.text):
+            if _CAPTION.match(p.text) or _is_furniture(p.text):
                 continue
             if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
                 continue

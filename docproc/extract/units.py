@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import resources
-from ..cells import is_ditto_cell, is_empty_cell
+from ..cells import is_empty_cell
 from ..labels import label_roles
 from ..model import Document, UnitClause
+from ..tables import takes_cell_above
 
 _OPEN = "(〔[【"
 _CLOSE = ")〕]】"
@@ -362,13 +363,13 @@ def _table_columns(doc: Document) -> list[UnitClause]:
         if not header:
             continue
         above: dict[int, list[tuple[str, str | None]]] = {}
-        for row in table.body:
+        for r, row in enumerate(table.body, start=table.header_rows):
             found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
             for i, role in header.items():
                 cell = row[i].text
-                if not cell.strip() or is_ditto_cell(cell):
-                    names = above.get(i, [])  # a merged cell: the row above's units go on
-                elif is_empty_cell(cell):
+                if takes_cell_above(table, r, i):
+                    names = above.get(i, [])  # a merged cell or 同上: the row above's units go on
+                elif not cell.strip() or is_empty_cell(cell):
                     names = []
                 else:
                     names = clean_marked(cell)  # 市发改委(牵头)、市财政局 in a 责任单位 column
