@@ -184,7 +184,12 @@ def is_unit_line(line: str) -> bool:
     if lex().unit_line.match(t):
         return True
     m = _note_re().search(t) if len(t) <= 40 else None
-    return bool(m) and m.start() <= 1 and not t[m.end():].strip(" ))]】")
+    return bool(m) and m.start() <= 1 and not re.sub(r"[\s))\]】]", "", t[m.end():])
+
+
+def is_note_line(line: str) -> bool:
+    """注:… / 说明:…: a note under a table, which may state its unit."""
+    return line.strip().startswith(tuple(resources.data("tables.yaml")["note_prefixes"]))
 
 
 def caption_unit(caption: str) -> str | None:

@@ -21,7 +21,6 @@ from .cells import (
     header_like,
     is_ditto_cell,
     is_row_line,
-    lex,
     unit_from_line,
 )
 from .model import Cell, Document, Table
@@ -92,6 +91,8 @@ def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str,
     unit line (单位:万元), a note (所有数字单位为百万元; also inside a short sentence), or a caption ending in
     its unit (表2 收支情况(亿元)); the nearest wins. Above, a caption stops the search except for a unit
     line over it; below, only a unit line or a 注/说明 note counts."""
+    from .cells import caption_unit, is_note_line, is_unit_line
+
     caption, unit = "", ""
     paras = doc.paragraphs
     for j in range(first_para - 1, max(-1, first_para - 4), -1):
@@ -114,7 +115,7 @@ def _context_lines(doc: Document, first_para: int, last_para: int) -> tuple[str,
         if is_row_line(line):
             break
         u = unit_from_line(line)
-        if u and (is_unit_line(line) or line.startswith(lex().note_prefixes)):
+        if u and (is_unit_line(line) or is_note_line(line)):
             unit = u
     return caption, unit
 
