@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from ..cells import header_matches, is_subset_label, is_total_label, lex
+from .. import resources
+from ..cells import header_matches, is_rule_row, is_subset_label, is_total_label, lex
 from ..model import Column, Document, Finding, Quantity, Span, Table
 from ..table_columns import header_role
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit
@@ -25,6 +27,12 @@ class _Grid:
     cols: list[Column]
     values: dict[tuple[int, int], Quantity]  # (row, col) -> the figure in that cell
     labels: dict[int, str]  # row -> label
+
+    @property
+    def body(self) -> list[int]:
+        """Body rows, without the ____ rules drawn before a subtotal (they are no parts)."""
+        return [r for r in range(self.table.header_rows, len(self.table.rows))
+                if not is_rule_row([c.text for c in self.table.rows[r]])]
 
     def row_span(self, r: int) -> Span:
         row = self.table.rows[r]
@@ -84,7 +92,7 @@ def _decide(results: list[tuple[bool, object]]) -> tuple[int, list[object]]:
 
 def _total_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
     table = grid.table
-    body = list(range(table.header_rows, len(table.rows)))
+    body = grid.body
     totals = [r for r in body if is_total_label(grid.labels.get(r, ""))]
     if not totals:
         return [], 0
@@ -116,8 +124,8 @@ def _total_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
             mid = (s.lo + s.hi) / 2
             findings.append(_finding(
                 doc, grid, "sum", "error" if fits >= 1 and not subset_rows else "warning",
-                f"{grid.labels[t]} {total.text} ≠ sum of its {len(qs)} rows {fmt(mid / (total.value / _printed(total)))}"
-                f" ({col.header})",
+                f"{grid.labels[t]} {total.text} ≠ {len(qs)}个分项之和 {fmt(mid / (total.value / _printed(total)))}"
+                f"({col.header})",
                 [t] + parts, [total.span] + [q.span for q in qs], mid, total.value,
                 f"{' + '.join(q.text for q in qs)} = {total.text}"))
     return findings, checked
@@ -142,7 +150,7 @@ def _total_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
         if len(parts) < 2:
             continue
         results = []
-        for r in range(grid.table.header_rows, len(grid.table.rows)):
+        for r in grid.body:
             total = grid.values.get((r, tcol.index))
             qs = [grid.values.get((r, c.index)) for c in parts]
             if total is None or any(q is None for q in qs) or not all(same_unit(q.unit, total.unit) for q in qs):
@@ -183,7 +191,7 @@ def _growth_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
     cur_col, prior_col = pair
     gcol = growth[0]
     results = []
-    for r in range(grid.table.header_rows, len(grid.table.rows)):
+    for r in grid.body:
         cur, prior, g = (grid.values.get((r, c.index)) for c in (cur_col, prior_col, gcol))
         if cur is None or prior is None or g is None or g.unit != "%" or prior.value <= 0 or cur.unit != prior.unit:
             continue
@@ -199,8 +207,8 @@ def _growth_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
         implied = (cur.value / prior.value - 1) * 100
         findings.append(_finding(
             doc, grid, "growth", _severity(fits),
-            f"{grid.labels.get(r, '')}: {cur_col.header} {cur.text} over {prior_col.header} {prior.text} is "
-            f"{implied:+.1f}%, not {g.text}",
+            f"{grid.labels.get(r, '')}: {cur_col.header} {cur.text} 比 {prior_col.header} {prior.text} "
+            f"增长 {implied:+.1f}%, 不是 {g.text}",
             [r], [cur.span, prior.span, g.span], round(implied, 2), g.value,
             f"({cur.text} / {prior.text} - 1) x 100"))
     return findings, len(results)
@@ -213,7 +221,7 @@ def _share_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
         return [], 0
     findings: list[Finding] = []
     checked = 0
-    body = list(range(grid.table.header_rows, len(grid.table.rows)))
+    body = grid.body
     totals = [r for r in body if is_total_label(grid.labels.get(r, ""))]
     for scol in shares:
         base = max((c for c in figure if c.index < scol.index), key=lambda c: c.index, default=figure[0])
@@ -244,7 +252,7 @@ def _share_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
             mid = (implied.lo + implied.hi) / 2
             findings.append(_finding(
                 doc, grid, "share", _severity(fits),
-                f"{grid.labels.get(r, '')}: {q.text} of the total is {mid:.2f}%, not {s.text} ({scol.header})",
+                f"{grid.labels.get(r, '')}: {q.text} 占合计的 {mid:.2f}%, 不是 {s.text}({scol.header})",
                 [r] + totals[-1:], [q.span, s.span], round(mid, 2), s.value, f"{q.text} / total x 100"))
     return findings, checked
 
@@ -258,7 +266,7 @@ def _completion_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]
         return [], 0
     rcol = rates[0]
     results = []
-    for r in range(grid.table.header_rows, len(grid.table.rows)):
+    for r in grid.body:
         t, a, p = (grid.values.get((r, c.index)) for c in (target, actual, rcol))
         if t is None or a is None or p is None or p.unit != "%" or t.value <= 0 or not same_unit(t.unit, a.unit):
             continue
@@ -274,9 +282,88 @@ def _completion_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]
         implied = a.value / t.value * 100
         findings.append(_finding(
             doc, grid, "completion", _severity(fits),
-            f"{grid.labels.get(r, '')}: {a.text} of {t.text} is {implied:.1f}%, not {p.text}",
+            f"{grid.labels.get(r, '')}: {a.text} / {t.text} 为 {implied:.1f}%, 不是 {p.text}",
             [r], [t.span, a.span, p.span], round(implied, 2), p.value, f"{a.text} / {t.text} x 100"))
     return findings, len(results)
+
+
+@dataclass(frozen=True)
+class _GoalLex:
+    target_headers: tuple[str, ...]
+    actual_headers: tuple[str, ...]
+    partial_period: re.Pattern[str]
+    lower_is_better: tuple[str, ...]
+    reduction_words: tuple[str, ...]
+
+
+@cache
+def _goal_lex() -> _GoalLex:
+    d = resources.data("tables.yaml")
+    return _GoalLex(tuple(d["goal_target_headers"]), tuple(d["goal_actual_headers"]), re.compile(d["partial_period"]),
+                    tuple(d["lower_is_better"]), tuple(d["reduction_words"]))
+
+
+def _goal_columns(grid: _Grid) -> tuple[Column, Column] | None:
+    """The target and the actual column of a 目标 | 完成 table, when both cover the same period."""
+    L = _goal_lex()
+    figure = _figure_cols(grid)
+    target = next((c for c in figure if header_role(c.header) == "target"
+                   and header_matches(c.header, L.target_headers)), None)
+    actual = next((c for c in figure if header_role(c.header) == "actual" and c is not target
+                   and header_matches(c.header, L.actual_headers)), None)
+    if target is None or actual is None:
+        return None
+    if target.year and actual.year and target.year != actual.year:
+        return None  # 2022年完成 | 2023年目标: last year's result under this year's goal
+    if L.partial_period.search(actual.header) and not L.partial_period.search(target.header):
+        return None  # 1-6月完成 against the year's target: not due yet
+    return target, actual
+
+
+def _is_ceiling(label: str, target: Quantity) -> bool:
+    """以内/不超过 on the target, or an indicator where lower is better (失业率, 能耗 — but not 能耗下降)."""
+    if target.op in ("<=", "<"):
+        return True
+    L = _goal_lex()
+    return any(w in label for w in L.lower_is_better) and not any(w in label for w in L.reduction_words)
+
+
+def _goal_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
+    """目标 vs 完成: a row whose result falls short of its target (is above it, for a ceiling) is a warning.
+    Not when the row's completion column says 100% or more, nor for a 合计 row whose parts are flagged."""
+    pair = _goal_columns(grid)
+    if pair is None:
+        return [], 0
+    tcol, acol = pair
+    rate = next((c for c in grid.cols if c.kind == "figure" and header_matches(c.header, lex().completion_headers)),
+                None)
+    short: list[tuple[int, Quantity, Quantity, bool]] = []
+    checked = 0
+    for r in grid.body:
+        t, a = grid.values.get((r, tcol.index)), grid.values.get((r, acol.index))
+        if t is None or a is None or not same_unit(t.unit, a.unit) or t.unit == "倍":
+            continue
+        checked += 1
+        p = grid.values.get((r, rate.index)) if rate else None
+        if p is not None and p.unit == "%" and p.value >= 100:
+            continue
+        label = grid.labels.get(r, "")
+        ceiling = _is_ceiling(label, t)
+        ti, ai = interval(t), interval(a)
+        lo = ti.lo * 0.9 if t.op == "~" else ti.lo
+        hi = ti.hi * 1.1 if t.op == "~" else ti.hi
+        if (ai.lo > hi + 1e-9) if ceiling else (ai.hi < lo - 1e-9):
+            short.append((r, t, a, ceiling))
+    if any(not is_total_label(grid.labels.get(r, "")) for r, *_ in short):
+        short = [s for s in short if not is_total_label(grid.labels.get(s[0], ""))]
+    findings = []
+    for r, t, a, ceiling in short:
+        label = grid.labels.get(r, "")
+        side = "高于目标上限" if ceiling else "低于目标值"
+        findings.append(_finding(
+            doc, grid, "goal", "warning", f"{label}: 完成值 {a.text} {side} {t.text}",
+            [r], [t.span, a.span], t.value, a.value, f"{a.text} {'>' if ceiling else '<'} {t.text}"))
+    return findings, checked
 
 
 def check_tables(doc: Document) -> tuple[list[Finding], int]:
@@ -289,7 +376,8 @@ def check_tables(doc: Document) -> tuple[list[Finding], int]:
         grid = _grid(doc, table)
         if not grid.values:
             continue
-        for check in (_total_rows, _total_columns, _growth_columns, _share_columns, _completion_columns):
+        for check in (_total_rows, _total_columns, _growth_columns, _share_columns, _completion_columns,
+                      _goal_rows):
             found, n = check(doc, grid)
             findings.extend(found)
             checked += n

@@ -22,10 +22,13 @@ from ..cells import (
     RATE_LABEL,
     header_matches,
     is_empty_cell,
+    is_formula_cell,
     is_number_cell,
+    is_rule_row,
     is_subset_label,
     lex,
     unit_in_cell,
+    weight_in_cell,
 )
 from ..model import Cell, Column, Document, Quantity, Table, TableRef
 from ..spans import starts_of, within
@@ -50,8 +53,13 @@ def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | 
     """万元 -> (元, 1e4); 千瓦 -> (千瓦, 1); 亿元、% -> (元, 1e8); an unknown word -> (word, 1) unless
     ``known_only`` (a bracket in a row label may hold a code or a note, not a unit)."""
     L = quantity_lex()
-    s = surface.strip().replace(" ", "")
-    s = re.split(r"[、,,;;/]", s)[0]
+    s = re.split(r"[、,,;;]", surface.strip().replace(" ", ""))[0]
+    base, slash, per = s.partition("/")
+    if slash and L.per_re.fullmatch(slash + per):
+        # 元/人·月, 万吨/年: the denominator stays with the unit, the magnitude scales the value
+        inner = resolve_unit(base, known_only=True)
+        return (inner[0] + slash + per, inner[1]) if inner else None
+    s = base
     if not s:
         return None
     if s in L.units:
@@ -88,6 +96,8 @@ def _row_label(table: Table, row: tuple[Cell, ...], cols: list[Column]) -> str:
 
 
 def _role(doc: Document, col: Column, cols: list[Column]) -> str:
+    if col.duty == "weight":
+        return "other"  # 权重 / 分值: how much a row counts, not a result or a goal
     if col.role:
         return col.role
     year = doc.meta.year
@@ -104,22 +114,52 @@ def _role(doc: Document, col: Column, cols: list[Column]) -> str:
     return "target" if doc.meta.kind == "plan" else "actual"
 
 
+# a figure written with its unit in one cell (1300人, 不低于10万元, 65%以上): the unit the row's bare figures share
+_FIGURE_WITH_UNIT = re.compile(r"^(?:不低于|不少于|不超过|达到|力争|约|≥|≤|>|<)?([-+]?\d[\d,]*(?:\.\d+)?)"
+                               r"(\D{1,10}?)(?:以上|以内|以下|左右)?$")
+
+
+def _row_unit(row: tuple[Cell, ...], cols: list[Column]) -> tuple[str, float, float] | None:
+    """(unit, factor, value as written) of the first figure in the row that carries its unit, from a
+    comparable column (target, actual, a year: not a growth, share or weight column)."""
+    for c in cols:
+        if c.kind not in ("figure", "text") or c.percent or c.duty == "weight":
+            continue
+        m = _FIGURE_WITH_UNIT.match(row[c.index].text.strip().replace(" ", ""))
+        found = resolve_unit(m.group(2), known_only=True) if m else None
+        if found:
+            return found[0], found[1], float(m.group(1).replace(",", ""))
+    return None
+
+
 def _unit_for(table: Table, row: tuple[Cell, ...], col: Column, cols: list[Column], label: str,
-              cell_unit: str | None) -> tuple[str, float] | None:
+              cell_unit: str | None, value: float) -> tuple[str, float] | None:
     if cell_unit:
         return cell_unit, 1.0
+    if col.duty == "weight":
+        # a weight takes no unit from the row or the table: 25 under 权重 is 25%, under 分值 25分
+        return resolve_unit(col.unit, True) if col.unit else ("分" if "分" in col.header else "%", 1.0)
     candidates: list[tuple[str | None, bool]] = [(col.unit, True), (unit_in_cell(label), True)]
     candidates += [(row[c.index].text, False) for c in cols if c.kind == "unit"]
     if col.percent:
         candidates.insert(1, ("%", False))
     if RATE_LABEL.search(label):
         candidates.append(("%", False))
-    candidates.append((table.unit_note, False))
     for cand, known_only in candidates:
         if cand and not is_empty_cell(cand):
             found = resolve_unit(cand, known_only)
             if found:
                 return found
+    carried = None if col.percent else _row_unit(row, cols)
+    if carried:
+        name, factor, written = carried
+        # 1.2万人 | 8000: the magnitude belongs to its own cell when it would put the two figures 10³ apart
+        if (factor > 1 and written and value and not 1e-3 <= value / written <= 1e3
+                and 1e-3 <= value / (written * factor) <= 1e3):
+            factor = 1.0
+        return name, factor
+    if table.unit_note:
+        return resolve_unit(table.unit_note)
     return None
 
 
@@ -155,6 +195,8 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
     by_start = {q.span[0]: i for i, q in enumerate(found)}
     found_starts = starts_of(found)
     for r, row in enumerate(table.body, start=table.header_rows):
+        if is_rule_row([c.text for c in row]):
+            continue  # ____ under the parts of a subtotal
         label = _row_label(table, row, cols)
         for col in cols:
             cell = row[col.index]
@@ -166,11 +208,15 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
                       if q.span[1] <= cell.span[1]]
             if inside:
                 whole = len(inside) == 1 and found[inside[0]].span == cell.span and col.kind != "label"
+                weight = weight_in_cell(cell.text) if col.kind in ("label", "text") else None
                 for i in inside:
                     q = found[i]
                     replaced.add(i)
-                    if _inside_a_name(cell, q):
-                        continue
+                    if _inside_a_name(cell, q) or is_formula_cell(cell.text):
+                        continue  # 计划数*100%: how the column is computed, not a figure
+                    if weight and weight.start() <= q.span[0] - cell.span[0] < weight.end():
+                        # 经济发展(25%): the row's weight in a KPI table
+                        q = replace(q, role="other", indicator=_indicator(label, col, cols) or q.indicator)
                     if whole:
                         q = replace(q, indicator=_indicator(label, col, cols) or q.indicator,
                                     role=_role(doc, col, cols))
@@ -182,7 +228,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
             if parsed is None:
                 continue
             value, cell_unit = parsed
-            unit = _unit_for(table, row, col, cols, label, cell_unit)
+            unit = _unit_for(table, row, col, cols, label, cell_unit, value)
             if unit is None:
                 continue
             name, factor = unit
