@@ -128,6 +128,10 @@ def type_columns(columns: tuple[str, ...], body: list[tuple[Cell, ...]]) -> tupl
 
 
 def is_task_table(types: tuple[Column, ...]) -> bool:
-    """A division-of-work table: a unit column, or a task column beside a time-limit column."""
+    """A division-of-work table: a unit column, or a task column beside a time-limit column; or a KPI table,
+    whose rows each set a target (目标值) with a time limit or a weight (指标 | 权重 | 目标值 | 完成时限)."""
     duties = {c.duty for c in types}
-    return bool(duties & {"lead", "responsible", "support"}) or {"task", "deadline"} <= duties
+    if duties & {"lead", "responsible", "support"} or {"task", "deadline"} <= duties:
+        return True
+    sets_targets = any(c.role == "target" and c.duty is None for c in types)
+    return sets_targets and bool(duties & {"deadline", "weight"})

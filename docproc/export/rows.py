@@ -21,7 +21,27 @@ def task_content(task: Task) -> str:
     return "\n".join(lines[:1] + kept)
 
 
-def task_row(n: int, task: Task) -> dict[str, object]:
+def row_content(doc: Document, ref: TableRef) -> str:
+    """A table row's task in words: its item and content cells (工作事项:主要内容), without the number,
+    unit, time-limit and weight cells that have columns of their own."""
+    if ref.table >= len(doc.tables):
+        return ""
+    table = doc.tables[ref.table]
+    if ref.row >= len(table.rows):
+        return ""
+    parts = []
+    for c in table.column_types:
+        if not (c.duty == "task" or (c.duty is None and c.kind == "label")):
+            continue
+        r = ref.row
+        while r > table.header_rows and (r, c.index) in table.merged:
+            r -= 1  # a merged item cell: its text stands in the row where the merge starts
+        if c.index < len(table.rows[r]) and table.rows[r][c.index].text:
+            parts.append(table.rows[r][c.index].text)
+    return ":".join(dict.fromkeys(parts))
+
+
+def task_row(n: int, task: Task, doc: Document | None = None) -> dict[str, object]:
     qs = [q for q in task.quantities if q.role == "target"] or list(task.quantities)
     units = task.units
     deadlines = []
@@ -30,7 +50,8 @@ def task_row(n: int, task: Task) -> dict[str, object]:
     return {
         "序号": n,
         "章节": " / ".join(task.section),
-        "任务内容": task_content(task),
+        "任务内容": (row_content(doc, task.table) if doc is not None and task.table is not None else "")
+        or task_content(task),
         "指标": "; ".join(q.indicator for q in qs),
         "目标值": "; ".join(q.text for q in qs),
         "单位": "; ".join(q.unit for q in qs),
@@ -52,7 +73,7 @@ def table_place(ref: TableRef | None) -> str:
 
 
 def task_rows(doc: Document) -> list[dict[str, object]]:
-    return [task_row(n, t) for n, t in enumerate(doc.tasks, start=1)]
+    return [task_row(n, t, doc) for n, t in enumerate(doc.tasks, start=1)]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

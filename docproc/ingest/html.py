@@ -29,6 +29,7 @@ _SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "ob
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _MAX_SPAN = 1000  # a rowspan/colspan larger than this is hostile markup, not a table
+_MAX_COLUMNS = 200  # no table staff read is wider; cells past it are read as text of the last column
 
 
 @dataclass
@@ -152,8 +153,12 @@ class _Walker:
                     continue
                 while (r, c) in grid:
                     c += 1
+                if c >= _MAX_COLUMNS:
+                    c = _MAX_COLUMNS - 1
+                    grid[(r, c)] = _join([grid.get((r, c), ""), self._cell_text(cell)])
+                    continue
                 rs = min(_span(cell, "rowspan"), len(trs) - r)
-                cs = _span(cell, "colspan")
+                cs = min(_span(cell, "colspan"), _MAX_COLUMNS - c)
                 grid[(r, c)] = self._cell_text(cell)
                 starts[r] = starts.get(r, 0) + 1
                 if cs > 1 and c == 0:
