@@ -21,7 +21,6 @@ _ITEM = re.compile(
     r"|[一二三四五六七八九十]+是)"
 )
 _BREADCRUMB = re.compile(r"^[^。,]{1,30}(?:\s*[>»›]\s*[^。,>»›]{1,20}){1,6}$")
-_NUMBERISH = re.compile(r"^[\d\s.,:/|_\-—–·•()]+$")
 
 
 @cache
@@ -39,9 +38,37 @@ def _cjk_ratio(line: str) -> float:
     return sum(1 for c in line if "\u4e00" <= c <= "\u9fff") / len(line)
 
 
+@cache
+def _patterns(key: str) -> tuple[re.Pattern[str], ...]:
+    value = _config()[key]
+    return tuple(re.compile(p) for p in ([value] if isinstance(value, str) else value))
+
+
+def is_page_mark(line: str) -> bool:
+    """``- 3 -``, ``第3页``, ``3/12``: what a page break leaves in the text (never a table cell)."""
+    s = line.strip()
+    return any(p.match(s) for p in _patterns("page_marks"))
+
+
+def _is_pager(s: str) -> bool:
+    words = _config()["pager_words"]
+    if not any(w in s for w in words):
+        return False
+    rest = s
+    for w in sorted(words, key=len, reverse=True):
+        rest = rest.replace(w, "")
+    return len(s) <= 60 and not re.sub(r"[\d\s\[\]【】<>《》.…|/]", "", rest)
+
+
 def chrome_reason(line: str) -> str | None:
-    """Why a line is chrome (``prefix``, ``contains``, ``metadata``, ``breadcrumb``, ``number``, ``short``), or None."""
+    """Why a line is chrome (``prefix``, ``contains``, ``metadata``, ``breadcrumb``, ``page_number``,
+    ``date_stamp``, ``pager``, ``rule_line``, ``short``), or None.
+
+    A line with a figure in it is content unless a rule names what it is (a page number, a posting
+    time, a pager): the short-line rule takes only lines without digits."""
     cfg = _config()
+    if is_page_mark(line):
+        return "page_number"  # before the bullets are stripped: - 3 - is no bullet
     s = _strip_bullets(line)
     if not s or len(s) > 200:
         return None  # chrome lines are short; a long line is body text (or a whole document on one line)
@@ -53,9 +80,19 @@ def chrome_reason(line: str) -> str | None:
         return "metadata"
     if _BREADCRUMB.match(s) and len(s) <= 40:
         return "breadcrumb"
-    if _NUMBERISH.match(s) and "|" not in s:
-        return "number"
-    if len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s) and "|" not in s:
+    if "|" in s:
+        return None
+    if is_page_mark(s) or any(p.match(s) for p in _patterns("page_number")):
+        return "page_number"
+    if any(p.match(s) for p in _patterns("date_stamps")):
+        return "date_stamp"
+    if _is_pager(s):
+        return "pager"
+    if not re.search(r"\w", s):
+        return "rule_line"  # only dashes or dots: a rule drawn across the page
+    if re.search(r"\d", s):
+        return None
+    if len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s):
         return "short"
     return None
 
@@ -82,19 +119,22 @@ def _title_like(line: str) -> bool:
     return "关于" in line or any(w in line for w in kinds["plan_titles"] + kinds["report_titles"])
 
 
-def chrome_flags(lines: list[str]) -> tuple[list[bool], list[str]]:
+def chrome_flags(lines: list[str], table_lines: frozenset[int] | set[int] = frozenset()) -> tuple[list[bool], list[str]]:
     """A keep-flag per line, and the header lines (chrome before the body) for metadata."""
-    rules, header = chrome_rules(lines)
+    rules, header = chrome_rules(lines, table_lines)
     return [r is None for r in rules], header
 
 
-def chrome_rules(lines: list[str]) -> tuple[list[str | None], list[str]]:
+def chrome_rules(lines: list[str], table_lines: frozenset[int] | set[int] = frozenset()
+                 ) -> tuple[list[str | None], list[str]]:
     """The rule that removes each line (None: kept), and the header lines for metadata.
 
-    Naming the rule lets a benchmark tell a figure removed as page chrome from a lost one."""
+    ``table_lines`` are the lines the layout pass found to form a table: no rule touches them, for a
+    table cell is short and often a bare figure, just like page clutter. Naming the rule lets a
+    benchmark tell a figure removed as page chrome from a lost one."""
     cfg = _config()
     n = len(lines)
-    reasons = [chrome_reason(ln) for ln in lines]
+    reasons = [None if i in table_lines else chrome_reason(ln) for i, ln in enumerate(lines)]
     keep = [r is None for r in reasons]
     why: list[str | None] = list(reasons)
     # the first short line that names a document (关于…的通知) is its title, not a caption
@@ -115,6 +155,8 @@ def chrome_rules(lines: list[str]) -> tuple[list[str | None], list[str]]:
         s = _strip_bullets(ln)
         if pos > total / 2 and s and any(s.startswith(t) for t in cfg["trailer_starts"]):
             for j in range(i, n):
+                if j in table_lines:
+                    continue
                 if keep[j]:
                     why[j] = "trailer"
                 keep[j] = False
@@ -124,7 +166,7 @@ def chrome_rules(lines: list[str]) -> tuple[list[str | None], list[str]]:
     nonempty = [i for i in range(n) if lines[i].strip() and (keep[i] or reasons[i] == "short")]
     run: list[int] = []
     for i in reversed(nonempty):
-        if _headline_like(lines[i]):
+        if _headline_like(lines[i]) and i not in table_lines:
             run.append(i)
         else:
             break

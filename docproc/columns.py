@@ -15,18 +15,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cells import header_like, header_matches, is_empty_cell, is_number_cell, is_row_line, is_year_cell, lex
+from .cells import (
+    MAG_NUMBER,
+    header_like,
+    header_matches,
+    is_empty_cell,
+    is_number_cell,
+    is_row_line,
+    is_year_cell,
+    lex,
+    unit_in_cell,
+)
+from .chrome import is_page_mark
 from .labels import header_unit_roles
 
 GAP = re.compile(r"\t+|[ \u00a0]{2,}|\u3000{2,}|[ \u3000]*\t[ \u3000\t]*")
-_SHORT_CELL = 40
-_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[、.](?!\d))")
+_SHORT_CELL = 40  # a cell of a figure table, or a header cell
+_LONG_CELL = 300  # a cell of a task division (the task itself) may be a long sentence
+_UNIT_WRAP = re.compile(r"^[((][^()()]{1,12}[))]$")  # (万亩) on a line of its own: the end of the header cell above
+
+
+@dataclass(frozen=True)
+class JoinedRow:
+    """One table row written one cell per line: the line indices of each cell (a header cell may
+    wrap onto a second line), and how many cells the row must have (a group label row is padded)."""
+
+    cells: tuple[tuple[int, ...], ...]
+    width: int
 
 
 @dataclass
 class ColumnPlan:
     split: set[int] = field(default_factory=set)  # line indices whose inner gaps become |
-    joins: list[list[int]] = field(default_factory=list)  # the line indices that make one row, in order
+    joins: list[JoinedRow] = field(default_factory=list)  # one-cell-per-line rows, in order
+    keep: set[int] = field(default_factory=set)  # lines that form a table: chrome never removes them
 
 
 def _cells_by_gap(line: str) -> list[str]:
@@ -81,43 +103,10 @@ def _plan_gaps(lines: list[str], plan: ColumnPlan) -> None:
 
 
 def _kind(cell: str) -> str:
+    """``empty``, ``num`` (a bare figure, or one with its magnitude: 1.2万) or ``text``."""
     if is_empty_cell(cell):
         return "empty"
-    return "num" if is_number_cell(cell) else "text"
-
-
-def _try_join(lines: list[str], run: list[int], start: int, k: int) -> int:
-    """How many body rows of ``k`` cells follow a header of ``k`` lines at run[start]; 0 if it is no table."""
-    head = [lines[i].strip() for i in run[start: start + k]]
-    if not all(header_like(h) and not is_number_cell(h) for h in head):
-        return 0
-    if sum(1 for h in head if is_year_cell(h) or len(h) <= 12) < k:
-        return 0
-    body = run[start + k:]
-    rows = len(body) // k
-    best = 0
-    if _task_header(head):
-        # a task division: words in every column; each row starts with its number (1, 2, 3 …)
-        n = 0
-        while n < rows and re.fullmatch(r"\d{1,3}", lines[body[n * k]].strip()):
-            n += 1
-        return n if n >= 2 else 0
-    # grow the body row by row (one pass): a column must hold only figures or only words
-    nums, texts = [0] * k, [0] * k
-    first_col_ok = True
-    for m in range(1, rows + 1):
-        row = [_kind(lines[body[(m - 1) * k + c]].strip()) for c in range(k)]
-        for c, kind in enumerate(row):
-            if kind == "num":
-                nums[c] += 1
-            elif kind == "text":
-                texts[c] += 1
-        if any(nums[c] and texts[c] for c in range(k)):
-            break  # mixed from here on: no longer prefix can be a table either
-        first_col_ok = first_col_ok and (row[0] != "num" or k > 2)
-        if m >= 2 and first_col_ok and any(nums[c] and not texts[c] for c in range(k)):
-            best = m
-    return best
+    return "num" if is_number_cell(cell) or MAG_NUMBER.match(cell.strip()) else "text"
 
 
 def _task_header(head: list[str]) -> bool:
@@ -126,42 +115,226 @@ def _task_header(head: list[str]) -> bool:
     return bool(header_unit_roles(head)) and named >= 1 and any(h in ("序号", "编号") for h in head[:1])
 
 
-def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
+def _cell_runs(lines: list[str], plan: ColumnPlan) -> list[list[int]]:
+    """Runs of lines that can be cells. A blank line between cells or a page mark (- 2 -) between
+    rows does not end a run: web pages leave the one, a page break inside a table the other."""
     runs, cur = [], []
     for i, line in enumerate(lines):
         s = line.strip()
-        if not s and cur:
-            continue  # web pages saved as text often leave a blank line between cells
-        short = s and len(s) <= _SHORT_CELL and not is_row_line(s) and not _MARKER.match(s) and i not in plan.split
-        if short and not re.search(r"[。;!?]$", s):
+        if not s or is_page_mark(s):
+            continue
+        if len(s) <= _LONG_CELL and not is_row_line(s) and i not in plan.split:
             cur.append(i)
-        else:
-            if len(cur) >= 6:
-                runs.append(cur)
-            cur = []
+            continue
+        if len(cur) >= 6:
+            runs.append(cur)
+        cur = []
     if len(cur) >= 6:
         runs.append(cur)
-    for run in runs:
+    return runs
+
+
+class _Run:
+    """One run of cell lines, with each line's text and kind computed once."""
+
+    def __init__(self, lines: list[str], run: list[int]) -> None:
+        self.idx = run
+        self.text = [lines[i].strip() for i in run]
+        self.kind = [_kind(t) for t in self.text]
+        self.short = [len(t) <= _SHORT_CELL and not re.search(r"[。;!?]$", t) for t in self.text]
+        # how many lines from each position could be header cells: no header of more columns starts there
+        ok = [s and header_like(t) and not is_number_cell(t) and (is_year_cell(t) or len(t) <= 12)
+              for s, t in zip(self.short, self.text, strict=True)]
+        self.head_run = [0] * (len(ok) + 1)
+        for q in range(len(ok) - 1, -1, -1):
+            self.head_run[q] = self.head_run[q + 1] + 1 if ok[q] else 0
+
+    def __len__(self) -> int:
+        return len(self.idx)
+
+    def header(self, p: int, k: int) -> tuple[list[list[int]], int] | None:
+        """``k`` header cells from position ``p`` (a unit wrapped onto its own line, ``(万亩)``, joins the
+        cell above it) and the position after them; None when these lines cannot be a header."""
+        cells: list[list[int]] = []
+        q = p
+        while q < len(self) and (len(cells) < k or _UNIT_WRAP.match(self.text[q])):
+            t = self.text[q]
+            if cells and _UNIT_WRAP.match(t) and not _UNIT_WRAP.search(self.text[cells[-1][-1]]):
+                cells[-1].append(q)
+            elif len(cells) < k:
+                if not self.short[q] or not header_like(t) or is_number_cell(t):
+                    return None
+                if not (is_year_cell(t) or len(t) <= 12):
+                    return None
+                cells.append([q])
+            else:
+                break
+            q += 1
+        if len(cells) < k:
+            return None
+        return cells, q
+
+    def cell_text(self, cell: list[int]) -> str:
+        return "".join(self.text[q] for q in cell)
+
+
+def _fits(kinds: list[str | None], row: list[str]) -> bool:
+    """A row fits the columns when no column gets a figure where it held words, or words where it held figures."""
+    return all(k == "empty" or have is None or have == k for have, k in zip(kinds, row, strict=True))
+
+
+def _group_label(r: _Run, q: int) -> bool:
+    """A line that can label a group of rows (东部地区): short words, and no header's words (a unit in
+    brackets, a year, 完成时限, 牵头单位, 增长 …): a header cell read as a group label shifts the header."""
+    t = r.text[q]
+    if r.kind[q] != "text" or not r.short[q] or unit_in_cell(t) is not None or is_year_cell(t):
+        return False
+    L = lex()
+    words = L.task_columns + L.deadline_columns + L.growth_headers + L.share_headers + L.completion_headers
+    return not header_matches(t, words) and not header_unit_roles([t]) and not any(w == t for w, _ in L.role_words)
+
+
+def _data_rows(r: _Run, q: int, head: list[str], lead: int) -> tuple[list[list[list[int]]], int, int]:
+    """Body rows of a figure table whose header ends at ``q``: (rows, end position, regular rows).
+
+    ``lead`` = 1 reads the first line as a group label (东部地区) above the first row. Past the first
+    rows, a line of words where a row should start, followed by a row that fits, is a group label too;
+    the header written again (a page break) is a row of its own."""
+    k = len(head)
+    kinds: list[str | None] = [None] * k
+    rows: list[list[list[int]]] = []
+    regular = 0
+    pos = q
+    if lead:
+        if q >= len(r) or not _group_label(r, q):
+            return [], q, 0
+        rows.append([[q]])
+        pos = q + 1
+    while pos < len(r):
+        again = r.header(pos, k) if r.text[pos] == head[0] else None
+        if again and [r.cell_text(c) for c in again[0]] == head:
+            rows.append(again[0])
+            pos = again[1]
+            continue
+        if pos + k <= len(r) and all(r.short[pos: pos + k]) and _fits(kinds, r.kind[pos: pos + k]):
+            row = r.kind[pos: pos + k]
+            if k == 2 and row[0] == "num":
+                break  # a figure as the row label of a two-column table: a list of numbers, not a table
+            kinds = [have or (k_ if k_ != "empty" else None) for have, k_ in zip(kinds, row, strict=True)]
+            if all(kd == "text" for kd in kinds) or regular >= 3 and "num" not in kinds:
+                break  # words in every column: no column of figures, so no figure table
+            rows.append([[pos + c] for c in range(k)])
+            regular += 1
+            pos += k
+            continue
+        if (regular and kinds[0] == "text" and _group_label(r, pos) and pos + 1 + k <= len(r)
+                and all(r.short[pos + 1: pos + 1 + k]) and _fits(kinds, r.kind[pos + 1: pos + 1 + k])):
+            rows.append([[pos]])  # a group label row: 西部地区
+            pos += 1
+            continue
+        break
+    if "num" not in kinds:
+        return [], q, 0
+    while rows and len(rows[-1]) == 1:
+        rows.pop()  # a label after the last row belongs to what follows
+    end = q
+    for row in rows:
+        end = max(end, row[-1][-1] + 1)
+    return rows, end, regular
+
+
+def _task_rows(r: _Run, q: int, k: int) -> tuple[list[list[list[int]]], int, int]:
+    """Body rows of a task division: each row starts with its number (1, 2, 3 …) and runs to the next
+    number (a row with fewer cells has empty, merged cells); a line of words before a number is a
+    group row (一、…方面)."""
+    rows: list[list[list[int]]] = []
+    regular = 0
+    pos = q
+    expect = None
+    while pos < len(r):
+        t = r.text[pos]
+        if re.fullmatch(r"\d{1,3}", t) and (expect is None or int(t) in (expect, 1)):
+            nxt = str(int(t) + 1)
+            end = pos + 1
+            while end < len(r) and end - pos < k and r.text[end] != nxt:
+                end += 1
+            rows.append([[j] for j in range(pos, end)])
+            regular += 1
+            expect = int(t) + 1
+            pos = end
+            continue
+        if regular and pos + 1 < len(r) and r.short[pos] and r.text[pos + 1] in (str(expect), "1"):
+            rows.append([[pos]])
+            pos += 1
+            continue
+        break
+    end = rows[-1][-1][-1] + 1 if rows else q
+    return rows, end, regular
+
+
+def _table_at(r: _Run, p: int, k: int) -> tuple[list[list[list[int]]], int, int] | None:
+    """The rows (header first) of a one-cell-per-line table of ``k`` columns whose header starts at
+    ``p``, where it ends, and 1 when its first body line had to be read as a group label (the less
+    likely reading: a caption taken for a header cell shifts the header the same way)."""
+    found = r.header(p, k)
+    if not found:
+        return None
+    head_cells, q = found
+    head = [r.cell_text(c) for c in head_cells]
+    lead = 0
+    if _task_header(head):
+        body, end, regular = _task_rows(r, q, k)
+    else:
+        body, end, regular = _data_rows(r, q, head, 0)
+        shifted = _data_rows(r, q, head, 1)
+        if shifted[1] > end:
+            body, end, regular = shifted
+            lead = 1
+    if regular < 2:
+        return None
+    return [head_cells, *body], end, lead
+
+
+def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
+    for run in _cell_runs(lines, plan):
+        r = _Run(lines, run)
         pos = 0
-        while pos < len(run) - 5:
-            best = None  # (score, start, rows, k): most lines covered, fewest left over in the run
-            for start in range(pos, min(pos + 3, len(run) - 5)):
-                for k in range(2, 11):
-                    m = _try_join(lines, run, start, k)
-                    if m < 2:
+        while pos < len(r) - 5:
+            if r.head_run[pos] < 2:
+                pos += 1  # no header of two cells starts here
+                continue
+            best = None  # (score, rows, end): most lines covered, fewest left over in the run
+            for start in range(pos, min(pos + 3, len(r) - 5)):
+                for k in range(2, min(10, r.head_run[start]) + 1):
+                    got = _table_at(r, start, k)
+                    if got is None:
                         continue
-                    covered = (m + 1) * k
-                    leftover = len(run) - start - covered
-                    score = covered * 10 - 2 * leftover - (start - pos)
+                    rows, end, lead = got
+                    score = (end - start) * 10 - 2 * (len(r) - end) - (start - pos) - 5 * lead
                     if best is None or score > best[0]:
-                        best = (score, start, m, k)
+                        best = (score, rows, end, k)
             if best is None:
                 pos += 1
                 continue
-            _, start, m, k = best
-            for r in range(m + 1):  # the header row and m body rows
-                plan.joins.append(run[start + r * k: start + r * k + k])
-            pos = start + (m + 1) * k
+            _, rows, end, k = best
+            for row in rows:
+                plan.joins.append(JoinedRow(tuple(tuple(run[q] for q in cell) for cell in row), k))
+            plan.keep.update(run[q] for q in range(pos, end))
+            pos = end
+        _keep_figure_runs(r, plan)
+
+
+def _keep_figure_runs(r: _Run, plan: ColumnPlan) -> None:
+    """Lines of a run that is mostly short cells and a third figures are a table even where no row
+    could be rebuilt: they are kept as they are, never taken for page clutter."""
+    start = 0
+    for i in range(len(r) + 1):
+        if i < len(r) and r.short[i]:
+            continue
+        part = range(start, i)
+        if len(part) >= 6 and sum(1 for q in part if r.kind[q] == "num") * 3 >= len(part):
+            plan.keep.update(r.idx[q] for q in part)
+        start = i + 1
 
 
 def plan(lines: list[str]) -> ColumnPlan:

@@ -206,22 +206,31 @@ def _fix_split_numbers(m: Mapped) -> Mapped:
     return substitute(m, re.compile(r"(?<=\d[.,]) (?=\d)|(?<=\d) (?=[.]\d)"), lambda _: "")
 
 
-def _mark_columns(m: Mapped) -> Mapped:
-    """Tab-, space- and one-cell-per-line table layouts become ``a|b|c`` rows (see ``columns``)."""
+def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
+    """Tab-, space- and one-cell-per-line table layouts become ``a|b|c`` rows (see ``columns``).
+
+    Also returns the output lines that form a table (rows, and table lines left as they are), which
+    the chrome rules must leave alone."""
     from . import columns
 
     lines = m.text.split("\n")
     found = columns.plan(lines)
-    if not found.split and not found.joins:
-        return m
+    if not found.split and not found.joins and not found.keep:
+        return m, set()
     starts, pos = [], 0
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    row_of = {row[0]: row for row in found.joins}
-    skip = {i for row in found.joins for i in range(row[0] + 1, row[-1] + 1)}
+    row_of = {row.cells[0][0]: row for row in found.joins}
+    in_row = {i for row in found.joins for cell in row.cells for i in cell}
     chars: list[str] = []
     offs: list[int] = []
+    table_lines: set[int] = set()
+    out_line = 0
+
+    def end_offset(i: int) -> int:
+        end = starts[i] + len(lines[i])
+        return m.offsets[end] if end < len(m.offsets) else (m.offsets[-1] + 1 if m.offsets else 0)
 
     def emit(i: int) -> None:
         line, base = lines[i], starts[i]
@@ -241,28 +250,39 @@ def _mark_columns(m: Mapped) -> Mapped:
             chars.append(line)
             offs.extend(m.offsets[base: base + len(line)])
 
-    def newline_after(i: int) -> None:
-        chars.append("\n")
-        end = starts[i] + len(lines[i])
-        offs.append(m.offsets[end] if end < len(m.offsets) else (m.offsets[-1] + 1 if m.offsets else 0))
-
-    for i in range(len(lines)):
-        if i in skip:
-            continue
-        if i in row_of:
-            row = row_of[i]
-            for n, j in enumerate(row):
-                if n:
-                    chars.append("|")
-                    offs.append(m.offsets[starts[j] - 1])
+    def emit_row(row: columns.JoinedRow) -> None:
+        for n, cell in enumerate(row.cells):
+            if n:
+                chars.append("|")
+                offs.append(m.offsets[starts[cell[0]] - 1])
+            for j in cell:  # a header cell wrapped onto two lines is one cell again
                 emit(j)
-            last = row[-1]
+        for _ in range(row.width - len(row.cells)):  # a group label row keeps the table's width
+            chars.append("|")
+            offs.append(end_offset(row.cells[-1][-1]))
+
+    order: list[tuple[int, columns.JoinedRow | None]] = []
+    for i in range(len(lines)):
+        if i in row_of:
+            order.append((i, row_of[i]))
+        elif i not in in_row:
+            order.append((i, None))  # also a page mark or a blank line between a row's cells: kept after it
+    pending_newline: int | None = None
+    for i, row in order:
+        if pending_newline is not None:
+            chars.append("\n")
+            offs.append(end_offset(pending_newline))
+            out_line += 1
+        if row is not None:
+            emit_row(row)
+            table_lines.add(out_line)
+            pending_newline = row.cells[-1][-1]
         else:
             emit(i)
-            last = i
-        if last < len(lines) - 1:
-            newline_after(last)
-    return Mapped("".join(chars), offs)
+            if i in found.split or i in found.keep:
+                table_lines.add(out_line)
+            pending_newline = i
+    return Mapped("".join(chars), offs), table_lines
 
 
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])"
@@ -289,13 +309,13 @@ def normalize(raw: str) -> Normalized:
     if script != "simplified":
         m = to_simplified(m, detect_region(raw[:20000]))
     m = _fix_split_numbers(m)
-    m = _mark_columns(m)
+    m, table_lines = _mark_columns(m)
     m = _join_digit_groups(m)
     m = _collapse_spaces(m)
     from .chrome import chrome_rules
 
     lines = m.text.split("\n")
-    rules, header = chrome_rules(lines)
+    rules, header = chrome_rules(lines, table_lines)
     keep = [r is None for r in rules]
     removed = [ln for ln, k in zip(lines, keep, strict=True) if not k and ln.strip()]
     dropped, pos = [], 0
