@@ -126,10 +126,12 @@ _UNIT_LIST_SEP = re.compile(r"[、,,;;]|/(?=%|‰|[^\u4e00-\u9fff·])")  # 亿�
 
 def unit_in_cell(text: str) -> str | None:
     """The unit written in brackets at the end of a header or label: 金额(万元) -> 万元, 标准(元/人·月) -> 元/人·月."""
-    m = lex().unit_in_cell.search(text.strip())
+    m = lex().unit_in_cell.search(text.strip()) or re.search(
+        r"[((]\s*(?:金额|计量)?单位\s*[::]\s*(?P<unit>[^()()]{1,10})[))]\s*$", text.strip())
     if not m:
         return None
-    return _UNIT_LIST_SEP.split(m.group("unit"))[0].strip() or None
+    unit = re.sub(r"^(?:金额|计量)?单位\s*[::]\s*", "", m.group("unit"))  # 项目(单位:万元)
+    return _UNIT_LIST_SEP.split(unit)[0].strip() or None
 
 
 def header_matches(header: str, words: tuple[str, ...]) -> str | None:

@@ -10,12 +10,14 @@ precision is honoured through ``tolerance``'s intervals, as in the text checks.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from .. import resources
 from ..cells import header_matches, is_rule_row, is_subset_label, is_total_label, lex
+from ..extract.table_cells import covers_cell
 from ..model import Column, Document, Finding, Quantity, Span, Table
 from ..table_columns import header_role
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit
@@ -41,7 +43,8 @@ class _Grid:
 
 def _grid(doc: Document, table: Table) -> _Grid:
     cols = list(table.column_types)
-    by_span = {q.span: q for q in doc.quantities if q.table is not None and q.table.table == table.index}
+    qs = [q for q in doc.quantities if q.table is not None and q.table.table == table.index]
+    starts = [q.span[0] for q in qs]
     values: dict[tuple[int, int], Quantity] = {}
     labels: dict[int, str] = {}
     for r in range(table.header_rows, len(table.rows)):
@@ -49,9 +52,11 @@ def _grid(doc: Document, table: Table) -> _Grid:
         labels[r] = next((row[c.index].text for c in cols if c.kind == "label" and row[c.index].text), "") or next(
             (c.text for c in row if c.text and not re.fullmatch(r"[\d.]+", c.text)), "")
         for c in cols:
-            q = by_span.get(row[c.index].span)
-            if q is not None:
-                values[(r, c.index)] = q
+            s, e = row[c.index].span
+            # the cell's one figure (5.5%以内 holds 5.5% and its comparator); a cell with two is no value
+            inside = [q for q in qs[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)] if q.span[1] <= e]
+            if len(inside) == 1 and covers_cell(row[c.index], inside[0]):
+                values[(r, c.index)] = inside[0]
     return _Grid(table, cols, values, labels)
 
 
@@ -306,7 +311,8 @@ def _goal_lex() -> _GoalLex:
 def _goal_columns(grid: _Grid) -> tuple[Column, Column] | None:
     """The target and the actual column of a 目标 | 完成 table, when both cover the same period."""
     L = _goal_lex()
-    figure = _figure_cols(grid)
+    # 1300人 | 700: a column whose cells carry their units is typed text, and still holds the row's figures
+    figure = [c for c in grid.cols if c.kind in ("figure", "text") and not c.percent]
     target = next((c for c in figure if header_role(c.header) == "target"
                    and header_matches(c.header, L.target_headers)), None)
     actual = next((c for c in figure if header_role(c.header) == "actual" and c is not target

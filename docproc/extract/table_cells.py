@@ -16,7 +16,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from functools import cache
 
+from .. import resources
 from ..cells import (
     MAG_NUMBER,
     RATE_LABEL,
@@ -35,18 +37,53 @@ from ..spans import starts_of, within
 from .quantities import lex as quantity_lex
 
 
-def _parse_cell(text: str) -> tuple[float, str | None] | None:
-    """(value, unit written in the cell) of a bare figure; None when the cell is no figure."""
-    t = text.strip().replace("−", "-").replace(" ", "")
+@cache
+def _cell_ops() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """Comparator words before and after a figure in a cell (不超过5%, 95%以上, ≤5%), from comparators.tsv and the
+    table lexicon's signs: (prefix regex, suffix regex, word -> op)."""
+    L = quantity_lex()
+    signs = resources.data("tables.yaml").get("cell_comparators", {})
+    before = dict(L.before_ops) | signs
+    after = {w: op for w, op in L.after_ops if w not in ("余", "多")}
+    return (re.compile("^(?:" + resources.alternation(list(before)) + ")"),
+            re.compile("(?:" + resources.alternation(list(after)) + ")$"), before | after)
+
+
+def _split_ops(text: str) -> tuple[str, str | None]:
+    """(the figure without its comparator words, their op): 5.5%以内 -> (5.5%, <=)."""
+    pre, post, ops = _cell_ops()
+    op = None
+    m = pre.match(text)
+    if m:
+        op, text = ops[m.group()], text[m.end():]
+    m = post.search(text)
+    if m and m.start() > 0:
+        op, text = ops[m.group()], text[:m.start()]
+    return text, op
+
+
+def _parse_cell(text: str) -> tuple[float, str | None, str] | None:
+    """(value, unit written in the cell, op) of a bare figure; None when the cell is no figure."""
+    t, op = _split_ops(text.strip().replace("−", "-").replace(" ", ""))
     m = MAG_NUMBER.match(t)
     if m:
-        return float(m.group(1).replace(",", "")) * quantity_lex().magnitudes[m.group(2)], None
+        return float(m.group(1).replace(",", "")) * quantity_lex().magnitudes[m.group(2)], None, op or "="
     if not is_number_cell(t):
         return None
     unit = None
     if t.endswith(("%", "‰")):
         unit, t = t[-1], t[:-1]
-    return float(t.replace(",", "")), unit
+    return float(t.replace(",", "")), unit, op or "="
+
+
+def covers_cell(cell: Cell, q: Quantity) -> bool:
+    """The quantity is the cell's one figure: the cell holds nothing else but its comparator words (5.5%以内)."""
+    if q.span == cell.span:
+        return True
+    rest = (cell.text[:q.span[0] - cell.span[0]] + "\x00" + cell.text[q.span[1] - cell.span[0]:]).replace(" ", "")
+    head, _, tail = rest.partition("\x00")
+    pre, post, _ = _cell_ops()
+    return (not head or bool(pre.fullmatch(head))) and (not tail or bool(post.fullmatch(tail)))
 
 
 def resolve_unit(surface: str, known_only: bool = False) -> tuple[str, float] | None:
@@ -158,6 +195,11 @@ def _unit_for(table: Table, row: tuple[Cell, ...], col: Column, cols: list[Colum
                 and 1e-3 <= value / (written * factor) <= 1e3):
             factor = 1.0
         return name, factor
+    # 项目(单位:万元) | 2023年 | 2022年: the label column's header states the unit of the whole table
+    label_unit = next((c.unit for c in cols if c.kind == "label" and c.unit), None)
+    found = resolve_unit(label_unit, known_only=True) if label_unit else None
+    if found:
+        return found
     if table.unit_note:
         return resolve_unit(table.unit_note)
     return None
@@ -207,7 +249,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
             inside = [first + k for k, q in enumerate(within(found, found_starts, cell.span[0], cell.span[1]))
                       if q.span[1] <= cell.span[1]]
             if inside:
-                whole = len(inside) == 1 and found[inside[0]].span == cell.span and col.kind != "label"
+                whole = len(inside) == 1 and covers_cell(cell, found[inside[0]]) and col.kind != "label"
                 weight = weight_in_cell(cell.text) if col.kind in ("label", "text") else None
                 for i in inside:
                     q = found[i]
@@ -218,8 +260,9 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
                         # 经济发展(25%): the row's weight in a KPI table
                         q = replace(q, role="other", indicator=_indicator(label, col, cols) or q.indicator)
                     if whole:
+                        op = _split_ops(cell.text.replace(" ", ""))[1] if q.op == "=" else None
                         q = replace(q, indicator=_indicator(label, col, cols) or q.indicator,
-                                    role=_role(doc, col, cols))
+                                    role=_role(doc, col, cols), op=op or q.op)
                     out.append(replace(q, table=ref))
                 continue
             if col.kind != "figure" or cell.span[0] in by_start:
@@ -227,7 +270,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
             parsed = _parse_cell(cell.text)
             if parsed is None:
                 continue
-            value, cell_unit = parsed
+            value, cell_unit, op = parsed
             unit = _unit_for(table, row, col, cols, label, cell_unit, value)
             if unit is None:
                 continue
@@ -236,7 +279,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
                 text=cell.text,
                 value=float(f"{value * factor:.12g}"),
                 unit=name,
-                op="=",
+                op=op,
                 role=_role(doc, col, cols),
                 indicator=_indicator(label, col, cols),
                 span=cell.span,
