@@ -133,3 +133,21 @@ def test_a_very_wide_table_is_capped() -> None:
     assert time.perf_counter() - t0 < 30
     assert max(len(line.split("|")) for line in raw.text.split("\n")) <= 200
     assert "399" in raw.text  # cells past the cap are kept, in the last column
+
+
+def test_docx_grid_keeps_an_empty_cell_empty(tmp_path) -> None:
+    """A Word table hands over its merges too: a merged-down deadline goes on, an empty one does not."""
+    from fixtures import table_docx
+
+    from docproc.pipeline import process
+
+    rows = [["序号", "重点任务", "牵头单位", "完成时限"],
+            ["1", "修订河长制考核办法", "县水利局", "5月底前"],
+            ["2", "开展河道清淤", "县水利局", ""],
+            ["3", "建设生态缓冲带", "县林业局", "10月底前"],
+            ["4", "巡查入河排污口", "县生态环境分局", ""]]
+    doc = process(table_docx(tmp_path / "t.docx", rows, merge_down=(3, 3, 4)), ref_date="2024-01-01")
+    assert doc.tables[0].from_grid
+    dates = {t.text.split("|")[1]: [d.date for d in t.deadlines] for t in doc.tasks}
+    assert dates["开展河道清淤"] == []  # empty, not merged: no deadline of its own
+    assert dates["巡查入河排污口"] == ["2024-10-31"]  # merged down from the row above

@@ -46,13 +46,23 @@ def read_docx(data: bytes, name: str = "") -> RawDocument:
         raise InputError(f"{name}: broken .docx file ({type(e).__name__})") from None
     lines: list[str] = []
     tables = []
+    pos = 0  # where the next line starts in the text
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             lines.append(block.text)
+            pos += len(block.text) + 1
         elif isinstance(block, Table):
-            rows = _table_rows(block)
-            lines.extend(line for line in (row_line(cells) for cells in rows) if line)
-            tables.append({"page": 1, "rows": rows})
+            rows, merged = _table_rows(block)
+            grid: dict = {"page": 1, "rows": rows, "merged": [], "row_offsets": []}
+            for r, cells in enumerate(rows):
+                line = row_line(cells)
+                if not line:
+                    continue
+                grid["row_offsets"].append([pos, pos + len(line)])
+                grid["merged"].extend([len(grid["row_offsets"]) - 1, c] for c in sorted(merged[r]))
+                lines.append(line)
+                pos += len(line) + 1
+            tables.append(grid)
     text = "\n".join(lines)
     if not text.strip():
         raise InputError(f"{name}: the .docx has no text")
@@ -63,22 +73,30 @@ def _cell_text(cell) -> str:
     return " ".join(p.text for p in cell.paragraphs).strip()
 
 
-def _table_rows(table) -> list[list[str]]:
+def _table_rows(table) -> tuple[list[list[str]], list[set[int]]]:
+    """The grid's cell texts, and per row the columns a cell merged down from above covers.
+
+    A text cell merged down keeps its text in every row it covers (a lead unit stands for each task
+    row); a figure merged down is written once, so it is counted once."""
     from ..cells import is_number_cell
 
     rows: list[list[str]] = []
+    merged: list[set[int]] = []
     above: list = []
     for row in table.rows:
-        cells, tcs = [], []
+        cells, tcs, down = [], [], set()
         for i, cell in enumerate(row.cells):
             tc = cell._tc
             text = _cell_text(cell)
             if tcs and tcs[-1] is tc:
                 text = ""  # merged across: the text stands in the first column
-            elif i < len(above) and above[i] is tc and is_number_cell(text):
-                text = ""  # merged down over a figure: count it once
+            elif i < len(above) and above[i] is tc:
+                down.add(i)
+                if is_number_cell(text):
+                    text = ""  # merged down over a figure: count it once
             cells.append(text)
             tcs.append(tc)
         above = tcs
         rows.append(cells)
-    return rows
+        merged.append(down)
+    return rows, merged
