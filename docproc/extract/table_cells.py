@@ -28,7 +28,9 @@ from ..cells import (
     is_number_cell,
     is_rule_row,
     is_subset_label,
+    is_unit_line,
     lex,
+    unit_from_line,
     unit_in_cell,
     weight_in_cell,
 )
@@ -200,9 +202,14 @@ def _unit_for(table: Table, row: tuple[Cell, ...], col: Column, cols: list[Colum
     found = resolve_unit(label_unit, known_only=True) if label_unit else None
     if found:
         return found
-    if table.unit_note:
-        return resolve_unit(table.unit_note)
-    return None
+    note = table.unit_note or _unit_row(table)
+    return resolve_unit(note) if note else None
+
+
+def _unit_row(table: Table) -> str | None:
+    """单位:万元 | | : a unit line written as the table's first row (a merged cell over the header)."""
+    filled = [c.text for c in table.rows[0] if c.text] if table.rows else []
+    return unit_from_line(filled[0]) if len(filled) == 1 and is_unit_line(filled[0]) else None
 
 
 def _indicator(label: str, col: Column, cols: list[Column]) -> str:
