@@ -158,11 +158,18 @@ _FIGURE_WITH_UNIT = re.compile(r"^(?:不低于|不少于|不超过|达到|力争
                                r"(\D{1,10}?)(?:以上|以内|以下|左右)?$")
 
 
-def _row_unit(row: tuple[Cell, ...], cols: list[Column]) -> tuple[str, float, float] | None:
-    """(unit, factor, value as written) of the first figure in the row that carries its unit, from a
-    comparable column (target, actual, a year: not a growth, share or weight column)."""
+def _comparable(col: Column) -> bool:
+    """A column of the row's values for one period or role (目标, 完成, 2023年), not a growth, share or weight."""
+    return bool(col.role or col.year) and not col.percent and col.duty != "weight"
+
+
+def _row_unit(row: tuple[Cell, ...], col: Column, cols: list[Column]) -> tuple[str, float, float] | None:
+    """(unit, factor, value as written) of the first figure in the row that carries its unit, from a column
+    comparable with ``col`` (the same measure: 目标 | 完成, not 建设规模 | 总投资)."""
+    if not _comparable(col):
+        return None
     for c in cols:
-        if c.kind not in ("figure", "text") or c.percent or c.duty == "weight":
+        if c.kind not in ("figure", "text") or not _comparable(c) or c.measure != col.measure:
             continue
         m = _FIGURE_WITH_UNIT.match(row[c.index].text.strip().replace(" ", ""))
         found = resolve_unit(m.group(2), known_only=True) if m else None
@@ -189,7 +196,7 @@ def _unit_for(table: Table, row: tuple[Cell, ...], col: Column, cols: list[Colum
             found = resolve_unit(cand, known_only)
             if found:
                 return found
-    carried = None if col.percent else _row_unit(row, cols)
+    carried = _row_unit(row, col, cols)
     if carried:
         name, factor, written = carried
         # 1.2万人 | 8000: the magnitude belongs to its own cell when it would put the two figures 10³ apart
