@@ -25,6 +25,8 @@ MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 @dataclass(frozen=True)
 class _Lex:
     id_columns: tuple[str, ...]
+    id_header_words: tuple[str, ...]
+    code_level_cells: frozenset[str]
     unit_columns: tuple[str, ...]
     measure_label_columns: tuple[str, ...]
     total_labels: tuple[str, ...]
@@ -52,6 +54,8 @@ def lex() -> _Lex:
     roles = [(w, role) for role, words in d["role_headers"].items() for w in words]
     return _Lex(
         id_columns=tuple(d["id_columns"]),
+        id_header_words=tuple(d["id_header_words"]),
+        code_level_cells=frozenset(d["code_level_cells"]),
         unit_columns=tuple(d["unit_columns"]),
         measure_label_columns=tuple(d["measure_label_columns"]),
         total_labels=tuple(d["total_labels"]),

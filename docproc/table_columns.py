@@ -79,6 +79,28 @@ def _is_sequence(body: list[tuple[Cell, ...]], col: int) -> bool:
     )
 
 
+def _is_code_column(header: str, body: list[tuple[Cell, ...]], col: int) -> bool:
+    """Classification codes, not figures: a header naming a code (科目编码), whole numbers that extend
+    one another (205, 20502, 2050205: a budget subject and its sub-subjects), or whole numbers that
+    repeat down the column (a figure column seldom holds one value on half its rows)."""
+    if any(w in header for w in lex().id_header_words):
+        return True
+    cells = [row[col].text.strip() for row in body if row[col].text.strip()]
+    if any(v in lex().code_level_cells for v in cells[:2]):
+        return True
+    if len(cells) >= 3 and all(re.fullmatch(r"\d{2,9}", v) for v in cells[2:]) and any(
+            v.startswith("0") for v in cells):
+        return True  # 06, 01, 11: the 款 and 项 of a code, with their leading zeros
+    vals = [v for v in cells if re.fullmatch(r"\d{3,9}", v)]
+    if len(vals) < 3 or len(cells) - len(vals) > 2:  # two header leftovers (科目编码, 类) at the most
+        return False
+    seen = set(vals)
+    if len(seen) * 2 <= len(vals):
+        return True  # 201, 201, 201, 208 …: the 类 of each row of a 类 | 款 | 项 code, repeated
+    extended = sum(1 for v in vals if any(v[:n] in seen for n in range(3, len(v))))
+    return extended * 3 >= len(vals)
+
+
 def _duty(header: str) -> str | None:
     """What a column says about a task row, from its header alone."""
     h = header.replace(" ", "")
@@ -108,6 +130,7 @@ def type_columns(columns: tuple[str, ...], body: list[tuple[Cell, ...]]) -> tupl
         if h in L.unit_columns or (h.startswith("计量单位")):
             kind = "unit"
         elif (any(re.fullmatch(re.escape(w) + r"(?:\(.*\))?", h) for w in L.id_columns) or _is_sequence(body, i)
+              or _is_code_column(h, body, i)
               or (years and not nums and not texts and (not h or "年" in h or is_year_cell(h)))):
             kind = "id"
         elif years and not texts and not nums:
