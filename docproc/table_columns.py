@@ -83,13 +83,15 @@ def _is_code_column(header: str, body: list[tuple[Cell, ...]], col: int) -> bool
     """Classification codes, not figures: a header naming a code (科目编码), whole numbers that extend
     one another (205, 20502, 2050205: a budget subject and its sub-subjects), or whole numbers that
     repeat down the column (a figure column seldom holds one value on half its rows)."""
-    if any(w in header for w in lex().id_header_words):
-        return True
+    levels = lex().code_level_cells
+    if any(w in header for w in lex().id_header_words) or header in levels or (
+            header.startswith("项目") and header[2:] in levels):
+        return True  # 科目编码; 类 | 款 | 项 under a 项目 header spanning them
     cells = [row[col].text.strip() for row in body if row[col].text.strip()]
-    if any(v in lex().code_level_cells for v in cells[:2]):
+    if any(v in levels for v in cells[:2]):
         return True
-    if len(cells) >= 3 and all(re.fullmatch(r"\d{2,9}", v) for v in cells[2:]) and any(
-            v.startswith("0") for v in cells):
+    codes = [v for v in cells if re.fullmatch(r"\d{2,9}", v)]
+    if len(codes) >= 2 and len(cells) - len(codes) <= 2 and any(v.startswith("0") for v in codes):
         return True  # 06, 01, 11: the 款 and 项 of a code, with their leading zeros
     vals = [v for v in cells if re.fullmatch(r"\d{3,9}", v)]
     if len(vals) < 3 or len(cells) - len(vals) > 2:  # two header leftovers (科目编码, 类) at the most
