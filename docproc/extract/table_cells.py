@@ -154,8 +154,7 @@ def _role(doc: Document, col: Column, cols: list[Column]) -> str:
 
 
 # a figure written with its unit in one cell (1300人, 不低于10万元, 65%以上): the unit the row's bare figures share
-_FIGURE_WITH_UNIT = re.compile(r"^(?:不低于|不少于|不超过|达到|力争|约|≥|≤|>|<)?([-+]?\d[\d,]*(?:\.\d+)?)"
-                               r"(\D{1,10}?)(?:以上|以内|以下|左右)?$")
+_FIGURE_WITH_UNIT = re.compile(r"^([-+]?\d[\d,]*(?:\.\d+)?)(\D{1,10})$")
 
 
 def _comparable(col: Column) -> bool:
@@ -171,7 +170,7 @@ def _row_unit(row: tuple[Cell, ...], col: Column, cols: list[Column]) -> tuple[s
     for c in cols:
         if c.kind not in ("figure", "text") or not _comparable(c) or c.measure != col.measure:
             continue
-        m = _FIGURE_WITH_UNIT.match(row[c.index].text.strip().replace(" ", ""))
+        m = _FIGURE_WITH_UNIT.match(_split_ops(row[c.index].text.strip().replace(" ", ""))[0])
         found = resolve_unit(m.group(2), known_only=True) if m else None
         if found:
             return found[0], found[1], float(m.group(1).replace(",", ""))
