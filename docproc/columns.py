@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
+from . import resources
 from .cells import (
     MAG_NUMBER,
     header_like,
@@ -32,13 +34,23 @@ from .labels import header_unit_roles
 GAP = re.compile(r"\t+|[ \u00a0]{2,}|\u3000{2,}|[ \u3000]*\t[ \u3000\t]*")
 _SHORT_CELL = 40  # a cell of a figure table, or a header cell
 _LONG_CELL = 300  # a cell of a task division (the task itself) may be a long sentence
+_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[、.](?!\d))")
 _UNIT_WRAP = re.compile(r"^[((][^()()]{1,12}[))]$")  # (万亩) on a line of its own: the end of the header cell above
 
 
 @dataclass(frozen=True)
 class JoinedRow:
     """One table row written one cell per line: the line indices of each cell (a header cell may
-    wrap onto a second line), and how many cells the row must have (a group label row is padded)."""
+    wrap onto a second line; an empty tuple is an empty cell, merged with the one above), and how
+    many cells the row must have (a group label row is padded)."""
+
+    @property
+    def first_line(self) -> int:
+        return next(c[0] for c in self.cells if c)
+
+    @property
+    def last_line(self) -> int:
+        return next(c[-1] for c in reversed(self.cells) if c)
 
     cells: tuple[tuple[int, ...], ...]
     width: int
@@ -49,6 +61,20 @@ class ColumnPlan:
     split: set[int] = field(default_factory=set)  # line indices whose inner gaps become |
     joins: list[JoinedRow] = field(default_factory=list)  # one-cell-per-line rows, in order
     keep: set[int] = field(default_factory=set)  # lines that form a table: chrome never removes them
+
+
+@cache
+def _caption_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = resources.data("chrome.yaml")["table_captions"]
+    return tuple(words["starts"]), tuple(words["ends"])
+
+
+def _caption_like(text: str) -> bool:
+    """表3 … / …情况 / …一览表: the caption above a table, which is no header cell."""
+    starts, ends = _caption_words()
+    t = text.replace(" ", "")
+    return any(re.match(re.escape(w) + r"\d", t) for w in starts) or any(
+        t.endswith(w) and len(t) > len(w) + 1 for w in ends)
 
 
 def _cells_by_gap(line: str) -> list[str]:
@@ -110,9 +136,11 @@ def _kind(cell: str) -> str:
 
 
 def _task_header(head: list[str]) -> bool:
+    if not head or head[0] not in ("序号", "编号"):
+        return False
     L = lex()
     named = sum(1 for h in head if header_matches(h, L.task_columns + L.deadline_columns))
-    return bool(header_unit_roles(head)) and named >= 1 and any(h in ("序号", "编号") for h in head[:1])
+    return bool(header_unit_roles(head)) and named >= 1
 
 
 def _cell_runs(lines: list[str], plan: ColumnPlan) -> list[list[int]]:
@@ -144,10 +172,21 @@ class _Run:
         self.short = [len(t) <= _SHORT_CELL and not re.search(r"[。;!?]$", t) for t in self.text]
         # how many lines from each position could be header cells: no header of more columns starts there
         ok = [s and header_like(t) and not is_number_cell(t) and (is_year_cell(t) or len(t) <= 12)
-              for s, t in zip(self.short, self.text, strict=True)]
+              and not _MARKER.match(t) and not _caption_like(t) for s, t in zip(self.short, self.text, strict=True)]
         self.head_run = [0] * (len(ok) + 1)
+        # where the next bare figure is: a figure table has one in its first row
+        self.next_num = [len(ok) + 10**6] * (len(ok) + 1)
         for q in range(len(ok) - 1, -1, -1):
             self.head_run[q] = self.head_run[q + 1] + 1 if ok[q] else 0
+            self.next_num[q] = q if self.kind[q] == "num" else self.next_num[q + 1]
+
+    def may_start(self, p: int, k: int) -> bool:
+        """A cheap test before reading a table of ``k`` columns at ``p``: its header cells are there, and
+        a figure (a body figure, or a task row's number) comes within its first rows."""
+        if self.head_run[p] < k:
+            return False
+        limit = p + 3 * k + 2  # k header cells (some wrapped on two lines), a group label, a row
+        return self.next_num[min(p + k, len(self.text))] <= limit
 
     def __len__(self) -> int:
         return len(self.idx)
@@ -162,9 +201,7 @@ class _Run:
             if cells and _UNIT_WRAP.match(t) and not _UNIT_WRAP.search(self.text[cells[-1][-1]]):
                 cells[-1].append(q)
             elif len(cells) < k:
-                if not self.short[q] or not header_like(t) or is_number_cell(t):
-                    return None
-                if not (is_year_cell(t) or len(t) <= 12):
+                if not self.head_run[q]:
                     return None
                 cells.append([q])
             else:
@@ -186,8 +223,13 @@ def _fits(kinds: list[str | None], row: list[str]) -> bool:
 def _group_label(r: _Run, q: int) -> bool:
     """A line that can label a group of rows (东部地区): short words, and no header's words (a unit in
     brackets, a year, 完成时限, 牵头单位, 增长 …): a header cell read as a group label shifts the header."""
-    t = r.text[q]
-    if r.kind[q] != "text" or not r.short[q] or unit_in_cell(t) is not None or is_year_cell(t):
+    return r.kind[q] == "text" and r.short[q] and _label_words(r.text[q])
+
+
+@lru_cache(maxsize=8192)
+def _label_words(t: str) -> bool:
+    """Whether words can be a group label rather than a header cell (asked many times per line)."""
+    if unit_in_cell(t) is not None or is_year_cell(t):
         return False
     L = lex()
     words = L.task_columns + L.deadline_columns + L.growth_headers + L.share_headers + L.completion_headers
@@ -197,6 +239,8 @@ def _group_label(r: _Run, q: int) -> bool:
 def _data_rows(r: _Run, q: int, head: list[str], lead: int) -> tuple[list[list[list[int]]], int, int]:
     """Body rows of a figure table whose header ends at ``q``: (rows, end position, regular rows).
 
+    A row one cell short, in a table with two label columns, has its first cell merged with the row
+    above (片区 | 水库 | … with 片区 written once per group): it gets an empty first cell.
     ``lead`` = 1 reads the first line as a group label (东部地区) above the first row. Past the first
     rows, a line of words where a row should start, followed by a row that fits, is a group label too;
     the header written again (a page break) is a row of its own."""
@@ -227,14 +271,19 @@ def _data_rows(r: _Run, q: int, head: list[str], lead: int) -> tuple[list[list[l
             regular += 1
             pos += k
             continue
+        if (regular and k >= 3 and kinds[0] == "text" and kinds[1] == "text" and pos + k - 1 <= len(r)
+                and all(r.short[pos: pos + k - 1]) and _fits(kinds[1:], r.kind[pos: pos + k - 1])):
+            rows.append([[], *[[pos + c] for c in range(k - 1)]])  # the first cell spans from the row above
+            pos += k - 1
+            continue
         if (regular and kinds[0] == "text" and _group_label(r, pos) and pos + 1 + k <= len(r)
                 and all(r.short[pos + 1: pos + 1 + k]) and _fits(kinds, r.kind[pos + 1: pos + 1 + k])):
             rows.append([[pos]])  # a group label row: 西部地区
             pos += 1
             continue
         break
-    if "num" not in kinds:
-        return [], q, 0
+    if "num" not in kinds or any(kinds[c] == "text" and unit_in_cell(h) for c, h in enumerate(head)):
+        return [], q, 0  # no column of figures; or a header with a unit, 面积(万亩), over words: a shifted header
     while rows and len(rows[-1]) == 1:
         rows.pop()  # a label after the last row belongs to what follows
     end = q
@@ -263,7 +312,7 @@ def _task_rows(r: _Run, q: int, k: int) -> tuple[list[list[list[int]]], int, int
             expect = int(t) + 1
             pos = end
             continue
-        if regular and pos + 1 < len(r) and r.short[pos] and r.text[pos + 1] in (str(expect), "1"):
+        if pos + 1 < len(r) and r.short[pos] and r.text[pos + 1] in (str(expect), "1"):
             rows.append([[pos]])
             pos += 1
             continue
@@ -274,14 +323,13 @@ def _task_rows(r: _Run, q: int, k: int) -> tuple[list[list[list[int]]], int, int
 
 def _table_at(r: _Run, p: int, k: int) -> tuple[list[list[list[int]]], int, int] | None:
     """The rows (header first) of a one-cell-per-line table of ``k`` columns whose header starts at
-    ``p``, where it ends, and 1 when its first body line had to be read as a group label (the less
-    likely reading: a caption taken for a header cell shifts the header the same way)."""
+    ``p``, where it ends, and how many of its rows are not whole (group labels, merged first cells):
+    the less likely reading, for a header read one line too early or too late gives such rows."""
     found = r.header(p, k)
     if not found:
         return None
     head_cells, q = found
     head = [r.cell_text(c) for c in head_cells]
-    lead = 0
     if _task_header(head):
         body, end, regular = _task_rows(r, q, k)
     else:
@@ -289,15 +337,16 @@ def _table_at(r: _Run, p: int, k: int) -> tuple[list[list[list[int]]], int, int]
         shifted = _data_rows(r, q, head, 1)
         if shifted[1] > end:
             body, end, regular = shifted
-            lead = 1
     if regular < 2:
         return None
-    return [head_cells, *body], end, lead
+    partial = sum(1 for row in body if len(row) < k or not row[0])
+    return [head_cells, *body], end, partial
 
 
 def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
     for run in _cell_runs(lines, plan):
         r = _Run(lines, run)
+        tried: dict[tuple[int, int], tuple[list[list[list[int]]], int, int] | None] = {}
         pos = 0
         while pos < len(r) - 5:
             if r.head_run[pos] < 2:
@@ -306,11 +355,15 @@ def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
             best = None  # (score, rows, end): most lines covered, fewest left over in the run
             for start in range(pos, min(pos + 3, len(r) - 5)):
                 for k in range(2, min(10, r.head_run[start]) + 1):
-                    got = _table_at(r, start, k)
+                    if not r.may_start(start, k):
+                        continue
+                    if (start, k) not in tried:  # each start is looked at from up to three positions
+                        tried[start, k] = _table_at(r, start, k)
+                    got = tried[start, k]
                     if got is None:
                         continue
-                    rows, end, lead = got
-                    score = (end - start) * 10 - 2 * (len(r) - end) - (start - pos) - 5 * lead
+                    rows, end, partial = got
+                    score = (end - start) * 10 - 2 * (len(r) - end) - (start - pos) - 6 * partial
                     if best is None or score > best[0]:
                         best = (score, rows, end, k)
             if best is None:

@@ -221,7 +221,7 @@ def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    row_of = {row.cells[0][0]: row for row in found.joins}
+    row_of = {row.first_line: row for row in found.joins}
     in_row = {i for row in found.joins for cell in row.cells for i in cell}
     chars: list[str] = []
     offs: list[int] = []
@@ -251,15 +251,16 @@ def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
             offs.extend(m.offsets[base: base + len(line)])
 
     def emit_row(row: columns.JoinedRow) -> None:
+        first = row.first_line
         for n, cell in enumerate(row.cells):
             if n:
                 chars.append("|")
-                offs.append(m.offsets[starts[cell[0]] - 1])
+                offs.append(m.offsets[starts[cell[0]] - 1] if cell else m.offsets[starts[first]])
             for j in cell:  # a header cell wrapped onto two lines is one cell again
                 emit(j)
         for _ in range(row.width - len(row.cells)):  # a group label row keeps the table's width
             chars.append("|")
-            offs.append(end_offset(row.cells[-1][-1]))
+            offs.append(end_offset(row.last_line))
 
     order: list[tuple[int, columns.JoinedRow | None]] = []
     for i in range(len(lines)):
@@ -276,7 +277,7 @@ def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
         if row is not None:
             emit_row(row)
             table_lines.add(out_line)
-            pending_newline = row.cells[-1][-1]
+            pending_newline = row.last_line
         else:
             emit(i)
             if i in found.split or i in found.keep:
