@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Document
 from .deadlines import cell_deadlines, extract_deadlines
+from .doers import prose_doers, with_prose_doers
 from .quantities import extract_quantities
 from .table_cells import add_table_quantities
 from .tasks import build_tasks, deadline_cells
@@ -31,6 +32,6 @@ def extract_all(doc: Document) -> Document:
             return i >= 0 and q.span[1] <= relative[i][1]
 
         doc.quantities = [q for q in doc.quantities if not inside(q)]
-    doc.unit_clauses = extract_unit_clauses(doc)
+    doc.unit_clauses = with_prose_doers(extract_unit_clauses(doc), prose_doers(doc))
     doc.tasks = build_tasks(doc)
     return doc

@@ -12,6 +12,7 @@ part of it that carries its own responsible-unit clause"). A label line
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from .. import resources
@@ -22,6 +23,22 @@ from ..tables import continued_rows, takes_cell_above
 from .units import is_label_line
 
 _NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
+
+
+PROSE = "units.prose"
+
+
+def _own_clauses(inside: list[UnitClause]) -> list[UnitClause]:
+    """The clauses that give a paragraph its units. A clause in a notation (责任单位:…, (A、B负责)) is the
+    paragraph's word on who does it, so doers named in its sentences are not added; doers in prose with no
+    such clause are one clause for the whole paragraph (its sentences name who does each part)."""
+    noted = [c for c in inside if c.rule != PROSE]
+    if noted:
+        return noted
+    merged: UnitClause | None = None
+    for c in inside:
+        merged = _merge(merged, c)
+    return [replace(merged, rule=PROSE)] if merged is not None else []
 
 
 def _is_heading(paras: list[Paragraph], i: int, clauses_in: list[UnitClause]) -> bool:
@@ -178,7 +195,7 @@ def build_tasks(doc: Document) -> list[Task]:
                     merged = _merge(merged, c)
                 pieces[-1] = (s, max(e, p.span[1]), para, merged)
             continue
-        inside = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
+        inside = _own_clauses([c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]])
         if _is_heading(paras, i, inside):
             continue
         if p.kind == "report" and not inside and not _states_a_task(doc, p, starts, strict=True):
@@ -224,7 +241,7 @@ def build_tasks(doc: Document) -> list[Task]:
             above.pop()
         if clause is not None:
             covering = clause if clause.covers_following else None
-            if para.level is not None:
+            if para.level is not None and clause.rule != PROSE:
                 above.append((para.level, clause))  # (一)…(牵头单位:X) then 1. 2.: X leads those too
         elif covering is not None:
             clause = covering

@@ -1,0 +1,229 @@
+"""Doers named in running text: ``各地区、各部门要…``, ``请科技部会同有关部门…``, ``市场监管总局牵头…``.
+
+Plans that assign work without a clause (no ``(责任单位:…)``) name their doers as the subjects of
+sentences. A doer is a list of organisation names that opens a clause (after 。;:, or the item's
+heading) and is followed by a verb from ``lexicons/doers.yaml``; every name must look like an
+organisation, so ``全社会要…`` or ``我们要…`` name no one. ``X会同Y`` makes X lead and Y support;
+``Y配合`` support; a shared ending is put back on the names that left it out (``市场监管、统计等部门``
+-> ``市场监管部门``, ``统计部门``). Only plan text is read: in a report, ``X要…`` is rare and a subject
+that did something is no task's unit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .. import resources
+from ..model import Document, UnitClause
+from .units import looks_like_person
+
+_SEPARATORS = re.compile(r"、")
+_CONJUNCTIONS = re.compile(r"以及|和|及|与")
+_ADMIN_CHAR = re.compile(r"^[省市县区乡镇]$")
+
+
+@dataclass(frozen=True)
+class _Lex:
+    verb_role: dict[str, str]
+    verbs: re.Pattern[str]
+    with_words: re.Pattern[str]
+    request: tuple[str, ...]
+    tails: tuple[str, ...]
+    heads: tuple[str, ...]
+    not_doers: frozenset[str]
+    generic: frozenset[str]
+    breakers: re.Pattern[str]
+    suffixes: tuple[str, ...]
+    openers: tuple[str, ...]
+    adverbial_verbs: re.Pattern[str]
+
+
+@cache
+def _lex() -> _Lex:
+    d = resources.data("doers.yaml")
+    role = {v: r for r, words in d["verbs"].items() for v in words}
+    role.update({w: "lead" for w in d["with_words"]})
+    return _Lex(
+        verb_role=role,
+        verbs=re.compile(resources.alternation(list(role))),
+        with_words=re.compile(resources.alternation(d["with_words"])),
+        request=tuple(d["request_words"]),
+        tails=tuple(sorted(d["list_tails"], key=len, reverse=True)),
+        heads=tuple(sorted(d["shared_heads"], key=len, reverse=True)),
+        not_doers=frozenset(d["not_doers"]),
+        generic=frozenset(d["generic_doers"]),
+        breakers=re.compile(resources.alternation(d["name_breakers"])),
+        suffixes=resources.words("org_suffixes.txt"),
+        openers=tuple(d["adverbial_openers"]),
+        adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
+    )
+
+
+_CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
+_NAME_STOP = re.compile(r"[,。;:!?\n]")
+
+
+def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
+    """The doer opening the clause at ``start``: (names start, verb end, names, verb), trying each verb in
+    the clause's first 60 characters (应急管理部门要…: 应 is no verb there, 要 is)."""
+    L = _lex()
+    requested = False
+    for word in L.request + ("由",):
+        if text.startswith(word, start):
+            start += len(word)
+            requested = word in L.request
+            break
+    stop = _NAME_STOP.search(text, start)
+    limit = min(stop.start() if stop else len(text), start + 62)
+    if requested:  # 请财政部落实…: a request names its doers whatever verb follows
+        w = L.with_words.search(text, start + 2, limit)
+        if w and (names := split_names(text[start: w.start()])):
+            return start, w.end(), names, w.group()  # 请X会同Y…: X leads
+        for k in range(limit, start + 1, -1):
+            names = split_names(text[start:k])
+            if names:
+                with_word = L.with_words.match(text, k)  # 请X会同Y…: X leads
+                return (start, with_word.end(), names, with_word.group()) if with_word else (start, k, names, "")
+    for v in L.verbs.finditer(text, start + 2, limit + 8):
+        if v.start() > limit:
+            break
+        names = split_names(text[start: v.start()])
+        if names:
+            return start, v.end(), names, v.group()
+    # 各地区、各部门在推进中要…: names, a phrase opening on 在/对/按照…, then the verb in the same clause
+    clause_end = stop.start() if stop else len(text)
+    if stop and stop.group() == ",":
+        # 各部门在制定办法时,要明确…: the phrase ends at a comma and the next clause opens on the verb
+        nxt = L.adverbial_verbs.match(text, stop.end())
+        clause_end = nxt.end() if nxt else clause_end
+    for k in range(start + 2, min(limit, clause_end)):
+        if not text.startswith(L.openers, k):
+            continue
+        names = split_names(text[start:k])
+        if names:
+            v = L.adverbial_verbs.search(text, k, clause_end)
+            if v:
+                return start, v.end(), names, v.group()
+    return None
+
+
+def _is_doer(name: str) -> bool:
+    """An organisation that can be handed a task: an organisation ending (3 characters at least, so
+    部门 or 单位 alone name no one) and no word a name never holds, or a generic subject (各地区)."""
+    L = _lex()
+    if name in L.generic:
+        return True
+    if not (3 <= len(name) <= 24) or name in L.not_doers or looks_like_person(name):
+        return False
+    return name.endswith(L.suffixes) and not L.breakers.search(name) and not any(c.isdigit() for c in name)
+
+
+def _split(raw: str) -> list[str]:
+    """Parts of a list on 、和及与, a bracket's separators kept: 各省(区、市)人民政府 is one name."""
+    hidden = re.sub(r"\([^()]*\)", lambda m: m.group().replace("、", "\x00"), raw)
+    return [p.strip().replace("\x00", "、") for p in _SEPARATORS.split(hidden) if p.strip()]
+
+
+def _with_head(part: str, head: str | None, last: str) -> str:
+    """市、区民政部门: 市 -> 市民政部门; 市场监管、统计等部门: 市场监管 -> 市场监管部门."""
+    if not head or _is_doer(part) or len(part) > 10 or part.endswith(head):
+        return part
+    return part + last[1:] if _ADMIN_CHAR.match(part) and _ADMIN_CHAR.match(last[0]) else part + head
+
+
+def split_names(raw: str) -> list[str] | None:
+    """A list of organisation names as written, its shared ending put back; None when a part is no name."""
+    L = _lex()
+    raw = raw.strip()
+    extra: list[str] = []
+    shared = None
+    for tail in L.tails:
+        if tail in raw:
+            raw = raw.partition(tail)[0]
+            noun = tail[1:]
+            if noun.startswith("有关"):
+                extra.append(noun)  # A、B等有关部门: A, B and 有关部门
+            elif noun:
+                shared = noun  # 市场监管、统计等部门: the list shares 部门
+            break
+    parts = _split(raw)
+    if not parts:
+        return None
+    last = parts[-1]
+    head = shared or next((h for h in L.heads if last.endswith(h) and len(last) > len(h)), None)
+    names: list[str] = []
+    for part in parts:
+        # 文化和旅游部门 is one name; 科技部和财政部 two: split on 和/及/与 only when every piece is a name
+        pieces = [q for q in _CONJUNCTIONS.split(part) if q]
+        if len(pieces) > 1 and not all(_is_doer(q) for q in pieces[:-1]):
+            pieces = [part]
+        names.extend(_with_head(q, head, last) for q in pieces)
+    if not all(_is_doer(n) for n in names):
+        return None
+    return names + [e for e in extra if e not in names]
+
+
+def _objects(text: str) -> list[str]:
+    """The names after 会同: as many organisations as open the rest of the clause."""
+    clause = re.split(r"[,。;:]", text, maxsplit=1)[0]
+    parts = [q for p in _split(clause) for q in _CONJUNCTIONS.split(p) if q]
+    out: list[str] = []
+    L = _lex()
+    for p in parts:
+        for tail in L.tails:
+            if tail in p:
+                before, _, _ = p.partition(tail)
+                if before and _is_doer(before):
+                    out.append(before)
+                if tail.endswith(("部门", "单位")) and tail != "等":
+                    out.append("有关" + tail[1:] if not tail[1:].startswith("有关") else tail[1:])
+                return out
+        if _is_doer(p):
+            out.append(p)
+            continue
+        # the last name runs into the verb: 有关部门研究制定 -> 有关部门
+        cut = max((k for k in range(2, min(len(p), 24) + 1) if _is_doer(p[:k])), default=0)
+        if cut:
+            out.append(p[:cut])
+        break
+    return out
+
+
+def prose_doers(doc: Document) -> list[UnitClause]:
+    """One clause per doer found in the plan parts of the text, rule ``units.prose``."""
+    out: list[UnitClause] = []
+    L = _lex()
+    for para in doc.paragraphs:
+        if doc.kind_at(para.span[0]) == "report" or "|" in para.text:
+            continue
+        text = para.text
+        for m in _CLAUSE_START.finditer(text, len(para.marker or "")):
+            found_at = _doer_at(text, m.end())
+            if found_at is None:
+                continue
+            start, end, names, verb = found_at
+            found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+            found[L.verb_role.get(verb, "responsible")].extend(names)
+            if L.with_words.fullmatch(verb):
+                found["support"].extend(n for n in _objects(text[end:]) if n not in names)
+            out.append(UnitClause(
+                lead=tuple(found["lead"]), responsible=tuple(found["responsible"]), support=tuple(found["support"]),
+                span=(para.span[0] + start, para.span[0] + end), rule="units.prose",
+            ))
+    return out
+
+
+def with_prose_doers(clauses: list[UnitClause], doers: list[UnitClause]) -> list[UnitClause]:
+    """The clauses in notation, and the prose doers that no such clause already covers, in text order."""
+    spans = sorted(c.span for c in clauses)
+    starts = [s for s, _ in spans]
+    kept = []
+    for d in doers:
+        i = bisect.bisect_right(starts, d.span[1]) - 1
+        if i >= 0 and spans[i][1] > d.span[0]:
+            continue  # 由A负责 read by the clause rules already
+        kept.append(d)
+    return sorted(clauses + kept, key=lambda c: c.span)
