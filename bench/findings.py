@@ -3,7 +3,7 @@
     python bench/findings.py [PATH ...] [--verdicts bench/findings_verdicts.yaml]
 
 With no paths it reads the real documents at hand: the seeds (corpora/seeds), the real PDFs in
-../shared/pdfs and corpora/real when present. It prints each finding with its check, severity,
+../shared/pdfs, the real documents in ../shared/real (also those without gold) and corpora/real when present. It prints each finding with its check, severity,
 message and evidence, then a count per severity. A verdicts file (``key: right | false``, the key
 being ``file#check#evidence-prefix``) records a person's judgement; the summary then says how many
 findings were judged right and how many were false alarms, and lists those not yet judged.
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 def default_paths() -> list[Path]:
     paths = sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
-    for folder in (ROOT.parent / "shared" / "pdfs", ROOT / "corpora" / "real"):
+    for folder in (ROOT.parent / "shared" / "pdfs", ROOT.parent / "shared" / "real", ROOT / "corpora" / "real"):
         if folder.is_dir():
             paths += sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".docx", ".html"))
     return paths

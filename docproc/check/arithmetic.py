@@ -71,6 +71,19 @@ class _Index:
         return [q for q in within(self.qs, self.q_starts, start, end + 1) if q.span[1] <= end]
 
 
+def _statement_span(idx: _Index, pos: int) -> Span:
+    """The sentence at pos, joined with those before it that a line break (not a full stop) cut off."""
+    i = idx.sentence_index(pos)
+    span = idx.sentence_span(pos)
+    start = span[0]
+    for _ in range(3):
+        if i <= 0 or idx.text[:start].rstrip()[-1:] in ("。", "!", "?", ";", "!", "?", ";", ""):
+            break
+        i -= 1
+        start = idx.sents[i].span[0]
+    return start, span[1]
+
+
 def _bracket_ranges(text: str, start: int, end: int) -> list[Span]:
     out, depth, open_at = [], 0, 0
     for i in range(start, end):
@@ -98,22 +111,71 @@ def _is_count(q: Quantity) -> bool:
     return q.unit in _COUNT_UNITS
 
 
+def _lex() -> dict[str, Any]:
+    return resources.data("checks.yaml")
+
+
+_CLAUSE_BREAK = re.compile(r"[,,;;。::()()、\n]")
+
+
+def _clause_before(text: str, q: Quantity, reach: int = 16) -> str:
+    """The words of the figure's own clause, up to the figure (whitespace dropped)."""
+    left = "".join(text[max(0, q.span[0] - reach): q.span[0]].split())
+    return _CLAUSE_BREAK.split(left)[-1]
+
+
+def _kind(text: str, q: Quantity) -> str:
+    """change (比年初增加586亿元), budget (年初预算为0万元) or level: only figures of one kind are compared."""
+    lex = _lex()
+    clause = _clause_before(text, q)
+    if re.search(f"(?:{resources.alternation(lex['change_words'])})了?$", clause):
+        return "change"
+    if any(w in clause for w in lex["budget_words"]):
+        return "budget"
+    return "level"
+
+
+def _is_per(text: str, q: Quantity) -> bool:
+    """An average or a rate per unit (人均4200元, 每千人6.5批次): never a part, total, denominator or base."""
+    words = resources.alternation(_lex()["per_words"])
+    return re.search(f"(?:{words})[\u4e00-\u9fff]{{0,6}}$", text[max(0, q.span[0] - 10): q.span[0]]) is not None
+
+
+def _counted_noun(text: str, q: Quantity) -> str:
+    """What a count written as 35个子项目 counts (the noun after its measure word); empty when none follows."""
+    if not _is_count(q):
+        return ""
+    after = re.sub(r"^(?:左右|以上|多|余)", "", text[q.span[1]: q.span[1] + 8])
+    m = re.match(r"[\u4e00-\u9fff]+", after)
+    return m.group()[:2] if m else ""
+
+
+def _label(text: str, q: Quantity) -> str:
+    """The last two characters naming the figure in its clause (毕业生2.49万人 -> 业生), change words removed."""
+    clause = _clause_before(text, q)
+    clause = re.sub(f"(?:{resources.alternation(_lex()['change_words'])})了?$", "", clause)
+    clause = re.sub(r"(?:为|达到?|是|共|有|计|约|近|超过)+$", "", clause)
+    return clause[-2:]
+
+
 # --- sum -----------------------------------------------------------------------------------------
 
 
-def _parts_region(idx: _Index, at: int) -> tuple[int, int]:
-    """Where the parts after 其中 end: the closing bracket if 其中 is inside one, else the sentence end."""
+def _parts_region(idx: _Index, at: int, start: int) -> tuple[int, int]:
+    """Where the parts after 其中 end: the closing bracket if 其中 opens a bracket, else the sentence end,
+    a semicolon or the next 其中 of the same level (a bracketed 其中 inside the list is nested, not the end)."""
     text = idx.text
-    left = text[max(0, at - 2): at]
-    if left.endswith(("(", "(")):
+    if text[max(0, start - 1): start] in ("(", "("):
         close = text.find(")", at)
         if close > 0:
             return at, close
     s_end = min(idx.sentence_span(at)[1], at + _REACH)
-    nxt = text.find("其中", at + 2, s_end)
-    semi = text.find(";", at, s_end)
-    end = min(x for x in (s_end, nxt if nxt > 0 else s_end, semi if semi > 0 else s_end))
-    return at, end
+    ends = [s_end]
+    for m in re.finditer(r"其中|;", text[at:s_end]):
+        if m.group() == "其中" and text[at + m.start() - 1: at + m.start()] in ("(", "("):
+            continue
+        ends.append(at + m.start())
+    return at, min(ends)
 
 
 def _part_labels(text: str, start: int, group: list[Quantity]) -> list[str]:
@@ -131,34 +193,95 @@ def _separate_facts(text: str, start: int, group: list[Quantity]) -> bool:
     return any(re.search(r"已|了|被", label) for label in _part_labels(text, start, group))
 
 
-_AVERAGE = re.compile(r"(?:平均|人均|户均|亩均|均)[\u4e00-\u9fff]{0,6}$")
+def _part_body(label: str) -> str:
+    return re.sub(r"^[,、;:(\s]*(?:其中|内)?[::,]?", "", label)
 
 
 def _subset_parts(labels: list[str]) -> bool:
-    """Parts that open with a year (其中2024年…) or an area word (其中城区…, 农村…) select, they do not break down."""
-    scope = tuple(resources.data("checks.yaml")["scope_parts"])
-    for label in labels:
-        body = re.sub(r"^[,、;:(\s]*(?:其中|内)?[::]?", "", label)
-        if re.match(r"(?:19|20)\d{2}年|[上下]半年|[一二三四]季度|\d{1,2}月", body) or body.startswith(scope):
-            return True
+    """Parts that open with a year (其中2024年…, 其中今年…) or an area word (其中城区…, 农村…) select, they do
+    not break down — unless they name both sides of a whole (其中省内…、省外…)."""
+    lex = _lex()
+    bodies = [_part_body(label) for label in labels]
+    for left, right in lex["complementary_scopes"]:
+        if any(b.startswith(left) for b in bodies) and any(b.startswith(right) for b in bodies):
+            return False
+    scope = tuple(lex["scope_parts"])
+    periods = tuple(lex["period_parts"])
+    return any(re.match(r"(?:19|20)\d{2}年|[上下]半年|[一二三四]季度|\d{1,2}月", b) or b.startswith(scope + periods)
+               for b in bodies)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _nested_names(text: str, group: list[Quantity]) -> bool:
+    """Parts whose names nest (执业医师 within 执业助理医师) may count the same people twice: no breakdown."""
+    names = [re.sub(r"^(?:其中|内)", "", _clause_before(text, q)) for q in group]
+    return any(len(re.sub(r"[^\u4e00-\u9fff]", "", a)) >= 3 and len(b) > len(a) and _is_subsequence(a, b)
+               for a in names for b in names)
+
+
+def _fragment(text: str, q: Quantity) -> bool:
+    """The tail of a number read in pieces (2万6,939件 read as 6,939件): not a figure to check."""
+    return re.search(r"\d[万亿]$", text[max(0, q.span[0] - 2): q.span[0]]) is not None
+
+
+def _usable(text: str, q: Quantity) -> bool:
+    """A figure that may be a part or a total: a plain amount, not a share, a multiple, an average or a piece."""
+    return q.unit not in ("%", "倍", "百分点", "‰") and not _is_per(text, q) and not _fragment(text, q)
+
+
+def _parallel_totals(text: str, group: list[Quantity], candidates: list[Quantity]) -> dict[int, Quantity]:
+    """其中,高校毕业生2.49万人,在校生10.64万人 after 毕业生55.6万人,在校生211.74万人: each part has its own
+    total, named the same way. Returns part index -> total when at least two parts name two totals."""
+    matched: dict[int, Quantity] = {}
+    for i, q in enumerate(group):
+        name = _label(text, q)
+        if len(name) < 2:
+            continue
+        same = [c for c in candidates if _label(text, c) == name]
+        if same:
+            matched[i] = same[-1]
+    return matched if len({id(t) for t in matched.values()}) >= 2 else {}
+
+
+def _kinds_of_total(text: str, group: list[Quantity], total: Quantity) -> bool:
+    """Parts named as kinds of the total (C级危房…、D级危房… of 危房改造…): a classification, meant to be whole."""
+    heads = {re.sub(r"[^\u4e00-\u9fff]", "", _clause_before(text, q))[-2:] for q in group}
+    if len(heads) != 1:
+        return False
+    head = heads.pop()
+    return len(head) == 2 and head in _clause_before(text, total, 24)
+
+
+def _slipped_part(group: list[Quantity], totals: list[Interval]) -> bool:
+    """One part written with 亿 for 万 (or the reverse): scaled back, the parts add up to the total."""
+    whole = sum((interval(q) for q in group), Interval(0.0, 0.0))
+    for q in group:
+        iv = interval(q)
+        for k in (1e4, 1e8, 1e-4, 1e-8):
+            fixed = Interval(whole.lo - iv.lo + iv.lo / k, whole.hi - iv.hi + iv.hi / k)
+            if any(fixed.overlaps(t) for t in totals):
+                return True
     return False
 
 
 def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
     text = idx.text
+    lex = _lex()
     findings: list[Finding] = []
     for m in re.finditer(r"其中", text):
         at = m.end()
-        r_start, r_end = _parts_region(idx, at)
+        r_start, r_end = _parts_region(idx, at, m.start())
         nested = _bracket_ranges(text, r_start, r_end)
         inside = idx.quantities_in(r_start, r_end)
         if any(q.unit == "%" for q in inside[:1]) or any(q.op not in ("=", "~") for q in inside):
             # 其中20%达到20万元以上: a share of the group meeting a threshold, not parts of a sum
             stats.unchecked.append(f"其中 with shares or thresholds: {text[r_start:r_end][:40]}")
             continue
-        parts = [q for q in inside
-                 if q.unit not in ("%", "倍", "百分点") and not any(s < q.span[0] < e for s, e in nested)
-                 and not _AVERAGE.search(text[max(0, q.span[0] - 10): q.span[0]])]
+        parts = [q for q in inside if _usable(text, q) and not any(s < q.span[0] < e for s, e in nested)]
         if not parts:
             continue
         # the sentence (or the one before, when 其中 opens a sentence) holds the total
@@ -168,16 +291,30 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
             prev = idx.sentence_index(m.start()) - 1
             before_start = idx.sents[prev].span[0] if prev >= 0 else 0
         before_start = max(before_start, m.start() - _REACH)
-        before = [q for q in idx.quantities_in(before_start, m.start())
-                  if q.unit not in ("%", "倍", "百分点") and q.op in ("=", "~")
-                  and not _AVERAGE.search(text[max(0, q.span[0] - 10): q.span[0]])]
-        by_unit: dict[str, list[Quantity]] = {}
+        before = [q for q in idx.quantities_in(before_start, m.start()) if _usable(text, q) and q.op in ("=", "~")]
+        # parts counted with different measure words (医院116个, 卫生监督所17所) are each a partial list
+        mixed_units = len({q.unit for q in parts if _is_count(q)}) > 1
+        by_unit: dict[tuple[str, str], list[Quantity]] = {}
         for q in parts:
-            by_unit.setdefault(q.unit, []).append(q)
-        for unit, group in by_unit.items():
-            candidates = [q for q in before if same_unit(q.unit, unit)]
+            by_unit.setdefault((q.unit, _kind(text, q)), []).append(q)
+        for (unit, kind), group in by_unit.items():
+            nouns = {_counted_noun(text, q) for q in group} - {""}
+            candidates = [q for q in before if same_unit(q.unit, unit) and _kind(text, q) == kind
+                          and not (_counted_noun(text, q) and nouns and _counted_noun(text, q) not in nouns)]
             if not candidates:
                 stats.unchecked.append(f"其中 without a total: {text[r_start:r_end][:40]}")
+                continue
+            parallel = _parallel_totals(text, group, candidates) if len(group) > 1 else {}
+            if parallel:
+                # each part against the total it names: it only has to fit inside it
+                stats.relations_checked += 1
+                for i, total in parallel.items():
+                    part = group[i]
+                    if interval(part).lo <= interval(total).hi + 1e-9:
+                        continue
+                    findings.append(_finding(idx, "sum", "error", f"part {part.text} is larger than the total {total.text}",
+                                             [idx.sentence_span(total.span[0]), idx.sentence_span(part.span[0])],
+                                             total.value, part.value, f"{part.text} <= {total.text}"))
                 continue
             total = candidates[-1]
             # a run of same-unit figures just before 其中 may be the total together (低保…、特困…,其中…)
@@ -188,13 +325,21 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                     break
                 run.insert(0, q)
             part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
-            totals = [interval(total)]
+            totals = [interval(total, round_total=True)]
             if len(run) > 1:
                 totals.append(sum((interval(q) for q in run), Interval(0.0, 0.0)))
+            top = max(t.hi for t in totals)
+            ratio = part_sum.lo / total.value if total.value else 0
+            slip = bool(total.value) and any(abs(math.log10(max(ratio, 1e-12)) - k) < 0.02 for k in (4, -4, 8, -8))
+            if not slip and not _slipped_part(group, totals) and any(
+                    interval(q).lo > lex["part_ratio_limit"] * top for q in group):
+                # 2300多人、其中…41人,新增…39万人: a figure far beyond the total is about something else
+                stats.unchecked.append(f"其中 with a part far beyond the total: {text[r_start:r_end][:40]}")
+                continue
             stats.relations_checked += 1
             sentence_spans = [idx.sentence_span(total.span[0]), idx.sentence_span(group[-1].span[0])]
             if len(group) == 1:
-                if any(part_sum.lo <= t.hi + 1e-9 for t in totals):
+                if part_sum.lo <= top + 1e-9:
                     continue
                 formula = f"{group[0].text} <= {total.text}"
                 findings.append(_finding(idx, "sum", "error",
@@ -203,15 +348,17 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 continue
             if any(part_sum.overlaps(t) for t in totals):
                 continue
+            each_fits = all(interval(q).lo <= top + 1e-9 for q in group)
             # 其中26县已收回…,27县已归还…: each part is its own fact; it only has to fit in the total
-            if _separate_facts(text, r_start, group) and all(
-                interval(q).lo <= max(t.hi for t in totals) + 1e-9 for q in group
-            ):
+            if _separate_facts(text, r_start, group) and each_fits:
+                continue
+            # 执业医师…、执业助理医师…: names that nest may overlap; each only has to fit
+            if _nested_names(text, group) and each_fits:
+                stats.unchecked.append(f"其中 with nested names: {text[r_start:r_end][:40]}")
                 continue
             residual = any(_RESIDUAL.search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
-            ratio = part_sum.lo / total.value if total.value else 0
             formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
-            if total.value and any(abs(math.log10(max(ratio, 1e-12)) - k) < 0.02 for k in (4, -4, 8, -8)):
+            if slip:
                 findings.append(_finding(idx, "unit", "error",
                                          f"parts add up to {fmt(sum(q.value for q in group))} {unit}, "
                                          f"a 万/亿 slip away from the total {total.text}",
@@ -222,6 +369,11 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 # 其中2024年…, 其中城区…: parts by year or by area pick out a subset, not a breakdown
                 stats.unchecked.append(f"其中 by year or area: {text[r_start:r_end][:40]}")
                 continue
+            complete = lex["kinds_complete"] if _kinds_of_total(text, group, total) else lex["near_complete"]
+            if not exceeds and (mixed_units or (not residual and part_sum.hi < complete * totals[0].lo)):
+                # 其中小麦…、玉米… of 粮食: a list that names some parts only
+                stats.unchecked.append(f"其中 naming some parts only: {text[r_start:r_end][:40]}")
+                continue
             severity = "error" if residual or exceeds else "warning"
             msg = (f"parts {' + '.join(q.text for q in group)} add up to "
                    f"{show(sum(q.value for q in group), total)}, not the stated total {total.text}")
@@ -229,18 +381,41 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 msg += " (unless the list is not complete)"
             findings.append(_finding(idx, "sum", severity, msg, sentence_spans, total.value,
                                      sum(q.value for q in group), formula))
-    # … 合计X: the figures listed before a total word
+    return findings + _check_listed_totals(idx, stats)
+
+
+def _check_listed_totals(idx: _Index, stats: Stats) -> list[Finding]:
+    """… 合计X: the figures listed before a total word. A total with its own subject (…,计划实施项目共计100个)
+    adds up only parts that name that subject."""
+    text = idx.text
+    findings: list[Finding] = []
     for total in idx.qs:
         left = text[max(0, total.span[0] - 4): total.span[0]]
         if not _TOTAL_WORDS.search(left) or total.unit in ("%", "倍"):
             continue
         s_start = idx.sentence_span(total.span[0])[0]
-        group = [q for q in idx.quantities_in(s_start, total.span[0]) if same_unit(q.unit, total.unit)]
+        if not _usable(text, total):
+            continue
+        nested = _bracket_ranges(text, s_start, total.span[0])
+        group = [q for q in idx.quantities_in(s_start, total.span[0])
+                 if same_unit(q.unit, total.unit) and _usable(text, q) and _kind(text, q) == _kind(text, total)
+                 and not any(s < q.span[0] < e for s, e in nested)]
         if len(group) < 2 or "其中" in text[s_start: total.span[0]]:
             continue
+        partial = "等" in text[group[-1].span[1]: total.span[0]]  # 公务人员13人等,共135人: the list is not whole
+        subject = re.sub(r"[^\u4e00-\u9fff]", "", text[group[-1].span[1]: total.span[0]])
+        subject = _TOTAL_WORDS.sub("", subject)
+        noun = _counted_noun(text, group[-1])
+        subject = subject[len(noun):] if noun and subject.startswith(noun) else subject
+        if subject:
+            head = subject[-2:]
+            if not all(head in label for label in _part_labels(text, s_start, group)):
+                stats.unchecked.append(f"total with its own subject: {text[s_start: total.span[1]][:40]}")
+                continue
         part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
         stats.relations_checked += 1
-        if part_sum.overlaps(interval(total)):
+        stated = interval(total, round_total=True)
+        if part_sum.overlaps(stated) or (partial and part_sum.lo <= stated.hi):
             continue
         formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
         findings.append(_finding(idx, "sum", "error", f"listed figures do not add up to {total.text}",
@@ -274,7 +449,7 @@ def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
         s_start = idx.sents[s_idx].span[0] if idx.sents else 0
         p_start = idx.sents[s_idx - 1].span[0] if s_idx > 0 else s_start
         p_start = max(p_start, zhan_pos - _REACH)  # a stop-less line: look back a bounded way
-        before = [q for q in idx.quantities_in(p_start, zhan_pos) if q.unit not in ("%", "倍", "百分点")]
+        before = [q for q in idx.quantities_in(p_start, zhan_pos) if _usable(text, q)]
         if not before:
             stats.unchecked.append(f"share without figures: {text[zhan_pos: share.span[1]]}")
             continue
@@ -283,10 +458,19 @@ def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
         last_clause_start = max((mm.end() + floor for mm in re.finditer(r"[,;。:]", text[floor:before[-1].span[0]])),
                                 default=floor)
         numerators = [q for q in before if q.span[0] >= last_clause_start]
+        if any(q.op not in ("=", "~") for q in numerators):
+            # 收入50万元以上的行政村占比达68%: the share counts what passes a threshold, not the threshold
+            stats.unchecked.append(f"share of a threshold: {text[zhan_pos: share.span[1]]}")
+            continue
         pairs = []
         for num in numerators:
             for den in before:
                 if den.span[0] >= num.span[0] or not same_unit(den.unit, num.unit) or den.value <= num.value:
+                    continue
+                if den.op not in ("=", "~") or _kind(text, den) != _kind(text, num):
+                    continue
+                if re.match(r"\s*[,,]?\s*占", text[den.span[1]: den.span[1] + 4]):
+                    # a sibling with its own share (…326.72万元,占11.11%;…60.99万元,占2.07%) is no denominator
                     continue
                 if noun and noun not in ("全部", "总数", "总量", "全市", "全县", "全区"):
                     clause_left = text[max(p_start, den.span[0] - 24): den.span[0]]
@@ -336,6 +520,10 @@ def _check_growth(idx: _Index, stats: Stats) -> list[Finding]:
             continue
         value = counts[-1]
         gap = text[value.span[1]: growth_start]
+        if _kind(text, value) != "level" or _is_per(text, value):
+            # 减少12起,下降15%: the figure is the change, not the level the rate was measured on
+            stats.unchecked.append(f"growth after a change: {text[value.span[0]: rate.span[1]]}")
+            continue
         if len(gap) > 3 or not _is_count(value) or value.value != int(value.value) or value.op != "=":
             stats.unchecked.append(f"growth of a non-count: {text[value.span[0]: rate.span[1]]}")
             continue
@@ -364,6 +552,8 @@ def _check_growth(idx: _Index, stats: Stats) -> list[Finding]:
 
 _FROM_TO = re.compile(r"(?:由|从)$")
 _TO = re.compile(r"(?:增加|增长|提高|上升|下降|减少|降低)?(?:到|至)$")
+# between B and the stated change: only punctuation and a change word (年均增长 is a yearly rate, not the change)
+_STATED_CHANGE = re.compile(r"[,,、]?(?:同比|累计|共)?(?:增加|增长|提高|上升|下降|减少|降低|提升)了?")
 
 
 def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
@@ -380,6 +570,9 @@ def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
         s_end = idx.sentence_span(b.span[0])[1]
         rate = next((q for q in qs[i + 2:] if q.span[0] < s_end and q.unit in ("%", "倍", "百分点")), None)
         if rate is None or rate.span[0] - b.span[1] > 12:
+            continue
+        if not _STATED_CHANGE.fullmatch("".join(text[b.span[1]: rate.span[0]].split())):
+            # 比重从34.6%提升到49%,贡献率从17.1%…: the next figure starts another pair, it is no change
             continue
         ia, ib = interval(a), interval(b)
         if ia.lo <= 0:
@@ -415,6 +608,82 @@ def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
                                  f"from {a.text} to {b.text} is {actual:.2f}{'%' if rate.unit == '%' else rate.unit}, "
                                  f"not the stated {rate.text}",
                                  [idx.sentence_span(a.span[0])], round(actual, 2), rate.value, formula))
+    return findings
+
+
+# --- a change stated as an amount and a rate --------------------------------------------------------
+
+_UP = ("增加", "新增", "净增", "增长", "提高", "上升", "增收")
+_COMPARED = re.compile(r"(?:与|同|和)?(?:(?:19|20)\d{2}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)(?:相比|比较)"
+                       r"|(?:比|较)(?:(?:19|20)\d{2}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)")
+
+
+def _change_sign(text: str, q: Quantity) -> int:
+    clause = _clause_before(text, q)
+    return 1 if clause.rstrip("了").endswith(_UP) else -1
+
+
+def _level_for(idx: _Index, change: Quantity) -> Quantity | None:
+    """The level a change belongs to: the nearest plain figure of the same unit before it (within two sentences),
+    when the change names the same subject (收入支出总计…增加) or nothing but a comparison (比上年) lies between."""
+    text = idx.text
+    s_idx = idx.sentence_index(change.span[0])
+    start = max(idx.sents[max(0, s_idx - 2)].span[0] if idx.sents else 0, change.span[0] - 160)
+    levels = [q for q in idx.quantities_in(start, change.span[0]) if q is not change and _usable(text, q)]
+    if not levels:
+        return None
+    level = levels[-1]
+    if not same_unit(level.unit, change.unit) or level.op != "=" or _kind(text, level) != "level":
+        return None
+    words = f"(?:{resources.alternation(_lex()['change_words'])})了?$"
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", re.sub(words, "", _COMPARED.sub("", _clause_before(text, change, 30))))
+    if subject:
+        return level if subject in re.sub(r"[^\u4e00-\u9fff]", "", _clause_before(text, level, 40)) else None
+    between = re.sub(words, "", _COMPARED.sub("", "".join(text[level.span[1]: change.span[0]].split())))
+    return level if not re.sub(r"[^\u4e00-\u9fff]", "", between) else None
+
+
+def _check_change_rate(idx: _Index, stats: Stats) -> list[Finding]:
+    """机关运行经费支出10.23万元,比上年增加10.23万元,增长100%: the rate must be the change over the prior level
+    (level minus change); a change as large as the level leaves no prior, so no rate can be stated."""
+    text = idx.text
+    findings: list[Finding] = []
+    qs = idx.qs
+    for i, rate in enumerate(qs):
+        if i == 0 or rate.unit != "%":
+            continue
+        word = re.search(r"(增长|增加|提高|上升|下降|减少|降低)了?$", "".join(text[max(0, rate.span[0] - 8): rate.span[0]].split()))
+        change = qs[i - 1]
+        if not word or not _usable(text, change) or _kind(text, change) != "change" or change.op != "=":
+            continue
+        if not re.fullmatch(r"[,,]?(?:同比)?(?:增长|增加|提高|上升|下降|减少|降低)了?",
+                            "".join(text[change.span[1]: rate.span[0]].split())):
+            continue
+        sign = _change_sign(text, change)
+        if sign != (1 if word.group(1) in _UP else -1):
+            continue
+        level = _level_for(idx, change)
+        if level is None:
+            stats.unchecked.append(f"change without its level: {text[change.span[0]: rate.span[1]]}")
+            continue
+        stats.relations_checked += 1
+        lv, ch = interval(level), interval(change)
+        prior = Interval(lv.lo - ch.hi, lv.hi - ch.lo) if sign > 0 else Interval(lv.lo + ch.lo, lv.hi + ch.hi)
+        spans = [(idx.sentence_span(level.span[0])[0], idx.sentence_span(rate.span[0])[1])]
+        formula = f"{change.text} / ({level.text} {'-' if sign > 0 else '+'} {change.text})"
+        base = level.value - sign * change.value
+        if prior.hi <= 1e-9 or abs(base) <= 1e-9 * max(1.0, abs(level.value)):
+            findings.append(_finding(idx, "growth", "error",
+                                     f"{level.text}{'增加' if sign > 0 else '减少'}{change.text},上期为零,"
+                                     f"无从计算增幅,不应写作{rate.text}", spans, None, rate.value, formula))
+            continue
+        implied = Interval(ch.lo / prior.hi, ch.hi / prior.lo if prior.lo > 1e-9 else math.inf)
+        if implied.overlaps(percent_interval(rate)):
+            continue
+        findings.append(_finding(idx, "growth", "error",
+                                 f"{level.text}较上期{'增加' if sign > 0 else '减少'}{change.text},上期为{show(base, level)},"
+                                 f"增幅应为{change.value / base * 100:.2f}%,不是{rate.text}",
+                                 spans, round(change.value / base * 100, 2), rate.value, formula))
     return findings
 
 
@@ -462,33 +731,67 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
 
 # --- 完成年度目标的X% within one sentence ----------------------------------------------------------
 
-_COMPLETION_RATE = re.compile(r"(?:完成了?|为|占)(?:年度|全年|年初)?(?:目标|任务|计划)(?:任务)?的$|完成率(?:为|达到?)?$")
-_TARGET_WORD = re.compile(r"计划|目标|任务")
+_TARGET_WORD = re.compile(r"计划|目标|任务|预算")
+
+
+def _completion_rate() -> re.Pattern[str]:
+    lex = _lex()
+    quals, bases = resources.alternation(lex["completion_qualifiers"]), resources.alternation(lex["completion_bases"])
+    return re.compile(f"(?:完成了?|为|占)(?P<q>{quals})?(?P<b>{bases})(?:任务|数)?的$|完成率(?:为|达到?)?$")
+
+
+def _completion_target(idx: _Index, sent: Span, rate: Quantity, named: str,
+                       before: list[Quantity]) -> tuple[Quantity, list[Quantity]] | None:
+    """The base a completion rate names and the results after it. With a qualifier (完成年初预算的…) the base is
+    the figure stated as 年初预算, whatever else the sentence budgets (全年预算为…); else the one target."""
+    text = idx.text
+    if named:
+        targets = [q for q in before if named in _clause_before(text, q, 24)]
+        if len(targets) == 1:
+            target = targets[0]
+            results = [q for q in before if q.span[0] > target.span[1] and same_unit(q.unit, target.unit)
+                       and q.role != "target" and _kind(text, q) == "level"
+                       and not _TARGET_WORD.search(_clause_before(text, q, 24))]
+            return target, results
+    targets = [q for q in before if q.role == "target" and _TARGET_WORD.search(text[max(sent[0], q.span[0] - 12): q.span[0]])]
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    return target, [q for q in before if q.span[0] > target.span[1] and same_unit(q.unit, target.unit) and q.role == "actual"]
 
 
 def _check_completion(idx: _Index, stats: Stats) -> list[Finding]:
     """年度目标任务为3000人,实际新增3210人,完成年度目标的107%: the rate must fit actual / target when the
-    sentence states the target (a figure marked 计划/目标/任务) and the result in the target's unit. It is
-    flagged only when no stated result gives the rate (其中… parts are results too)."""
+    sentence states the target (a figure marked 计划/目标/任务/预算) and the result in the target's unit. It is
+    flagged only when no stated result gives the rate (其中… parts are results too); a base stated as zero
+    (年初预算为0万元) gives no rate at all."""
     text = idx.text
     findings: list[Finding] = []
+    pattern = _completion_rate()
     for rate in idx.qs:
-        if rate.unit != "%" or not _COMPLETION_RATE.search(text[max(0, rate.span[0] - 14): rate.span[0]]):
+        m = pattern.search("".join(text[max(0, rate.span[0] - 16): rate.span[0]].split())) if rate.unit == "%" else None
+        if not m:
             continue
-        sent = idx.sentence_span(rate.span[0])
-        before = [q for q in idx.quantities_in(sent[0], rate.span[0]) if q.unit != "%"]
-        targets = [q for q in before if q.role == "target"
-                   and _TARGET_WORD.search(text[max(sent[0], q.span[0] - 12): q.span[0]])]
-        if len(targets) != 1:
+        sent = _statement_span(idx, rate.span[0])
+        before = [q for q in idx.quantities_in(sent[0], rate.span[0]) if _usable(text, q)]
+        named = (m.group("q") or "") + (m.group("b") or "")[:2] if m.group("q") else ""
+        found = _completion_target(idx, sent, rate, named, before)
+        if found is None:
             continue
-        target = targets[0]
-        results = [q for q in before if q.span[0] > target.span[1] and same_unit(q.unit, target.unit) and q.role == "actual"]
+        target, results = found
         t = interval(target)
-        if not results or t.lo <= 0:
+        if not results or t.lo < 0:
             continue
         stats.relations_checked += 1
+        if t.hi <= 1e-9:
+            if all(interval(a).hi <= 1e-9 for a in results):
+                continue
+            findings.append(_finding(idx, "completion", "error",
+                                     f"{named or '目标'}为{target.text},完成率无从计算,不应写作{rate.text}",
+                                     [sent], None, rate.value, f"{results[-1].text} / {target.text}"))
+            continue
         wanted = percent_interval(rate)
-        fits = [a for a in results if Interval(interval(a).lo / t.hi, interval(a).hi / t.lo).overlaps(wanted)]
+        fits = [a for a in results if Interval(interval(a).lo / t.hi, interval(a).hi / max(t.lo, 1e-12)).overlaps(wanted)]
         if fits:
             continue
         actual = results[-1]
@@ -505,7 +808,8 @@ def run_checks(doc: Document) -> tuple[list[Finding], dict[str, Any]]:
     idx = _Index(doc)
     stats = Stats()
     findings = (_check_sums(idx, stats) + _check_shares(idx, stats) + _check_growth(idx, stats)
-                + _check_two_value_growth(idx, stats) + _check_completion(idx, stats) + _check_conflicts(idx, stats))
+                + _check_two_value_growth(idx, stats) + _check_change_rate(idx, stats)
+                + _check_completion(idx, stats) + _check_conflicts(idx, stats))
     from .tables import check_tables
 
     table_findings, table_checked = check_tables(doc)

@@ -59,16 +59,25 @@ def decimals(q: Quantity) -> int | None:
     return len(m.group(1) or "")
 
 
-def interval(q: Quantity) -> Interval:
+def interval(q: Quantity, round_total: bool = False) -> Interval:
     """Every value the printed figure may stand for.
 
     A figure with decimals (3.226亿, 89.76%) was rounded or truncated at its last
     digit: [v - step/2, v + step). A whole number (86个, 1亿元) is taken as exact,
-    unless it is marked approximate (约, 余, 近), when it stands for +-10%.
+    unless it is marked approximate (约, 余, 近), when it stands for +-10%. With
+    ``round_total`` (a stated total beside its parts), a round figure of four digits or
+    more written without a magnitude word (31700) may be rounded at its last non-zero digit.
     """
     m = _NUMBER.match(q.text)
     if q.op == "~":
         return Interval(q.value * 0.9, q.value * 1.1)
+    if round_total and m and not m.group(1):
+        digits = m.group().replace(",", "")
+        zeros = len(digits) - len(digits.rstrip("0"))
+        if len(digits) >= 4 and zeros >= 2 and q.value == float(digits):
+            # 公路总里程31700公里 beside parts to the kilometre: a round figure of four digits or more may be rounded
+            step = 10.0 ** zeros
+            return Interval(q.value - step / 2, q.value + step / 2)
     if not m or not m.group(1):
         return Interval(q.value, q.value)
     printed = float(m.group().replace(",", ""))
