@@ -134,10 +134,22 @@ def _with_head(part: str, head: str | None, last: str) -> str:
     return part + last[1:] if _ADMIN_CHAR.match(part) and _ADMIN_CHAR.match(last[0]) else part + head
 
 
+def _split_each(parts: list[str]) -> list[str]:
+    """各地区各有关部门 with no 、 between them: two names, when each one is a name."""
+    out = []
+    for p in parts:
+        k = p.find("各", 1)
+        if k > 1 and _is_doer(p[:k]) and _is_doer(p[k:]):
+            out.extend([p[:k], p[k:]])
+        else:
+            out.append(p)
+    return out
+
+
 def split_names(raw: str) -> list[str] | None:
     """A list of organisation names as written, its shared ending put back; None when a part is no name."""
     L = _lex()
-    raw = raw.strip()
+    raw = raw.strip().lstrip("(“‘\"'")
     extra: list[str] = []
     shared = None
     for tail in L.tails:
@@ -155,7 +167,7 @@ def split_names(raw: str) -> list[str] | None:
     last = parts[-1]
     head = shared or next((h for h in L.heads if last.endswith(h) and len(last) > len(h)), None)
     names: list[str] = []
-    for part in parts:
+    for part in _split_each(parts):
         # 文化和旅游部门 is one name; 科技部和财政部 two: split on 和/及/与 only when every piece is a name
         pieces = [q for q in _CONJUNCTIONS.split(part) if q]
         if len(pieces) > 1 and not all(_is_doer(q) for q in pieces[:-1]):

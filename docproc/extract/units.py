@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from .. import resources
@@ -114,6 +114,9 @@ def clean_marked(raw: str) -> list[tuple[str, str | None]]:
     """Names with the role a marker gives them inside a list: 市发展改革委(牵头)、市财政局 -> lead for the first;
     市住建局牵头,市自然资源局配合 -> lead, support. None where the list's label decides."""
     raw = _MARK_BRACKET.sub(lambda m: "\x02" + m.group(1), raw)  # kept through the note removal below
+    notes = _notes()
+    raw = notes.joins.sub("、", raw)  # 商务部等和各有关省级人民政府: two names
+    raw = notes.generic_tails.sub(lambda m: "、" + m.group()[1:], raw)  # 海关总署等有关部门: and 有关部门
     # 各县(市、区)人民政府: a bracket of administrative levels is part of the name, as written (its
     # separators hidden from the split below); any other bracket is a note and goes: (备注)
     raw = re.sub(r"[((][^))]*[))]", lambda m: m.group().replace("、", "\x00").replace(",", "\x01")
@@ -277,8 +280,14 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
     text = doc.text
     out: list[UnitClause] = []
     taken = _Taken()
+    first_lead_from = None  # where a 列第一位者为牵头单位 note puts the rule in force
     for m in _BRACKET.finditer(text):
         content = m.group(1)
+        note = _notes().first_is_lead.search(content)
+        if note:
+            if first_lead_from is None:
+                first_lead_from = m.start()
+            content = (content[: note.start()] + content[note.end():]).strip(" ,;。")
         covers = bool(_COVERS.search(content))
         roles = parse_labelled(content)
         rule = "units.bracket_label"
@@ -352,7 +361,40 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
             found["support"] = [n for n in clean_names(m.group("rest")) if looks_like_org(n)]
         out.append(_clause(found, m.span(), "units.by_doer", False))
     out.sort(key=lambda c: c.span)
+    return _first_is_lead(text, out, first_lead_from)
+
+
+def _first_is_lead(text: str, clauses: list[UnitClause], start: int | None) -> list[UnitClause]:
+    """Where the document says the first-listed unit leads (a note in a clause, or a sentence of its
+    own), the first name of each later (A、B负责) list is lead and the rest responsible."""
+    if start is None:
+        m = _notes().first_is_lead.search(text)
+        start = m.start() if m else None
+    if start is None:
+        return clauses
+    out = []
+    for c in clauses:
+        if c.span[1] > start and c.rule == "units.doers" and not c.lead and not c.support and c.responsible:
+            c = replace(c, lead=c.responsible[:1], responsible=c.responsible[1:])
+        out.append(c)
     return out
+
+
+@dataclass(frozen=True)
+class _Notes:
+    first_is_lead: re.Pattern[str]
+    joins: re.Pattern[str]
+    generic_tails: re.Pattern[str]
+
+
+@cache
+def _notes() -> _Notes:
+    d = resources.data("unit_notes.yaml")
+    return _Notes(
+        first_is_lead=re.compile(d["first_is_lead"]),
+        joins=re.compile(resources.alternation(d["list_joins"])),
+        generic_tails=re.compile(resources.alternation(d["generic_tails"])),
+    )
 
 
 def _table_columns(doc: Document) -> list[UnitClause]:
