@@ -135,11 +135,11 @@ def _with_head(part: str, head: str | None, last: str) -> str:
 
 
 def _split_each(parts: list[str]) -> list[str]:
-    """各地区各有关部门 with no 、 between them: two names, when each one is a name."""
+    """各地区各有关部门 with no 、 between them: two names, when each one is a name (国务院各有关部门 is one)."""
     out = []
     for p in parts:
         k = p.find("各", 1)
-        if k > 1 and _is_doer(p[:k]) and _is_doer(p[k:]):
+        if p.startswith("各") and k > 1 and _is_doer(p[:k]) and _is_doer(p[k:]):  # not 国务院各有关部门
             out.extend([p[:k], p[k:]])
         else:
             out.append(p)
