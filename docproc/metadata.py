@@ -150,7 +150,10 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
     pub_year = int(date[:4]) if date else None
     if not scores:
         return pub_year
-    if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and scores.get(pub_year - 1, 0) > 0:
+    # a report given in January or February looks back on the year before, unless its title names the year
+    # it is given in (2026年政府工作报告, delivered in January 2026, sets 2026's targets: its 今年 is 2026)
+    if (kind == "report" and date and int(date[5:7]) <= 2 and pub_year and scores.get(pub_year - 1, 0) > 0
+            and f"{pub_year}年" not in title):
         best = max(scores.values())
         if scores[pub_year - 1] >= 0.5 * best:
             return pub_year - 1

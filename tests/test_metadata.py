@@ -56,6 +56,9 @@ def test_signature_date():
     ("关于2023年工作总结\n2023年,全县新建学校5所。2024年将新建3所。", "关于2023年工作总结", "2024-01-10", "simplified",
      "report", 2023),
     ("2024年工作要点\n2024年全县要新建学校3所。", "2024年工作要点", "2024-01-10", "simplified", "plan", 2024),
+    # a work report given early in the year it is named for: it reviews the year before, its 今年 is this year
+    ("2026年某省政府工作报告\n2025年全省生产总值增长5%。今年主要预期目标是增长5%左右。", "2026年某省政府工作报告",
+     "2026-01-20", "simplified", "report", 2026),
 ])
 def test_about_year_cues(body, title, date, script, kind, year):
     from docproc.metadata import about_year
