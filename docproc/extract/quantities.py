@@ -365,7 +365,7 @@ _SENTENCE_END = re.compile(r"[。;\n]")
 
 
 def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
-    """城镇和农村居民人均可支配收入分别达到45,000元和22,000元: the n-th figure after 分别 is the n-th subject."""
+    """甲乡和乙乡的粮食产量分别为3,000吨和2,400吨: the n-th figure after 分别 belongs to the n-th subject."""
     out = list(qs)
     starts = [q.span[0] for q in out]
     for m in _RESPECTIVELY.finditer(text):
