@@ -95,6 +95,26 @@ def _decide(results: list[tuple[bool, object]]) -> tuple[int, list[object]]:
     return fits, misses
 
 
+def _top_level(grid: _Grid, rows: list[int]) -> list[int]:
+    """The rows a 合计 adds up when the table nests its rows by a budget code: only the top level. A code
+    split over 类 | 款 | 项 columns: the rows with the 类 alone; one code column (201, 20139, 2013901): the
+    rows whose code extends no other code of the table. A 序号 column (1, 2, 10) nests nothing."""
+    code_cols = [c.index for c in grid.cols if c.kind == "id"]
+    if not code_cols:
+        return rows
+    rows_text = grid.table.rows
+    codes = {r: [rows_text[r][i].text.strip() for i in code_cols] for r in rows}
+    if len(code_cols) >= 2 and any(any(v[1:]) for v in codes.values()):
+        top = [r for r in rows if codes[r][0] and not any(codes[r][1:])]
+        return top or rows
+    first = {r: v[0] for r, v in codes.items() if re.fullmatch(r"\d{3,9}", v[0])}
+    if len(first) < 2:
+        return rows
+    values = set(first.values())
+    return [r for r in rows if r not in first or not any(
+        first[r] != v and first[r].startswith(v) for v in values)]
+
+
 def _total_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
     table = grid.table
     body = grid.body
@@ -109,7 +129,7 @@ def _total_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
         before = [r for r in body if r < t and r > max([x for x in totals if x < t], default=-1)]
         after = [r for r in body if r > t and r < min([x for x in totals if x > t], default=len(table.rows))]
         parts = before if before else after
-        parts = [r for r in parts if not is_subset_label(grid.labels.get(r, ""))]
+        parts = _top_level(grid, [r for r in parts if not is_subset_label(grid.labels.get(r, ""))])
         if len(parts) < 2:
             continue
         results = []
