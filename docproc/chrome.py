@@ -61,7 +61,7 @@ def _is_pager(s: str) -> bool:
 
 
 def chrome_reason(line: str) -> str | None:
-    """Why a line is chrome (``prefix``, ``contains``, ``metadata``, ``breadcrumb``, ``page_number``,
+    """Why a line is chrome (``prefix``, ``credit``, ``contains``, ``metadata``, ``breadcrumb``, ``page_number``,
     ``date_stamp``, ``pager``, ``rule_line``, ``short``), or None.
 
     A line with a figure in it is content unless a rule names what it is (a page number, a posting
@@ -70,10 +70,18 @@ def chrome_reason(line: str) -> str | None:
     if is_page_mark(line):
         return "page_number"  # before the bullets are stripped: - 3 - is no bullet
     s = _strip_bullets(line)
-    if not s or len(s) > 200:
+    if not s:
+        return "rule_line" if line.strip() else None  # a lone > or • left by a breadcrumb or a list
+    if len(s) > 200:
         return None  # chrome lines are short; a long line is body text (or a whole document on one line)
-    if any(s.startswith(p) for p in cfg["prefixes"]):
+    opening = s.lstrip("【[")  # 【字号: 大 中 小】 as well as 字号
+    if any(opening.startswith(p) for p in cfg["prefixes"]):
         return "prefix"
+    if len(s) <= cfg["short_prefix_max"] and any(
+            opening == p or opening.startswith(p) and opening[len(p)] in ":】] 到" for p in cfg["short_prefixes"]):
+        return "prefix"  # the word alone or as a label (相关报道:, 分享到), never 分享经济
+    if any(p.search(s) for p in _patterns("credits")):
+        return "credit"
     if any(w in s for w in cfg["contains"]):
         return "contains"
     if "|" in s and any(lab in s for lab in cfg["metadata_labels"]):
@@ -81,7 +89,7 @@ def chrome_reason(line: str) -> str | None:
     if _BREADCRUMB.match(s) and len(s) <= 40:
         return "breadcrumb"
     if "|" in s:
-        return None
+        return "rule_line" if not re.search(r"\w", s) else None  # a lone | is no table row
     if is_page_mark(s) or any(p.match(s) for p in _patterns("page_number")):
         return "page_number"
     if any(p.match(s) for p in _patterns("date_stamps")):

@@ -101,3 +101,16 @@ def test_region_profile_is_chosen_by_vocabulary():
     out = normalize("行政院核定新臺幣2,500百萬元,民國112年。")
     assert out.text == "行政院核定新台币2,500百万元,民国112年。"
     assert len(out.offsets) == len(out.text)
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("【字号:", "prefix"), ("【字体:大 中 小】", "prefix"), ("相关报道:", "prefix"), ("收藏", "prefix"),
+    ("分享到:微信", "prefix"), ("|", "rule_line"), (">", "rule_line"),
+    ("全体代表合影。县融媒体中心记者王明摄", "credit"),
+    # body lines that open on the same words stay
+    ("分享发展成果,让群众得实惠。", None), ("收藏家协会举办年度展览。", None),
+])
+def test_web_page_chrome_lines(line, reason):
+    from docproc.chrome import chrome_reason
+
+    assert chrome_reason(line) == reason
