@@ -29,6 +29,7 @@ from ..model import Deadline, Document
 from ..numerals import chinese_value
 from ..prefilter import guarded
 
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _Y = r"(?:(?:(?P<year>(?:19|20)\d{2})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
 _M = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
 _CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
@@ -193,7 +194,31 @@ def _build_rules() -> list[Rule]:
         kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
         return f"{_year_of(m, doc):04d}-12-31", kind
 
-    add("deadline.year_end", rf"{_Y}\s*(?:底|末)(?P<before>{before})?", year_end)
+    add("deadline.year_end", rf"{_Y}\s*年?(?:底|末)(?P<before>{before})?", year_end)  # 2020年年底前 too
+
+    # 2030年前碳达峰: before the year starts, in a plan (a past year before 前 is history, not a limit)
+    def year_before(m, doc, s, e):
+        year = _year_of(m, doc)
+        if not _is_plan_context(doc, s) or year < (doc.meta.year or year) or doc.text.startswith("后", e):
+            return None
+        return f"{year - 1:04d}-12-31", "by"
+
+    add("deadline.year_before", rf"(?<![\d-]){_Y}\s*(?:{before})(?!后)", year_before)
+
+    # 到二〇三五年: a year in Chinese numerals after 到/至, in a plan
+    def cn_year(m, doc, s, e):
+        year = int(m.group("cy").translate(_CN_DIGITS))
+        if not _is_plan_context(doc, s) or year < (doc.meta.year or year):
+            return None
+        return f"{year:04d}-12-31", "by"
+
+    add("deadline.cn_year", r"(?:到|至)\s*(?P<cy>[一二][〇零○一二三四五六七八九]{3})\s*年(?:底|末)?", cn_year)
+
+    # 三年内 / 力争三到五年时间内: a time limit counted from the plan's start
+    add("deadline.within_years",
+        rf"(?<![\d.第])(?:\d{{1,2}}|[一二两三四五六七八九十]+)(?:\s*(?:到|至|—|-)\s*(?:\d{{1,2}}|[一二三四五六七八九十]+))?"
+        rf"\s*(?:{_alt('within_years')})",
+        lambda m, d, s, e: (None, "relative") if _is_plan_context(d, s) else None)
 
     # 明年底前 / 今年年底: a year word with its end
     def word_year_end(m, doc, s, e):
@@ -410,9 +435,16 @@ def _framing_year(m, doc, s, e):
         nxt = _CLAUSE_BREAK.search(text, end + 1)
         end = nxt.start() if nxt else len(text)
     left_break = max((mm.end() for mm in _CLAUSE_BREAK.finditer(text, max(0, s - 60), s)), default=max(0, s - 60))
-    if not _quantity_in(doc, left_break, end):
-        return None  # no quantity starts in the clause
+    opens = s == 0 or _CLAUSE_BREAK.match(text[s - 1]) or text[s - 1] == "\n"  # 提出今年要… is reported speech
+    if not _quantity_in(doc, left_break, end) and not (word and opens and _plan_modal().match(text, e)):
+        return None  # no quantity starts in the clause, and no 今年要…/今年将… says what the year is for
     return f"{year:04d}-12-31", "by"
+
+
+@cache
+def _plan_modal() -> re.Pattern[str]:
+    """今年要…, 今年我们将…, 今年全省力争…: what follows a year word when the sentence says what the year is for."""
+    return re.compile(rf"[,\s]?(?:我们|全省|全市|全县|全区|全旗|全州)?(?:{_alt('plan_modals')})")
 
 
 def _quantity_in(doc: Document, start: int, end: int) -> bool:
