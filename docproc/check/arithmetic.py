@@ -268,6 +268,18 @@ def _slipped_part(group: list[Quantity], totals: list[Interval]) -> bool:
     return False
 
 
+def _without_sub_breakdowns(group: list[Quantity]) -> list[Quantity]:
+    """其中企业职工105.55万人,在职职工81.33万人,离退休人员24.22万人: parts right after a part that add up to
+    it break that part down; they are no further parts of the total."""
+    for i in range(len(group) - 2):
+        head = interval(group[i])
+        for j in range(i + 3, len(group) + 1):
+            sub = sum((interval(q) for q in group[i + 1: j]), Interval(0.0, 0.0))
+            if sub.overlaps(head):
+                return group[: i + 1] + group[j:]
+    return group
+
+
 def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
     text = idx.text
     lex = _lex()
@@ -324,6 +336,7 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 if len(gap) > 12 or re.search(r"[。;]", gap):
                     break
                 run.insert(0, q)
+            group = _without_sub_breakdowns(group)
             part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
             totals = [interval(total, round_total=True)]
             if len(run) > 1:
