@@ -346,3 +346,161 @@ def plan_docx(path: Path, lines: list[str]) -> Path:
         d.add_paragraph(line)
     d.save(str(path))
     return path
+
+
+# ---- bulletin PDFs: a text laid out as an official bulletin (issue 21) --------------------------------
+
+BULLETIN_BODY = 15.5  # points; 28 characters to a line of 434 points, as in a printed notice
+BULLETIN_NOTE = 10.5
+_OPENING = "“‘(（《〈【「『"
+_CLOSING = "，。、；：？！）」』”’》〉】,.;:?!)%‰％"
+
+
+def _pieces(text: str) -> list[str]:
+    """Unbreakable pieces: a run of Latin letters and figures or one character, with the opening marks
+    before it and the closing punctuation after it (a line never starts with 。 or ends with “)."""
+    import re
+
+    return re.findall(rf"[{_OPENING}]*(?:[0-9A-Za-z][0-9A-Za-z.,%‰+\-/:]*[0-9A-Za-z%‰]|[0-9A-Za-z]|.)[{_CLOSING}]*",
+                      text)
+
+
+def _break(text: str, first: float, rest: float, size: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, cur, width = [], "", 0.0
+    for piece in _pieces(text):
+        w = stringWidth(piece, "STSong-Light", size)
+        room = first if not lines else rest
+        if cur and width + w > room + 0.01:
+            lines.append(cur)
+            cur, width = "", 0.0
+        cur += piece
+        width += w
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def bulletin_pdf(path: Path, title: list[str], blocks: list[tuple[str, str]], notes: dict[str, str] | None = None,
+                 justify: bool = True, header: str = "", number: str = "") -> list[dict]:
+    """Render a text as a bulletin on A4 with reportlab: a centred title in 22-point lines (one list item a
+    line), justified (or ragged) paragraphs with a two-character first-line indent, footnotes in a smaller
+    size below a short rule at the foot of the page whose line carries their marker, a signature block set
+    right, ``- N -`` page numbers at the outer corner, and an optional running header over a rule.
+
+    ``blocks`` are (kind, text): ``p`` a paragraph, ``flush`` a paragraph without indent (an addressee),
+    ``sign`` a signature line (unit, then date). Returns the laid-out lines, ``{"page", "block", "text",
+    "x0", "x1", "last"}``, so a test can see which situations the layout produced."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font, size, pitch = "STSong-Light", BULLETIN_BODY, 28.9
+    page_w, page_h = A4
+    left, width = 80.0, 28 * BULLETIN_BODY
+    right = left + width
+    top_y, bottom_y = page_h - 105, 95.0
+    notes = notes or {}
+    c = canvas.Canvas(str(path), pagesize=A4)
+    laid: list[dict] = []
+    state = {"page": 1, "y": top_y, "notes": []}
+
+    def furniture() -> None:
+        n = state["page"]
+        c.setFont(font, 14)
+        label = f"- {n} -"
+        w = stringWidth(label, font, 14)
+        c.drawString(right - BULLETIN_BODY - w if n % 2 else left + BULLETIN_BODY, 55, label)
+        if header:
+            c.setFont(font, 10.5)
+            c.drawCentredString(page_w / 2, page_h - 62, header)
+            c.line(left, page_h - 68, right, page_h - 68)
+
+    def notes_height(items: list[str]) -> float:
+        lines = sum(len(_break(notes[m], width, width, BULLETIN_NOTE)) for m in items)
+        return 0.0 if not items else 18 + lines * 15.5
+
+    def flush_notes() -> None:
+        if not state["notes"]:
+            return
+        y = bottom_y - 12 + notes_height(state["notes"]) - 18
+        c.line(left, y + 14, left + width / 4, y + 14)
+        c.setFont(font, BULLETIN_NOTE)
+        for m in state["notes"]:
+            for ln in _break(notes[m], width, width, BULLETIN_NOTE):
+                c.drawString(left, y, ln)
+                y -= 15.5
+        state["notes"] = []
+
+    def new_page() -> None:
+        flush_notes()
+        furniture()
+        c.showPage()
+        state["page"] += 1
+        state["y"] = top_y
+
+    def place(text: str, x: float, room: float, block: int, last: bool, spread: bool) -> None:
+        marks = [m for m in notes if m in text and m not in state["notes"]]
+        need = notes_height(state["notes"] + marks)
+        if state["y"] < bottom_y + need:
+            new_page()
+            need = notes_height(marks)
+        state["notes"].extend(marks)
+        t = c.beginText(x, state["y"])
+        t.setFont(font, size)
+        used = stringWidth(text, font, size)
+        if spread and len(text) > 1:
+            t.setCharSpace((room - used) / (len(text) - 1))
+        t.textOut(text)
+        c.drawText(t)
+        laid.append({"page": state["page"], "block": block, "text": text, "x0": x,
+                     "x1": x + (room if spread and len(text) > 1 else used), "last": last})
+        state["y"] -= pitch
+
+    c.setFont(font, 22)
+    y = top_y + 10
+    if number:
+        c.setFont(font, size)
+        c.drawCentredString(page_w / 2, y, number)
+        y -= 2 * pitch
+    c.setFont(font, 22)
+    for line in title:
+        c.drawCentredString(page_w / 2, y, line)
+        y -= 36
+    state["y"] = y - pitch
+    for b, (kind, text) in enumerate(blocks):
+        if kind == "sign":
+            w = stringWidth(text, font, size)
+            if b and blocks[b - 1][0] != "sign":
+                state["y"] -= pitch
+            place(text, right - 4 * size - w if any(ch.isdigit() for ch in text) else right - 2 * size - w, w, b,
+                  True, False)
+            continue
+        indent = 0.0 if kind == "flush" else 2 * size
+        lines = _break(text, width - indent, width, size)
+        for i, ln in enumerate(lines):
+            last = i == len(lines) - 1
+            place(ln, left + (indent if i == 0 else 0.0), width - (indent if i == 0 else 0.0), b, last,
+                  justify and not last)
+    flush_notes()
+    furniture()
+    c.showPage()
+    c.save()
+    return laid
+
+
+def bulletin_text(title: list[str], blocks: list[tuple[str, str]], notes: dict[str, str] | None = None,
+                  number: str = "") -> str:
+    """The same document as plain text: one line a paragraph, the title on one line, each footnote after
+    the paragraph that carries its marker."""
+    notes = notes or {}
+    out = [number] if number else []
+    out.append("".join(title))
+    for _, text in blocks:
+        out.append(text)
+        out.extend(note for mark, note in notes.items() if mark in text)
+    return "\n".join(out) + "\n"

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from . import lines as layout
 from .errors import InputError
 from .raw import RawDocument
 
 INSTALL_HINT = 'OCR needed: install it with pip install -e ".[ocr]" (rapidocr-onnxruntime, models included)'
 RENDER_SCALE = 2.0  # 144 dpi: PP-OCR reads body text reliably from there
+SIZE_TOLERANCE = 0.25  # detected boxes of one font size differ more in height than glyphs do
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,26 @@ def _columns(lines: list[OcrLine], width: float) -> list[list[OcrLine]]:
 
 def reading_order(lines: list[OcrLine], width: float) -> list[str]:
     """Text lines of a page in reading order; boxes on one line joined (with ' | ' across wide gaps)."""
-    out: list[str] = []
+    return [ln.text for ln in page_lines(lines, width)]
+
+
+def page_lines(lines: list[OcrLine], width: float, scale: float = 1.0) -> list[layout.Line]:
+    """The page's lines in reading order with their boxes (times ``scale``), for the paragraph assembler;
+    a line with a wide gap between its boxes is a table row, kept as it is."""
+    out: list[layout.Line] = []
     for column in _columns(lines, width):
         for row in _rows(column):
             parts = [row[0].text]
+            gap = False
             for a, b in zip(row, row[1:], strict=False):
                 height = max(a.box[3] - a.box[1], 1.0)
-                parts.append((" | " if b.box[0] - a.box[2] > 1.5 * height else "") + b.text)
-            out.append("".join(parts))
+                wide = b.box[0] - a.box[2] > 1.5 * height
+                gap = gap or wide
+                parts.append((" | " if wide else "") + b.text)
+            heights = sorted(b.box[3] - b.box[1] for b in row)
+            out.append(layout.Line("".join(parts), row[0].box[0] * scale, max(b.box[2] for b in row) * scale,
+                                   min(b.box[1] for b in row) * scale, max(b.box[3] for b in row) * scale,
+                                   heights[len(heights) // 2] * scale, fixed=gap))
     return out
 
 
@@ -119,15 +133,11 @@ def read_image(data: bytes, name: str = "") -> RawDocument:
         frames = [f.copy() for f in ImageSequence.Iterator(image)]
     except (UnidentifiedImageError, OSError) as e:
         raise InputError(f"{name}: broken image ({type(e).__name__})") from None
-    pages = [ocr_lines(f) for f in frames]
-    if not any(pages):
+    pages = [layout.Page(page_lines(recognize(f), f.size[0]), f.size[0], f.size[1], size_tolerance=SIZE_TOLERANCE)
+             for f in frames]
+    if not any(p.lines for p in pages):
         raise InputError(f"{name}: no text found in the image")
-    text_parts, starts, pos = [], [], 0
-    for i, lines in enumerate(pages):
-        if i:
-            starts.append(pos)
-        chunk = "\n".join(lines) + "\n"
-        text_parts.append(chunk)
-        pos += len(chunk)
-    return RawDocument(text="".join(text_parts), format="image", page_starts=starts, pages=len(pages),
+    done = layout.assemble(pages)
+    text, starts = layout.page_text(done.pages, done.continued)
+    return RawDocument(text=text, format="image", page_starts=starts, pages=len(pages),
                        warnings=[f"read by OCR: {len(pages)} page(s)"])

@@ -20,7 +20,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from . import lines as layout
 from .errors import InputError
+from .lines import Line
 from .raw import RawDocument
 
 MAX_MEMBER = 50 * 1024 * 1024
@@ -101,7 +103,9 @@ def _page_glyphs(root) -> list[_Glyphs]:
     return out
 
 
-def _lines(glyphs: list[_Glyphs]) -> list[str]:
+def _lines(glyphs: list[_Glyphs]) -> list[Line]:
+    """Glyph runs grouped into lines by their baseline, with boxes for the paragraph assembler; a line
+    with a wide gap between its runs is a table row, kept as it is."""
     rows: list[list[_Glyphs]] = []
     for g in sorted(glyphs, key=lambda g: (g.y, g.x)):
         if rows and abs(rows[-1][0].y - g.y) <= 0.5 * g.size:
@@ -112,15 +116,33 @@ def _lines(glyphs: list[_Glyphs]) -> list[str]:
     for row in rows:
         row.sort(key=lambda g: g.x)
         parts = [row[0].text]
+        wide = False
         for a, b in zip(row, row[1:], strict=False):
-            gap = b.x - (a.x + a.width)
-            parts.append((" | " if gap > 1.5 * a.size else "") + b.text)
-        out.append("".join(parts).strip())
-    return [ln for ln in out if ln]
+            gap = b.x - (a.x + a.width) > 1.5 * a.size
+            wide = wide or gap
+            parts.append((" | " if gap else "") + b.text)
+        text = "".join(parts).strip()
+        if text:
+            size = max(g.size for g in row)
+            out.append(Line(text, row[0].x, max(g.x + g.width for g in row), min(g.y for g in row) - size,
+                            max(g.y for g in row), size, fixed=wide))
+    return out
+
+
+def _page(root, page, document) -> layout.Page:
+    """A page's lines, in a page of the size its own or the document's PhysicalBox gives (mm)."""
+    box = None
+    for node in (root, page, document):
+        area = _child(node, "PhysicalBox")
+        if area is not None:
+            box = _floats(area.text)
+            break
+    width, height = (box[2], box[3]) if box and len(box) == 4 else (210.0, 297.0)
+    return layout.Page(_lines(_page_glyphs(root)), width, height)
 
 
 def read_ofd(data: bytes, name: str = "") -> RawDocument:
-    from .pdf import _assemble, _pdfium_lines
+    from .pdf import _assemble
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -142,15 +164,14 @@ def read_ofd(data: bytes, name: str = "") -> RawDocument:
         pages = [p for p in document.iter() if _local(p.tag) == "Page" and p.get("BaseLoc")]
         if not pages:
             raise InputError(f"{name}: the OFD has no pages")
-        page_lines = []
+        page_lines: list[layout.Page] = []
         for page in pages:
             loc = page.get("BaseLoc").lstrip("/")
             path = posixpath.normpath(posixpath.join(base, loc)) if not loc.startswith(base + "/") else loc
             if not path.endswith(".xml"):
                 path = posixpath.join(path, "Content.xml")
-            lines = _lines(_page_glyphs(_parse(zf, path, name)))
-            page_lines.append(_pdfium_lines("\n".join(lines)))
-    if not any(page_lines):
+            page_lines.append(_page(_parse(zf, path, name), page, document))
+    if not any(p.lines for p in page_lines):
         raise InputError(f"{name}: the OFD has no text (scanned images only); OCR of OFD images is not supported")
     raw = _assemble(name, page_lines, [], [])
     raw.format = "ofd"

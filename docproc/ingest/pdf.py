@@ -1,8 +1,11 @@
 """PDF via pdfplumber: page by page, deduplicated chars, wrapped lines joined, chrome dropped.
 
 - overprinted bold (微微软软) is removed with ``Page.dedupe_chars()``;
-- a line that reaches the right margin continues on the next line, so wrapped
-  paragraphs are joined back (spaces between CJK characters go in normalize);
+- lines are put back into paragraphs by their geometry (``lines.py``): a line that
+  reaches the text block's right edge goes on when the next starts at its left edge,
+  a first-line indent starts a paragraph, a paragraph runs on across a page break,
+  footnotes are kept apart and a title set in several lines is one line (spaces
+  between CJK characters go in normalize);
 - page numbers (``— 1 —``, ``第 1 页``, a bare ``251``) and headers/footers
   repeated on most pages are dropped;
 - ruled tables come out as rows, with their page;
@@ -17,17 +20,13 @@ import re
 from collections import Counter
 from typing import Any
 
+from . import lines as layout
 from . import ocr, pdfium_layout
 from .errors import InputError
+from .lines import PAGE_NO as _PAGE_NO
+from .lines import Line
 from .quality import garbled_reason
 from .raw import RawDocument
-
-_PAGE_NO = re.compile(
-    r"^\s*(?:[—\-–－_·•\s]*\d{1,4}[—\-–－_·•\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
-    re.I,
-)
-_END_PUNCT = "。！？!?；;：:”」』)）"
-_MARKER_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳]|——|第[一二三四五六七八九十]+[,，、章节条])")
 
 
 def _open(data: bytes, name: str) -> Any:
@@ -145,9 +144,9 @@ def _cell_text(chars: list[dict]) -> str:
     return "".join(c["text"] for line in lines for c in sorted(line, key=lambda c: c["x0"])).strip()
 
 
-def _page_lines(chars: list[dict], tables: list[Any], table_rows: list[list[list[str]]]) -> list[str]:
-    """Lines of one page, wrapped lines joined back into paragraphs, tables (ruled, or aligned columns
-    without rulings) as `a | b | c` rows."""
+def _page_lines(chars: list[dict], tables: list[Any], table_rows: list[list[list[str]]]) -> list[Line]:
+    """Lines of one page with their boxes, tables (ruled, or aligned columns without rulings) as fixed
+    `a | b | c` rows, in order down the page."""
     from pdfplumber.utils.text import chars_to_textmap
 
     bboxes = [t.bbox for t in tables]
@@ -158,50 +157,35 @@ def _page_lines(chars: list[dict], tables: list[Any], table_rows: list[list[list
             return not any(b[0] <= mx <= b[2] and b[1] - 1 <= my <= b[3] + 1 for b in bboxes)
 
         chars = [ch for ch in chars if outside(ch)]
-    lines = chars_to_textmap(chars, layout=False).extract_text_lines(strip=True, return_chars=True) if chars else []
-    body = [ln for ln in lines if not any(_inside(ln, b) for b in bboxes)]
+    found = chars_to_textmap(chars, layout=False).extract_text_lines(strip=True, return_chars=True) if chars else []
+    body = [ln for ln in found if not any(_inside(ln, b) for b in bboxes)]
     for ln in body:
         ln["cells"] = _gap_cells(ln)
     aligned = _aligned_rows(body)
-    for k in aligned:
-        body[k]["row"] = " | ".join(body[k]["cells"])
-    items: list[tuple[float, str, Any]] = [(ln["top"], "line", ln) for ln in body]
-    for t in tables:
-        items.append((t.bbox[1], "table", t))
-    items.sort(key=lambda it: it[0])
-    if not items:
-        return []
-    right = max([ln["x1"] for ln in body] + [b[2] for b in bboxes], default=0.0)
-    heights = sorted(ln["bottom"] - ln["top"] for ln in body) or [10.0]
-    char_w = heights[len(heights) // 2] or 10.0
-    out: list[str] = []
-    joinable = False
-    rows_of = {id(t): rows for t, rows in zip(tables, table_rows, strict=True)}  # cells from table_cells()
-    for _, kind, obj in items:
-        if kind == "table":
-            for row in rows_of[id(obj)]:
-                cells = [(c or "").replace("\n", "").strip() for c in row]
-                if any(cells):
-                    out.append(" | ".join(cells))
-            joinable = False
-            continue
-        if "row" in obj:
-            out.append(obj["row"])
-            joinable = False
-            continue
-        text = obj["text"].strip()
+    items: list[tuple[float, Line]] = []
+    for k, ln in enumerate(body):
+        text = ln["text"].strip()
         if not text:
             continue
-        if joinable and out and not _MARKER_START.match(text) and not _PAGE_NO.match(text):
-            out[-1] += text
-        else:
-            out.append(text)
-        joinable = obj["x1"] >= right - 1.5 * char_w and not text.endswith(tuple(_END_PUNCT))
-    return out
+        sizes = sorted(float(c.get("size") or 0.0) for c in ln.get("chars", []) if c["text"].strip())
+        size = sizes[len(sizes) // 2] if sizes else 0.0
+        row = k in aligned
+        items.append((ln["top"], Line(" | ".join(ln["cells"]) if row else text, ln["x0"], ln["x1"], ln["top"],
+                                      ln["bottom"], size, fixed=row)))
+    rows_of = {id(t): rows for t, rows in zip(tables, table_rows, strict=True)}  # cells from table_cells()
+    for t in tables:
+        x0, top, x1, bottom = t.bbox
+        for row in rows_of[id(t)]:
+            cells = [(c or "").replace("\n", "").strip() for c in row]
+            if any(cells):
+                items.append((top, Line(" | ".join(cells), x0, x1, top, bottom, fixed=True)))
+    items.sort(key=lambda it: it[0])  # stable: a table's rows keep their order
+    return [ln for _, ln in items]
 
 
-def _strip_repeated(pages: list[list[str]]) -> list[list[str]]:
-    """Drop page numbers and header/footer lines that repeat on at least half the pages."""
+def _strip_repeated(pages: list[list[str]], continued: set[int] | frozenset[int] = frozenset()) -> list[list[str]]:
+    """Drop page numbers and header/footer lines that repeat on at least half the pages (those the
+    geometry did not show; a page's first line that continues the page before is kept)."""
     if len(pages) >= 3:
         def key(s: str) -> str:
             return re.sub(r"\d+", "#", s.replace(" ", ""))
@@ -214,20 +198,15 @@ def _strip_repeated(pages: list[list[str]]) -> list[list[str]]:
     else:
         repeated = set()
     cleaned = []
-    for lines in pages:
+    for page_i, lines in enumerate(pages):
         keep = []
         for i, ln in enumerate(lines):
             at_edge = i < 2 or i >= len(lines) - 2
-            if at_edge and (_PAGE_NO.match(ln) or (repeated and re.sub(r"\d+", "#", ln.replace(" ", "")) in repeated)):
+            if at_edge and not (i == 0 and page_i in continued) and (_PAGE_NO.match(ln) or (repeated and re.sub(r"\d+", "#", ln.replace(" ", "")) in repeated)):
                 continue
             keep.append(ln)
         cleaned.append(keep)
     return cleaned
-
-
-def _width(line: str) -> float:
-    """Display width: CJK characters count 1, ASCII 0.5 (digits and Latin are half-width)."""
-    return sum(1.0 if ord(c) > 255 else 0.5 for c in line if not c.isspace())
 
 
 def _undouble(line: str) -> str:
@@ -236,28 +215,6 @@ def _undouble(line: str) -> str:
     if len(chars) >= 4 and len(chars) % 2 == 0 and all(chars[i] == chars[i + 1] for i in range(0, len(chars), 2)):
         return chars[::2]
     return line
-
-
-def _pdfium_lines(text: str) -> list[str]:
-    """Lines of a page from pdfium, wrapped lines joined back (a line that fills the width continues)."""
-    raw = [_undouble(ln.strip()) for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    raw = [ln for ln in raw if ln]
-    if not raw:
-        return []
-    widths = sorted(_width(ln) for ln in raw)
-    if len(raw) < 5 or widths[-1] < 15:
-        return raw  # too few or too short lines to tell a full line from a short one
-    long = [w for w in widths if w >= 0.6 * widths[-1]]
-    full = long[len(long) // 2] - max(2.5, 0.1 * long[len(long) // 2])  # justified lines vary by a few characters
-    out: list[str] = []
-    joinable = False
-    for ln in raw:
-        if joinable and out and not _MARKER_START.match(ln) and not _PAGE_NO.match(ln):
-            out[-1] += ln
-        else:
-            out.append(ln)
-        joinable = _width(ln) >= full and not ln.endswith(tuple(_END_PUNCT)) and not _PAGE_NO.match(ln)
-    return out
 
 
 RULED_PAGE_PATHS = 6  # a page with this many vector paths may hold a ruled table: read it with pdfplumber
@@ -281,11 +238,12 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
             raise InputError(f"{name}: encrypted PDF; remove the password first") from None
         raise InputError(f"{name}: broken PDF ({str(e).split(':')[0]})") from None
     warnings: list[str] = []
-    page_lines: list[list[str]] = []
+    pages: list[layout.Page] = []
     found_tables: list[dict[str, Any]] = []
     plumber = None
     try:
         for number in range(1, len(doc) + 1):
+            geo = layout.Page([], 0.0, 0.0)
             try:
                 page = doc[number - 1]
                 paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
@@ -293,18 +251,18 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
                 text = textpage.get_text_range()
                 garbled = garbled_reason(text)
                 if not text.strip() or garbled:
-                    lines = _ocr_page(page, number, garbled, warnings)
+                    geo = _ocr_page(page, number, garbled, warnings)
                 elif tables and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
                     if pdfium_layout.usable(page):
-                        lines, page_tables = _pdfium_page(page, textpage, number)
+                        geo, page_tables = _pdfium_layout(page, textpage, number)
                     else:
                         if plumber is None:
                             plumber = _open(data, name)
-                        lines, page_tables = _plumber_page(plumber.pages[number - 1], number)
+                        geo, page_tables = _plumber_layout(plumber.pages[number - 1], number)
                     found_tables.extend(page_tables)
                 else:
-                    lines = _pdfium_lines(text)
-                if not lines and not ocr.available() and not garbled:
+                    geo = layout.Page(_text_lines(page, textpage, text), page.get_width(), page.get_height())
+                if not geo.lines and not ocr.available() and not garbled:
                     images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
                     if images or not text.strip():
                         warnings.append(f"page {number} has no text layer; {ocr.INSTALL_HINT}")
@@ -312,87 +270,108 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
                 raise
             except Exception as e:  # one damaged page must not lose the others
                 warnings.append(f"page {number} could not be read ({type(e).__name__})")
-                lines = []
-            page_lines.append(lines)
+                geo = layout.Page([], 0.0, 0.0)
+            pages.append(geo)
     finally:
         if plumber is not None:
             plumber.close()
         doc.close()
-    return _assemble(name, page_lines, found_tables, warnings)
+    return _assemble(name, pages, found_tables, warnings)
 
 
-def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str]) -> list[str]:
-    """A page without a usable text layer, read from its image when OCR is installed."""
+def _text_lines(page: Any, textpage: Any, text: str) -> list[Line]:
+    """A text page's lines with their boxes; fake bold drawn twice (微微软软) read once."""
+    found = pdfium_layout.text_lines(page, textpage, text)
+    for ln in found:
+        ln.text = _undouble(ln.text.strip())
+    return found
+
+
+def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str]) -> layout.Page:
+    """A page without a usable text layer, read from its image when OCR is installed (boxes in points)."""
+    width, height = page.get_width(), page.get_height()
     if not ocr.available():
         if garbled:
             warnings.append(f"page {number}: the text layer is garbage ({garbled}); {ocr.INSTALL_HINT}")
-        return []
-    lines = ocr.ocr_lines(page.render(scale=ocr.RENDER_SCALE).to_pil())
+        return layout.Page([], width, height)
+    image = page.render(scale=ocr.RENDER_SCALE).to_pil()
+    found = ocr.page_lines(ocr.recognize(image), image.size[0], scale=1 / ocr.RENDER_SCALE)
     why = f"the text layer is garbage ({garbled})" if garbled else "no text layer"
     warnings.append(f"page {number} read by OCR ({why})")
-    return lines
+    return layout.Page(found, width, height, size_tolerance=ocr.SIZE_TOLERANCE)
 
 
-def _plumber_page(page: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
+def _plumber_layout(page: Any, number: int) -> tuple[layout.Page, list[dict[str, Any]]]:
     """A page through pdfplumber's own parse (pages turned by /Rotate, and `read_pdf_plumber`)."""
     page = page.dedupe_chars()
     page_tables = page.find_tables() if (page.rects or page.lines) and page.chars else []
-    return _layout_page(page.chars, page_tables, number)
+    return _layout(page.chars, page_tables, number, page.width, page.height)
 
 
-def _pdfium_page(page: Any, textpage: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
+def _pdfium_layout(page: Any, textpage: Any, number: int) -> tuple[layout.Page, list[dict[str, Any]]]:
     """A page that may hold a table: characters and rulings from pdfium, pdfplumber's table finder on them."""
     chars = pdfium_layout.dedupe(pdfium_layout.page_chars(page, textpage))
     edges = pdfium_layout.page_edges(page) if chars else []
-    page_tables = pdfium_layout.find_tables(edges, page.get_width(), page.get_height())
-    return _layout_page(chars, page_tables, number)
+    width, height = page.get_width(), page.get_height()
+    page_tables = pdfium_layout.find_tables(edges, width, height)
+    return _layout(chars, page_tables, number, width, height)
 
 
-def _layout_page(chars: list[dict], page_tables: list[Any], number: int) -> tuple[list[str], list[dict[str, Any]]]:
+def _layout(chars: list[dict], page_tables: list[Any], number: int, width: float,
+            height: float) -> tuple[layout.Page, list[dict[str, Any]]]:
     table_rows = [table_cells(t, chars) for t in page_tables]  # one pass over the characters per table
-    lines = _page_lines(chars, page_tables, table_rows)
+    geo = layout.Page(_page_lines(chars, page_tables, table_rows), width, height)
     found = [{"page": number, "rows": rows} for rows in table_rows if rows]
-    return lines, found
+    return geo, found
+
+
+def _plumber_page(page: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """One page through pdfplumber, as paragraph lines (to compare with `_pdfium_page`)."""
+    geo, found = _plumber_layout(page, number)
+    return layout.assemble([geo]).pages[0], found
+
+
+def _pdfium_page(page: Any, textpage: Any, number: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """One table page through pdfium, as paragraph lines."""
+    geo, found = _pdfium_layout(page, textpage, number)
+    return layout.assemble([geo]).pages[0], found
 
 
 def read_pdf_plumber(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
     """pdfplumber on every page (layout-faithful, slower); kept for comparison and as a fallback."""
     pdf = _open(data, name)
     warnings: list[str] = []
-    page_lines: list[list[str]] = []
+    pages: list[layout.Page] = []
     found_tables: list[dict[str, Any]] = []
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                lines, page_tables = _plumber_page(page, number) if tables else (_page_lines(page.dedupe_chars().chars, [], []), [])
+                if tables:
+                    geo, page_tables = _plumber_layout(page, number)
+                else:
+                    geo, page_tables = layout.Page(_page_lines(page.dedupe_chars().chars, [], []), page.width,
+                                                   page.height), []
                 found_tables.extend(page_tables)
-                if not lines and (page.images or not page.chars):
+                if not geo.lines and (page.images or not page.chars):
                     warnings.append(f"page {number} has no text layer; OCR needed")
             except Exception as e:  # one damaged page must not lose the others
                 warnings.append(f"page {number} could not be read ({type(e).__name__})")
-                lines = []
-            page_lines.append(lines)
+                geo = layout.Page([], 0.0, 0.0)
+            pages.append(geo)
     finally:
         pdf.close()
-    return _assemble(name, page_lines, found_tables, warnings)
+    return _assemble(name, pages, found_tables, warnings)
 
 
-def _assemble(name: str, page_lines: list[list[str]], found_tables: list[dict[str, Any]],
+def _assemble(name: str, pages: list[layout.Page], found_tables: list[dict[str, Any]],
               warnings: list[str]) -> RawDocument:
-    pages = len(page_lines)
-    if pages == 0:
+    if not pages:
         raise InputError(f"{name}: PDF has no pages")
-    if not any(page_lines):
+    if not any(p.lines for p in pages):
         hint = ocr.INSTALL_HINT if not ocr.available() else "OCR found no text either"
-        raise InputError(f"{name}: no text layer on any of {pages} pages (scanned PDF); {hint}")
-    page_lines = _strip_repeated(page_lines)
-    text_parts, starts, pos = [], [], 0
-    for i, lines in enumerate(page_lines):
-        if i > 0:
-            starts.append(pos)
-        chunk = "\n".join(lines) + "\n"
-        text_parts.append(chunk)
-        pos += len(chunk)
-    return RawDocument(
-        text="".join(text_parts), format="pdf", page_starts=starts, pages=pages, tables=found_tables, warnings=warnings
-    )
+        raise InputError(f"{name}: no text layer on any of {len(pages)} pages (scanned PDF); {hint}")
+    done = layout.assemble(pages)
+    page_lines = _strip_repeated(done.pages, done.continued)
+    text, starts = layout.page_text(page_lines, done.continued)
+    return RawDocument(text=text, format="pdf", page_starts=starts, pages=len(pages), tables=found_tables,
+                       warnings=warnings)

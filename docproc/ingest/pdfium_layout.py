@@ -11,10 +11,13 @@ from the top edge of the page.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
+
+from .lines import Line
 
 _DESCENT = 0.12  # below the baseline, as a share of the font size (CJK fonts: 0.1-0.15)
 _MAX_FORM_DEPTH = 8  # form XObjects nest; deeper nesting is not a table layout
@@ -173,3 +176,73 @@ def dedupe(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str
         seen.setdefault((*base, gy, gx), []).append(ch)
         kept.append(ch)
     return kept
+
+
+def text_lines(page: Any, textpage: Any, text: str) -> list[Line]:
+    """The lines of pdfium's text (``get_text_range``) with their boxes: left and right from the first and
+    last character, the font size from the middle one. A line pdfium ran on across a space into text set
+    lower or further left (a centred heading beside the end of a paragraph) is cut there.
+
+    Only the characters at the ends of words are looked up, a few per line, not every character."""
+    height = page.get_height()
+    tp = textpage.raw
+    index: list[int] | None = None
+    if any(ord(c) > 0xFFFF for c in text):  # pdfium counts a character outside the BMP as two
+        index, k = [], 0
+        for c in text:
+            index.append(k)
+            k += 2 if ord(c) > 0xFFFF else 1
+    rect = pdfium_c.FS_RECTF()
+
+    def box(i: int) -> tuple[float, float, float, float] | None:
+        if not pdfium_c.FPDFText_GetLooseCharBox(tp, index[i] if index else i, ctypes.byref(rect)):
+            return None
+        return rect.left, height - rect.top, rect.right, height - rect.bottom
+
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start, pos = pos, pos + len(raw) + 1
+        words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(raw)]
+        pieces: list[list[tuple[int, int]]] = []
+        prev = None
+        for word in words:
+            first, last = box(word[0]), box(word[1] - 1)
+            if first is None or last is None:
+                continue
+            if prev is not None and pieces and not _beside(prev, first):
+                pieces.append([])
+            if not pieces:
+                pieces.append([])
+            pieces[-1].append(word)
+            prev = last
+        for piece in pieces:
+            if not piece:
+                continue
+            a, b = piece[0][0], piece[-1][1]
+            left, right = box(a), box(b - 1)
+            if left is None or right is None:
+                continue
+            mid = (a + b) // 2
+            while mid < b - 1 and text[mid].isspace():
+                mid += 1
+            out.append(Line(text[a:b], left[0], right[2], min(left[1], right[1]), max(left[3], right[3]),
+                            _size(tp, index[mid] if index else mid)))
+    return out
+
+
+_WORD = re.compile(r"[^\s]+")
+
+
+def _beside(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether box ``b`` goes on the line of box ``a``: to its right, at about its height."""
+    h = max(a[3] - a[1], b[3] - b[1], 1.0)
+    return b[0] >= a[0] - 0.5 * h and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) <= 0.5 * h
+
+
+def _size(tp: Any, i: int) -> float:
+    size = pdfium_c.FPDFText_GetFontSize(tp, i)
+    matrix = pdfium_c.FS_MATRIX()
+    if pdfium_c.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
+        size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+    return round(size, 2)
