@@ -65,14 +65,16 @@ def _summary(doc: Document) -> str:
 
 
 def _goals(goals: list) -> str:
-    status = {"met": ("达成", "met"), "missed": ("未达成", "missed"), "not reported": ("未报告", "")}
+    """The goal table: every target with its status (未完成 first), both figures and their sentences."""
     rows = []
     for g in goals:
-        label, cls = status[g.status]
-        rows.append(f"<tr><td>{escape(g.indicator)}</td><td>{escape(g.target.op)} {escape(g.target.text)}</td>"
-                    f"<td>{escape(g.actual.text) if g.actual else ''}</td><td class=\"{cls}\">{label}</td></tr>")
-    return ("<h2>目标对照</h2><table><tr><th>指标</th><th>目标</th><th>实际</th><th>状态</th></tr>"
-            + "".join(rows) + "</table>")
+        cls = {"met": "met", "missed": "missed"}.get(g.status, "")
+        rows.append(f"<tr><td>{escape(g.indicator)}</td><td>{escape(g.target_text)}</td>"
+                    f"<td>{escape(g.actual_text)}</td><td class=\"{cls}\">{escape(g.label)}</td>"
+                    f"<td>{escape(g.expected or g.note)}</td><td><small>{escape(g.target_sentence)}</small></td>"
+                    f"<td><small>{escape(g.actual_sentence)}</small></td></tr>")
+    return ("<h2>目标对照</h2><table><tr><th>指标</th><th>目标</th><th>实际</th><th>状态</th><th>判定</th>"
+            "<th>目标原文</th><th>报告原文</th></tr>" + "".join(rows) + "</table>")
 
 
 def _document(doc: Document, goals: list | None) -> str:

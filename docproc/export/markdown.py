@@ -25,11 +25,12 @@ def to_markdown(docs: list[Document], goals: list | None = None) -> str:
             out.append("| " + " | ".join(_cell(row[c]) for c in _SHOWN) + " |")
         out.append("")
         if goals:
-            status = {"met": "达成", "missed": "未达成", "not reported": "未报告"}
-            out += ["| 指标 | 目标 | 实际 | 状态 |", "|---|---|---|---|"]
+            # the goal table: every target, 未完成 first; the two figures and the sentences they stand in
+            out += ["| 指标 | 目标 | 实际 | 状态 | 判定 | 目标原文 | 报告原文 |", "|---|---|---|---|---|---|---|"]
             for g in goals:
-                out.append(f"| {_cell(g.indicator)} | {g.target.text} | {g.actual.text if g.actual else ''} | "
-                           f"{status[g.status]} |")
+                out.append(f"| {_cell(g.indicator)} | {_cell(g.target_text)} | {g.actual_text} | "
+                           f"{g.label} | {_cell(g.expected or g.note)} | {_cell(g.target_sentence, 80)} | "
+                           f"{_cell(g.actual_sentence, 80)} |")
             out.append("")
         if doc.findings:
             out += ["| 核查 | 级别 | 说明 | 依据 |", "|---|---|---|---|"]

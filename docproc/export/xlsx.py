@@ -30,7 +30,7 @@ def to_xlsx(docs: list[Document], path: str | Path, goals: list | None = None) -
         "文档": ["文件", "标题", "日期", "年份", "文字", "类型", "页数", "任务数", "核查数"],
     }
     if goals:
-        sheets["目标"] = ["指标", "目标", "目标值", "实际", "实际值", "状态"]
+        sheets["目标"] = ["指标", "目标", "目标值", "实际", "实际值", "状态", "判定", "目标原文", "报告原文", "说明"]
     ws_by_name = {}
     for i, (name, header) in enumerate(sheets.items()):
         ws = wb.active if i == 0 else wb.create_sheet()
@@ -60,8 +60,9 @@ def to_xlsx(docs: list[Document], path: str | Path, goals: list | None = None) -
         ws_by_name["文档"].append([doc.source, m.title, _date(m.date), m.year, m.script, m.kind, m.pages,
                                   len(doc.tasks), len(doc.findings)])
     for g in goals or []:
-        ws_by_name["目标"].append([g.indicator, g.target.text, g.target.value, g.actual.text if g.actual else None,
-                                  g.actual.value if g.actual else None, g.status])
+        ws_by_name["目标"].append([g.indicator, g.target_text, g.target.value if g.target else None,
+                                  g.actual_text or None, g.actual.value if g.actual else None, g.label,
+                                  g.expected, g.target_sentence, g.actual_sentence, g.note])
     for ws in ws_by_name.values():
         for row in ws.iter_rows(min_row=2):
             for cell in row:
