@@ -13,6 +13,7 @@ headings, outermost first.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .model import Document, Paragraph, Section, Sentence
 
@@ -74,6 +75,44 @@ def sentence_texts(text: str) -> list[str]:
     return [t for line in text.split("\n") for m in _SENTENCE.finditer(line) if (t := m.group().strip())]
 
 
+def _content_kind(text: str) -> str | None:
+    """plan or report from what a section's clauses do: 加快…/推进… open work to do; 增长…/完成了…/比上年
+    tell work done. None when neither leads by the lexicon's ratio."""
+    from . import resources
+
+    cues = resources.data("sections.yaml")
+    clauses = [c.strip() for c in re.split(r"[。;,!?\n]", text) if c.strip()]
+    plan = sum(1 for c in clauses if c.startswith(tuple(cues["plan_cues"])))
+    report = sum(1 for c in clauses if any(w in c for w in cues["report_cues"]) and re.search(r"\d|了|已", c))
+    ratio, least = cues["content_ratio"], cues["content_min"]
+    if plan >= least and plan >= ratio * report:
+        return "plan"
+    if report >= least and report >= ratio * plan:
+        return "report"
+    return None
+
+
+def _kinds_from_content(doc: Document) -> None:
+    """Top-level sections whose heading names no kind, in a report or mixed document, take the kind their
+    clauses show: a work report's middle section sets the year's work under a heading with neither cue."""
+    if doc.meta.kind == "plan":
+        return
+    paras = doc.paragraphs
+    starts = [i for i, p in enumerate(paras) if p.level == 1] + [len(paras)]
+    for a, b in zip(starts, starts[1:], strict=False):
+        head = paras[a]
+        title = heading_title(head.text, head.marker or "")
+        if heading_kind(title, doc.meta.year) is not None:
+            continue
+        kind = _content_kind("\n".join(p.text for p in paras[a:b]))
+        if kind is None:
+            continue
+        for i in range(a, b):
+            p = paras[i]
+            if p.kind is None or i == a:
+                paras[i] = replace(p, kind=kind if i > a else p.kind)
+
+
 def build(doc: Document) -> None:
     """Fill ``doc.sections``, ``doc.paragraphs`` and ``doc.sentences`` from ``doc.text``."""
     stack: list[tuple[int, str]] = []
@@ -110,3 +149,4 @@ def build(doc: Document) -> None:
             text = text.strip()
             if text:
                 doc.sentences.append(Sentence(span=(start + s + lead, start + s + lead + len(text)), text=text, paragraph=index))
+    _kinds_from_content(doc)

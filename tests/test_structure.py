@@ -88,3 +88,20 @@ def test_marked_items_under_a_review_heading_are_not_tasks():
             "二、2024年重点工作\n(一)加强基础设施建设。年底前新建农村公路150公里。\n(二)推进产业发展。(责任单位:县工信局)\n")
     doc = process_text(text, ref_date="2024-01-20", kind="report")
     assert [t.text for t in doc.tasks] == ["(一)加强基础设施建设。年底前新建农村公路150公里。", "(二)推进产业发展。(责任单位:县工信局)"]
+
+
+def test_section_kind_from_its_clauses_when_the_heading_names_none():
+    """A work report's sections under headings with no plan or report word take the kind their clauses show."""
+    from docproc.pipeline import process_text
+
+    text = ("2025年某县政府工作报告\n一、砥砺奋进,各项事业取得新成效\n"
+            "过去一年,全县地区生产总值增长5.6%,完成固定资产投资120亿元。新增城镇就业3200人,比上年增长4%。\n"
+            "建成乡村公路86公里,改造农村危房420户。城乡居民收入分别增长5.1%和6.8%,实现了稳中有进。\n"
+            "二、锚定目标,奋力开创发展新局面\n"
+            "扩大有效投资。加快推进重点项目建设,确保新开工项目40个。\n"
+            "提振消费活力。支持商贸企业开展促销活动,培育夜间经济,推动消费升级。\n"
+            "稳定粮食生产。落实耕地保护责任,推进高标准农田建设,强化农业科技支撑。\n")
+    doc = process_text(text, kind="report", checks=False)
+    kinds = {p.text[:4]: doc.kind_at(p.span[0]) for p in doc.paragraphs}
+    assert kinds["过去一年"] == "report" and kinds["扩大有效"] == "plan"
+    assert {q.role for q in doc.quantities if q.text == "40个"} == {"target"}

@@ -38,6 +38,8 @@ class _Lex:
     breakers: re.Pattern[str]
     suffixes: tuple[str, ...]
     openers: tuple[str, ...]
+    bad_endings: tuple[str, ...]
+    verb_openings: tuple[str, ...]
     adverbial_verbs: re.Pattern[str]
 
 
@@ -58,6 +60,8 @@ def _lex() -> _Lex:
         breakers=re.compile(resources.alternation(d["name_breakers"])),
         suffixes=resources.words("org_suffixes.txt"),
         openers=tuple(d["adverbial_openers"]),
+        bad_endings=tuple(d["not_org_endings"]),
+        verb_openings=tuple(d["verb_openings"]),
         adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
     )
 
@@ -118,6 +122,10 @@ def _is_doer(name: str) -> bool:
         return True
     if not (3 <= len(name) <= 24) or name in L.not_doers or looks_like_person(name):
         return False
+    if name.endswith(L.bad_endings) or name.startswith(L.verb_openings):
+        return False
+    if "的" in name and not name.startswith(("其他", "其它", "各", "有关", "相关", "所有")):
+        return False  # 组织领导本辖区内的部门 is a clause; 其他承担科研任务的单位 a name
     return name.endswith(L.suffixes) and not L.breakers.search(name) and not any(c.isdigit() for c in name)
 
 

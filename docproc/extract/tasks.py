@@ -41,6 +41,37 @@ def _own_clauses(inside: list[UnitClause]) -> list[UnitClause]:
     return [replace(merged, rule=PROSE)] if merged is not None else []
 
 
+_LEAD_SENTENCE = re.compile(r"^[^,。;:]{2,18}。")
+
+
+def _item_body(doc: Document, paras: list[Paragraph], i: int, inside: list[UnitClause], clauses: list[UnitClause],
+               c_starts: list[int]) -> int | None:
+    """The body of a sub-item: a (一)/1. item whose line is a heading, followed by unmarked paragraphs before
+    the next marked line, is one task with them. None when the item is no such heading, when its paragraphs
+    each open on a topic sentence of their own (each is a task),
+    when a body paragraph carries a clause in notation (those split tasks of their own), or for 一、 sections
+    (their paragraphs stay tasks each)."""
+    p = paras[i]
+    if p.level is None or p.level < 2 or not _is_heading(paras, i, inside):
+        return None
+    last = None
+    for j in range(i + 1, len(paras)):
+        q = paras[j]
+        if q.level is not None or "|" in q.text or is_label_line(q.text):
+            break
+        own = [c for c in within(clauses, c_starts, q.span[0], q.span[1]) if c.span[1] <= q.span[1]]
+        if any(c.rule != PROSE for c in own):
+            return None
+        last = j
+    if last is None:
+        return None
+    # paragraphs that each open on a short topic sentence (放大经济政策实施效应。…) are items of their own,
+    # as a work plan writes them; paragraphs that open on their doer (各省人民政府要…) are the item's text
+    if last > i + 1 and all(_LEAD_SENTENCE.match(paras[j].text) for j in range(i + 1, last + 1)):
+        return None
+    return last
+
+
 def _is_heading(paras: list[Paragraph], i: int, clauses_in: list[UnitClause]) -> bool:
     p = paras[i]
     if p.level is None or clauses_in:
@@ -163,6 +194,7 @@ def build_tasks(doc: Document) -> list[Task]:
     table_span = [t.span for t in doc.tables]
     extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
     pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
+    consumed: set[int] = set()  # body paragraphs read with the item they belong to
     for i, p in enumerate(paras):
         if _around_table(doc, p):
             continue  # a table's caption or 单位 line states no task
@@ -195,7 +227,20 @@ def build_tasks(doc: Document) -> list[Task]:
                     merged = _merge(merged, c)
                 pieces[-1] = (s, max(e, p.span[1]), para, merged)
             continue
+        if i in consumed:
+            continue  # a body paragraph of the item above, read with it
         inside = _own_clauses([c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]])
+        body_end = _item_body(doc, paras, i, inside, clauses, c_starts)
+        if body_end is not None:
+            # (一)统筹建设监管平台。 then its paragraphs: one task, the item with all it says
+            body = range(i + 1, body_end + 1)
+            consumed.update(body)
+            e = paras[body_end].span[1]
+            if (p.kind or kind) == "report" and not any(_states_a_task(doc, paras[j], starts, strict=True) for j in body):
+                continue  # 一是… under a review section reports what was done
+            whole = _own_clauses([c for c in within(clauses, c_starts, p.span[0], e) if c.span[1] <= e])
+            pieces.append((p.span[0], e, p, whole[0] if whole else None))
+            continue
         if _is_heading(paras, i, inside):
             continue
         if p.kind == "report" and not inside and not _states_a_task(doc, p, starts, strict=True):
