@@ -290,7 +290,12 @@ def review_scope(doc: Document, year: int) -> Scope:
             scope.changes.append((s.span[0], mode))
             continue
         hits = sorted((s.text.find(w), m) for w, m in cues if w in s.text)
+        opens = s.span[0] == para.span[0] or (para.level is not None and s.span[0] <= para.span[0] + 12)
         for pos, m in hits:
+            if m == "other" and not opens and mode != "other":
+                # 为“十五五”开局打下基础 inside the year's review: only this sentence looks ahead
+                scope.changes += [(s.span[0] + pos, "other"), (s.span[1], mode)]
+                break
             mode = m
             scope.changes.append((s.span[0] + pos, m))
     scope.changes.sort(key=lambda c: c[0])
