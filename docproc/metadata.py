@@ -86,7 +86,20 @@ def find_date(header: list[str], body: str) -> str | None:
         m = _DATE.fullmatch(re.sub(r"^[()()]+|[()()]+$", "", line.strip()))
         if m:
             return _iso(*m.groups())
+    # a date on a line of its own under the title or on a cover (a bulletin's 2024年4月29日 under the
+    # issuing bureau; 中华民国113年11月19日 on a Taiwan report's cover)
+    for line in lines[:8]:
+        bare = re.sub(r"\s+", "", line)
+        m = _DATE.fullmatch(bare)
+        if m:
+            return _iso(*m.groups())
+        m = _ROC_LINE.fullmatch(bare)
+        if m:
+            return _iso(str(int(m.group(1)) + 1911), m.group(2), m.group(3))
     return None
+
+
+_ROC_LINE = re.compile(r"(?:中华)?民国(\d{2,3})年(\d{1,2})月(\d{1,2})日")
 
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(]\s*(?:19|20)\d{2}\s*[〕\]】)]\s*\d+\s*号$")

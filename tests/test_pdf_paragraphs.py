@@ -244,3 +244,14 @@ def test_ocr_boxes_are_assembled_like_text_lines():
     page = Page(ocr.page_lines(boxes, 1240, scale=0.5), 620.0, 877.0, size_tolerance=ocr.SIZE_TOLERANCE)
     assert layout.assemble([page]).pages[0] == ["一、全面推进农村公路建设写满整行到右边界为止。", "二、完成投资3.5亿元写满整行直到右边界为止。",
                                                 "三、第三项。"]
+
+
+@pytest.mark.parametrize(("body", "date"), [
+    ("某市2023年统计公报\n某市统计局\n2024年4月29日\n2023年，全市经济运行回升向好。\n", "2024-04-29"),
+    ("行政院施政报告\n立法院第11届第3会期\n中华民国 114 年 2 月 25 日\n本期施政情形如下。\n", "2025-02-25"),
+    ("关于做好全年工作的通知\n各单位：\n现就有关事项通知如下。\n", None),
+])
+def test_date_on_a_line_of_its_own_under_the_title_or_on_a_cover(body, date):
+    from docproc.metadata import find_date
+
+    assert find_date([], body) == date

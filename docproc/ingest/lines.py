@@ -124,20 +124,26 @@ def _same_size(a: float, b: float, tolerance: float) -> bool:
 def _right_edge(lines: list[Line], size: float) -> float | None:
     """The right edge most full lines reach (lines hanging a punctuation mark past it aside); None unless
     two lines or more reach it."""
-    xs = sorted((ln.x1 for ln in lines), reverse=True)
+    xs = sorted(ln.x1 for ln in lines)
     if len(xs) < 2 or size <= 0:
         return None
     near = 0.15 * size
     best, count = None, 1
-    for x in xs:
-        if x < xs[0] - 3 * size:
+    lo = hi = len(xs) - 1
+    for i in range(len(xs) - 1, -1, -1):  # a window of 2 x near around each end, from the right, in one pass
+        x = xs[i]
+        if x < xs[-1] - 3 * size:
             break
-        n = sum(1 for y in xs if abs(y - x) <= near)
-        if n > count:
-            best, count = x, n
+        while xs[hi] > x + near:
+            hi -= 1
+        lo = min(lo, i)
+        while lo > 0 and xs[lo - 1] >= x - near:
+            lo -= 1
+        if hi - lo + 1 > count:
+            best, count = x, hi - lo + 1
     if best is None:
         return None
-    group = sorted(y for y in xs if abs(y - best) <= near)
+    group = [y for y in xs if abs(y - best) <= near]
     return group[len(group) // 2]
 
 
@@ -218,9 +224,13 @@ def _title(lines: list[Line], size: float, page: Page) -> tuple[int, int]:
     start = next((i for i, ln in enumerate(lines[:4]) if _title_line(ln, size, page)), None)
     if start is None:
         return 0, 0
-    n = 1
-    while (start + n < len(lines) and _title_line(lines[start + n], size, page)
-           and 0 < lines[start + n].top - lines[start + n - 1].top <= 2.5 * max(lines[start + n].size, size)):
+    n, largest = 1, lines[start].size
+    while start + n < len(lines):
+        ln = lines[start + n]
+        if not (_title_line(ln, size, page) and ln.size >= 0.8 * largest
+                and 0 < ln.top - lines[start + n - 1].top <= 4 * ln.size):
+            break  # a cover sets the issuer's name a few lines above the title: still one title
+        largest = max(largest, ln.size)
         n += 1
     return start, n
 
@@ -288,7 +298,7 @@ def assemble(pages: list[Page]) -> Assembled:
     for current, (page, lines) in enumerate(zip(pages, kept, strict=True)):
         m = _metrics(lines, doc, page.width)
         if current == first_page:
-            at, n = _title(lines, m.size, page)
+            at, n = _title(lines, doc.size, page)  # the body's size, not the cover page's
             if n > 1:
                 top = lines[at:at + n]
                 title = Line("".join(ln.text.strip() for ln in top), min(ln.x0 for ln in top),
