@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"model", "resources", "spans", "prefilter", "jieba_route", "segment", "cells", "labels", "numerals"},
     {"ingest"},
     {"normalize", "columns", "chrome"},
-    {"structure", "tables", "table_columns", "metadata"},
+    {"structure", "tables", "table_columns", "metadata", "context"},
     {"extract"},
     {"check"},
     {"export"},

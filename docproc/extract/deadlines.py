@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import resources
+from ..context import looks_ahead
 from ..model import Deadline, Document
 from ..numerals import chinese_value
 from ..prefilter import guarded
@@ -80,12 +81,8 @@ def _written_year(doc: Document) -> int:
 
 
 def _is_plan_context(doc: Document, start: int) -> bool:
-    """Plan documents, or a forward-looking sentence inside a report (下一步, 力争, 计划)."""
-    if doc.kind_at(start) == "plan":
-        return True
-    left = doc.text[max(0, start - 40): start]
-    sentence_left = re.split(r"[。\n]", left)[-1]
-    return bool(re.search(r"力争|计划(?:到|在|于)|下一步|争取到|争取在|确保|目标是|将要|拟于|拟在", sentence_left))
+    """Plan text, or a forward-looking sentence inside a report: the one decision of ``context``."""
+    return looks_ahead(doc, start)
 
 
 def _closes_a_span(doc: Document, start: int) -> bool:

@@ -1,19 +1,28 @@
 """A quantity's role: target, actual, baseline or other.
 
-Cue words (``lexicons/roles.yaml``) are matched as jieba tokens in the clause
-and in the sentence before the number, so that 要 does not fire inside 重要
-or 主要. Without a cue the document's kind decides: a plan's numbers are
-targets, a report's are results.
+Cue words (``lexicons/roles.yaml``, shared with ``docproc/context.py``, which
+decides for roles and deadlines alike whether a sentence looks ahead) are
+matched as jieba tokens in the clause and in the sentence before the number,
+so that 要 does not fire inside 重要 or 主要. Without a cue the section's kind
+decides: a plan's numbers are targets, a report's are results.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from ..context import cues, forward_cue, report_opening
 from ..model import Document, Span
 from ..segment import tokens, tokens_at
 
 _YEAR_IN_CLAUSE = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})年(?:底|末)?(?![\d\-—~至到以]|来)")
+
+
+@cache
+def _strong(key: str) -> frozenset[str]:
+    """strong_target / strong_actual cue tokens of ``lexicons/roles.yaml``."""
+    return frozenset(cues()[key])
 
 
 def _words(text: str) -> set[str]:
@@ -25,14 +34,9 @@ _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]
 _COUNTS = frozenset("个家户人名所座项处村镇类种批件台套次")
 _STATED_GOAL = re.compile(r"(?:目标|计划)(?:任务|数|值)?(?:为|是|:)")
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
-_REPORT_OPENING = re.compile(r"^(?:过去一年|过去五年|一年来|五年来|去年|上年|过去的一年|近年来|这一年)")
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
-_STRONG_TARGET = frozenset({"要", "力争", "确保", "计划", "拟", "预计", "谋划", "力求", "将", "将于", "将会", "将在",
-                            "务必", "必须"})
-_STRONG_ACTUAL = frozenset({"已经", "累计", "截至", "截止", "同比", "较上年", "比上年", "目前", "现有", "去年"})
 # 预计 before the period it estimates (全年, 今年, 上半年, 1-9月, a colon): outside a plan, an estimated result
 _ESTIMATE = re.compile(r"预计(?=\s*(?:全年|今年|本年|当年|上半年|前三季度|1\s*[-—~至]\s*\d{1,2}\s*月|到年底|年底|[::,]))")
-_SENTENCE_TARGET = re.compile(r"力争|下一步|计划(?:到|在|于|完成|实现|新建|建设)|目标是|预计|未来(?:\d+|[一二三四五六七八九十]+)年")
 
 
 def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str, after_op) -> str:
@@ -78,23 +82,23 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         clause_words = _words(text[clause[0]: clause[1]])
     left_words = {w for w, _, e in sentence_tokens if e <= span[0]} if sentence_left else set()
     kind = doc.kind_at(span[0])
-    strong_target, target_left = _STRONG_TARGET, sentence_left
+    strong_target, target_left = _strong("strong_target"), sentence_left
     if kind != "plan" and _ESTIMATE.search(text, sentence[0], span[0]):
         # 预计全年…实现165亿元 in a review: an estimate of the year's result, not a goal
-        strong_target, target_left = _STRONG_TARGET - {"预计"}, _ESTIMATE.sub("", sentence_left)
+        strong_target, target_left = strong_target - {"预计"}, _ESTIMATE.sub("", sentence_left)
     clause_target = bool(clause_words & strong_target)
-    clause_actual = bool(clause_words & _STRONG_ACTUAL) or bool(
+    clause_actual = bool(clause_words & _strong("strong_actual")) or bool(
         re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
     )
     # 于2023年底前消除至少75%: a time limit in the figure's clause looks ahead, in any section
     if "已" not in before_in_clause:  # 已于6月底前完成: done by then
         clause_target = clause_target or bool(_TIME_LIMIT.search(text, clause[0], clause[1]))
-    target = clause_target or bool(_SENTENCE_TARGET.search(target_left))
-    actual = clause_actual or bool(left_words & _STRONG_ACTUAL)
+    target = clause_target or bool(forward_cue().search(target_left))
+    actual = clause_actual or bool(left_words & _strong("strong_actual"))
     if clause_target and not clause_actual:
         actual = False  # 去年…, 约2 600个单位将于…落成: the figure's own clause looks ahead
     # a sentence that opens on the past year reports, whatever the section (过去一年,我们新建…)
-    if sentence[1] > sentence[0] and _REPORT_OPENING.match(text[sentence[0]: sentence[1]]) and not target:
+    if sentence[1] > sentence[0] and report_opening().match(text[sentence[0]: sentence[1]]) and not target:
         return "actual"
     if kind == "plan":
         return "actual" if actual and not target else "target"
