@@ -5,7 +5,7 @@
 With no paths it reads the real documents at hand: the seeds (corpora/seeds), the real PDFs in
 ../shared/pdfs, the real documents in ../shared/real (also those without gold) and corpora/real when present. It prints each finding with its check, severity,
 message and evidence, then a count per severity. A verdicts file (``key: right | false``, the key
-being ``file#check#evidence-prefix``) records a person's judgement; the summary then says how many
+being ``file#check#evidence-prefix…hash``) records a person's judgement; the summary then says how many
 findings were judged right and how many were false alarms, and lists those not yet judged.
 """
 
@@ -31,7 +31,13 @@ def default_paths() -> list[Path]:
 
 
 def key_of(path: Path, check: str, evidence: str) -> str:
-    return f"{path.name}#{check}#{' '.join(evidence.split())[:40]}"
+    """file#check#the evidence's first 10 characters and a hash of it all: short enough that the verdicts
+    file repeats no sentence of a real document, distinct enough for two findings in one sentence."""
+    import hashlib
+
+    flat = " ".join(evidence.split())
+    return f"{path.name}#{check}#{flat[:10]}…{hashlib.blake2b(flat.encode(), digest_size=4).hexdigest()}"
+
 
 
 def main() -> None:
