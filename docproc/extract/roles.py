@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..context import cues, forward_cue, report_opening
+from ..context import cues, forward_cue, looks_ahead, report_opening
 from ..model import Document, Span
 from ..segment import tokens, tokens_at
 
@@ -32,6 +32,8 @@ def _words(text: str) -> set[str]:
 _PRIOR_VALUE = re.compile(r"(?:由|从|较|比)(?:去年|上年|上一年|前一年)(?:同期|年底|年末|底)?的\s*$")
 _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)|或之前")
 _COUNTS = frozenset("个家户人名所座项处村镇类种批件台套次")
+_CHANGE_TO = re.compile(r"^(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|缩小|降|升)?(?:到|至|为)")
+_SHARE_OF_GOAL = re.compile(r"(?:为|占|完成|达到|达)(?:了)?(?:年度?|全年|年初|总)?(?:计划|目标|目标任务|任务)(?:数)?的\s*$")
 _STATED_GOAL = re.compile(r"(?:目标|计划)(?:任务|数|值)?(?:为|是|:)")
 _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|到|至|为|超过|突破|扩大|缩小|翻")
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
@@ -67,9 +69,13 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         compared = re.search(r"(?:由|从|较|比|与)\s*$", before_in_clause[:years[-1].start()])
         if not _CHANGE.search(between) and (compared or unit not in ("倍", "%", "百分点")):
             return "baseline"
-    # 由去年同期的3.4%下跌至2.9%, 较上年的48万吨: the value the change starts from
-    if _PRIOR_VALUE.search(before_in_clause):
+    # 由去年同期的3.4%下跌至2.9%, 较上年的48万吨, 从52.1%提高到55.3%: the value the change starts from
+    if _PRIOR_VALUE.search(before_in_clause) or (
+            re.search(r"(?:由|从)\s*$", before_in_clause) and _CHANGE_TO.match(after_in_clause)):
         return "baseline"
+    # 为年计划的103%, 完成目标任务的105%: in a report, how much of the goal was done is a result
+    if _SHARE_OF_GOAL.search(before_in_clause) and not looks_ahead(doc, span[0]):
+        return "actual"
     # 年度目标任务为新增就业3000人, 全年计划投资10亿元: a figure the clause names as the goal
     if _STATED_GOAL.search(before_in_clause):
         return "target"
