@@ -91,7 +91,7 @@ def test_check_a_report_against_its_plan(client):
     r = client.post("/check", files={"report": ("report.txt", REPORT_TEXT.encode(), "text/plain"),
                                      "plan": ("plan.txt", PLAN_TEXT.encode(), "text/plain")})
     assert r.status_code == 200
-    assert "80公里" in r.text and "100公里" in r.text and "未达成" in r.text
+    assert "80公里" in r.text and "100公里" in r.text and "未完成" in r.text
 
 
 def test_documents_text_is_escaped(client):
