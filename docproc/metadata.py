@@ -52,6 +52,11 @@ def find_date(header: list[str], body: str) -> str | None:
     """Publication date: a labelled date in the page header, a date marked 印发/发布, or the signature
     date at the end (written in figures or in Chinese numerals)."""
     header = [_arabic_dates(ln) for ln in header]
+    # a speech dates itself under its title: (2026年1月27日在省第十四届人民代表大会第四次会议上)
+    for line in body.split("\n")[:8]:
+        m = _SPEECH_DATE.match(_arabic_dates(line.strip()))
+        if m:
+            return _iso(*m.groups())
     # labelled dates in the page header or the first lines (索引号 … 发文日期: …): the issue date first
     first_lines = header + [ln for ln in body.split("\n")[:8]]
     for label in ("成文日期", "发文日期", "印发日期", "签发日期"):
@@ -99,6 +104,7 @@ def find_date(header: list[str], body: str) -> str | None:
     return None
 
 
+_SPEECH_DATE = re.compile(r"^[(——\-\s]*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在.{2,60}?(?:会议|大会)上")
 _ROC_LINE = re.compile(r"(?:中华)?民国(\d{2,3})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -125,6 +131,13 @@ def find_title(body: str) -> str:
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
 _HK_FY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/—–至]\s*(\d{2})(?!\d)\s*(?:年度|财政年度)?")
+
+
+def _plans_its_year(body: str, year: int) -> bool:
+    """Whether a text sets the work of the year it is given in: 2026年主要预期目标, 今年工作安排 (the plan
+    words of lexicons/sections.yaml right after the year)."""
+    words = resources.alternation(resources.data("sections.yaml")["plan"])
+    return bool(re.search(rf"(?:{year}年|今年)(?:经济社会发展|全省|全市|全县|全区|政府)?的?(?:{words})", body))
 
 
 def about_year(body: str, title: str, date: str | None, script: str = "simplified", kind: str = "") -> int | None:
@@ -165,8 +178,10 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
         return pub_year
     # a report given in January or February looks back on the year before, unless its title names the year
     # it is given in (2026年政府工作报告, delivered in January 2026, sets 2026's targets: its 今年 is 2026)
-    if (kind == "report" and date and int(date[5:7]) <= 2 and pub_year and scores.get(pub_year - 1, 0) > 0
-            and f"{pub_year}年" not in title):
+    if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and (
+            f"{pub_year}年" in title or _plans_its_year(body, pub_year)):
+        return pub_year  # a work report given early in the year: it sets this year's work, its 今年 is now
+    if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and scores.get(pub_year - 1, 0) > 0:
         best = max(scores.values())
         if scores[pub_year - 1] >= 0.5 * best:
             return pub_year - 1

@@ -141,3 +141,13 @@ def test_kind_from_the_title(title, kind):
     from docproc.metadata import find_kind
 
     assert find_kind("一、总体情况\n全年完成投资12亿元。", title) == kind
+
+
+def test_a_speech_dates_itself_under_its_title():
+    """A work report's delivery line (2026年1月27日在…会议上) is its date, not the page's posting date."""
+    text = ("政府工作报告\n(2026年1月27日在某省第十四届人民代表大会第四次会议上)\n各位代表:\n"
+            "一、2025年工作回顾\n2025年全省生产总值增长5.1%。\n二、2026年主要预期目标和重点工作\n"
+            "今年主要预期目标是:生产总值增长5%左右。\n")
+    doc = process_text(text, checks=False)
+    assert doc.meta.date == "2026-01-27"
+    assert doc.meta.year == 2026  # it sets 2026's targets: its 今年 is 2026
