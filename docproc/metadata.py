@@ -137,7 +137,7 @@ def _plans_its_year(body: str, year: int) -> bool:
     """Whether a text sets the work of the year it is given in: 2026年主要预期目标, 今年工作安排 (the plan
     words of lexicons/sections.yaml right after the year)."""
     words = resources.alternation(resources.data("sections.yaml")["plan"])
-    return bool(re.search(rf"(?:{year}年|今年)(?:经济社会发展|全省|全市|全县|全区|政府)?的?(?:{words})", body))
+    return bool(re.search(rf"(?:{year}年|今年)[^,。;:\n]{{0,8}}?(?:{words})", body))
 
 
 def about_year(body: str, title: str, date: str | None, script: str = "simplified", kind: str = "") -> int | None:
