@@ -120,6 +120,7 @@ def _is_doer(name: str) -> bool:
     L = _lex()
     if name in L.generic:
         return True
+    name = re.sub(r"\([^()]{1,4}\)$", "", name)  # 再担保基金(机构), 国务院各部门办公厅(室): the note is no ending
     if not (3 <= len(name) <= 24) or name in L.not_doers or looks_like_person(name):
         return False
     if name.endswith(L.bad_endings) or name.startswith(L.verb_openings):
