@@ -178,6 +178,9 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
         return pub_year
     # a report given in January or February looks back on the year before, unless its title names the year
     # it is given in (2026年政府工作报告, delivered in January 2026, sets 2026's targets: its 今年 is 2026)
+    if kind == "plan" and date and int(date[5:7]) == 12 and pub_year and re.search(
+            rf"{pub_year + 1}年\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|末)?(?:前|之前|起)", body):
+        return pub_year + 1  # a plan signed in December whose work starts or falls due next year: 年底前 is then
     if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and (
             f"{pub_year}年" in title or _plans_its_year(body, pub_year)):
         return pub_year  # a work report given early in the year: it sets this year's work, its 今年 is now

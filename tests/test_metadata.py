@@ -151,3 +151,14 @@ def test_a_speech_dates_itself_under_its_title():
     doc = process_text(text, checks=False)
     assert doc.meta.date == "2026-01-27"
     assert doc.meta.year == 2026  # it sets 2026's targets: its 今年 is 2026
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    # signed in December, its work falls due next year: its 年底前 is next year's
+    ("关于做好供暖保障工作的通知\n各县区要在2025年3月底前完成管网改造,年底前完成验收。\n某市人民政府\n2024年12月20日", 2025),
+    # signed in December with nothing set for next year: the year it is signed
+    ("关于表扬先进集体的通报\n2024年全市涌现出一批先进集体。\n某市人民政府\n2024年12月20日", 2024),
+])
+def test_december_plan_year(text, year):
+    doc = process_text(text, checks=False, kind="plan")
+    assert doc.meta.date == "2024-12-20" and doc.meta.year == year
