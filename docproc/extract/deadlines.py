@@ -309,8 +309,21 @@ def _build_rules() -> list[Rule]:
     add(
         "deadline.within_year",
         rf"(?<![\d一二两三四五六七八九十几多数])(?:{_alt('within_year')})",  # 五年内 is no 年内
-        lambda m, d, s, e: (f"{(d.meta.year or 2000):04d}-12-31", "by") if _is_plan_context(d, s) else None,
+        lambda m, d, s, e: (f"{(d.meta.year or 2000):04d}-12-31", "by")
+        if _is_plan_context(d, s) and not d.text.startswith("的", e) else None,  # 当年完成的项目: a noun phrase
     )
+
+    # 于5月18日向社会公告: a step on a named day, in a plan
+    def on_day(m, doc, s, e):
+        if not _is_plan_context(doc, s) or _RANGE_START.match(doc.text, e):
+            return None  # 5月24日至5月26日 is a span; its end is read by the rules for spans
+        year, month, day = _year_of(m, doc), _month(m.group("month")), int(m.group("day"))
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}", "by"
+
+    add("deadline.on_day", rf"(?<=[于在])\s*{year}?\s*{_M}\s*(?P<day>\d{{1,2}})\s*日(?!\s*(?:前|之前|以前|起|开始|以来))",
+        on_day)
 
     # recurring: 每季度, 按月, 每年 (before bare 季度)
     add("deadline.recurring", rf"(?:{_alt('recurring')})", _recurring)
@@ -392,6 +405,9 @@ def _recurring(m, doc, s, e):
         return None
     if word == "季度" and doc.text[e: e + 1] in ("末", "底"):
         return None
+    if doc.text[max(0, s - 2): s] in _words()["per_head"] or re.match(
+            r"\s*(?:发放|补助|补贴)?\s*\d+(?:\.\d+)?\s*(?:万|千)?元", doc.text[e: e + 14]):
+        return None  # 每人每月400元, 每月800元: a rate
     return None, "recurring"
 
 
@@ -479,6 +495,12 @@ def _naming_lines(doc: Document) -> list[tuple[int, int]]:
             if is_title(i, p.text.strip()) or names_a_period(p, p.text.strip())]
 
 
+def _after_recurring(text: str, start: int) -> bool:
+    """Whether a recurring word (每年, 每季度) stands right before ``start``."""
+    left = text[max(0, start - 4): start]
+    return any(left.endswith(w) for w in _words()["recurring"] if w.startswith(("每", "按")))
+
+
 def extract_deadlines(doc: Document) -> list[Deadline]:
     text = doc.text
     taken = [False] * (len(text) + 1)
@@ -492,6 +514,8 @@ def extract_deadlines(doc: Document) -> list[Deadline]:
                 s += 1
             if any(taken[s:e]):
                 continue
+            if rule.name != "deadline.recurring" and _after_recurring(text, s):
+                continue  # 每年2月底前: the month recurs every year; the recurring rule has it
             if text.startswith(("起", "开始", "以来"), e) and rule.name != "deadline.recurring":
                 for i in range(s, e):
                     taken[i] = True  # 从2024年第二季度起: where something starts, not a deadline
