@@ -107,10 +107,9 @@ def _kinds_from_content(doc: Document) -> None:
         kind = _content_kind("\n".join(p.text for p in paras[a:b]))
         if kind is None:
             continue
-        for i in range(a, b):
-            p = paras[i]
-            if p.kind is None or i == a:
-                paras[i] = replace(p, kind=kind if i > a else p.kind)
+        for i in range(a + 1, b):  # the heading keeps its own (None) kind; what is under it takes the section's
+            if paras[i].kind is None:
+                paras[i] = replace(paras[i], kind=kind)
 
 
 def build(doc: Document) -> None:

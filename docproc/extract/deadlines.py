@@ -495,10 +495,14 @@ def _naming_lines(doc: Document) -> list[tuple[int, int]]:
             if is_title(i, p.text.strip()) or names_a_period(p, p.text.strip())]
 
 
+@cache
+def _recurring_words() -> tuple[str, ...]:
+    return tuple(w for w in _words()["recurring"] if w.startswith(("每", "按")))
+
+
 def _after_recurring(text: str, start: int) -> bool:
     """Whether a recurring word (每年, 每季度) stands right before ``start``."""
-    left = text[max(0, start - 4): start]
-    return any(left.endswith(w) for w in _words()["recurring"] if w.startswith(("每", "按")))
+    return text[max(0, start - 4): start].endswith(_recurring_words())
 
 
 def extract_deadlines(doc: Document) -> list[Deadline]:

@@ -155,21 +155,26 @@ def _split_each(parts: list[str]) -> list[str]:
     return out
 
 
+def _cut_tail(raw: str) -> tuple[str, str | None]:
+    """A list before its tail and the tail's noun: A、B等有关部门 -> (A、B, 有关部门), A等部门 -> (A, 部门),
+    A、B等 -> (A、B, ''); no tail -> (raw, None)."""
+    for tail in _lex().tails:
+        if tail in raw:
+            return raw.partition(tail)[0], tail[1:]
+    return raw, None
+
+
 def split_names(raw: str) -> list[str] | None:
     """A list of organisation names as written, its shared ending put back; None when a part is no name."""
     L = _lex()
     raw = raw.strip().lstrip("(“‘\"'")
     extra: list[str] = []
     shared = None
-    for tail in L.tails:
-        if tail in raw:
-            raw = raw.partition(tail)[0]
-            noun = tail[1:]
-            if noun.startswith("有关"):
-                extra.append(noun)  # A、B等有关部门: A, B and 有关部门
-            elif noun:
-                shared = noun  # 市场监管、统计等部门: the list shares 部门
-            break
+    raw, noun = _cut_tail(raw)
+    if noun and noun.startswith("有关"):
+        extra.append(noun)  # A、B等有关部门: A, B and 有关部门
+    elif noun:
+        shared = noun  # 市场监管、统计等部门: the list shares 部门
     parts = _split(raw)
     if not parts:
         return None
@@ -192,16 +197,14 @@ def _objects(text: str) -> list[str]:
     clause = re.split(r"[,。;:]", text, maxsplit=1)[0]
     parts = [q for p in _split(clause) for q in _CONJUNCTIONS.split(p) if q]
     out: list[str] = []
-    L = _lex()
     for p in parts:
-        for tail in L.tails:
-            if tail in p:
-                before, _, _ = p.partition(tail)
-                if before and _is_doer(before):
-                    out.append(before)
-                if tail.endswith(("部门", "单位")) and tail != "等":
-                    out.append("有关" + tail[1:] if not tail[1:].startswith("有关") else tail[1:])
-                return out
+        before, noun = _cut_tail(p)
+        if noun is not None:  # 会同财政部等部门: 财政部 and 有关部门
+            if before and _is_doer(before):
+                out.append(before)
+            if noun.endswith(("部门", "单位")):
+                out.append(noun if noun.startswith("有关") else "有关" + noun)
+            return out
         if _is_doer(p):
             out.append(p)
             continue

@@ -44,7 +44,7 @@ def _own_clauses(inside: list[UnitClause]) -> list[UnitClause]:
 _LEAD_SENTENCE = re.compile(r"^[^,。;:]{2,18}。")
 
 
-def _item_body(doc: Document, paras: list[Paragraph], i: int, inside: list[UnitClause], clauses: list[UnitClause],
+def _item_body(paras: list[Paragraph], i: int, inside: list[UnitClause], clauses: list[UnitClause],
                c_starts: list[int]) -> int | None:
     """The body of a sub-item: a (一)/1. item whose line is a heading, followed by unmarked paragraphs before
     the next marked line, is one task with them. None when the item is no such heading, when its paragraphs
@@ -230,7 +230,7 @@ def build_tasks(doc: Document) -> list[Task]:
         if i in consumed:
             continue  # a body paragraph of the item above, read with it
         inside = _own_clauses([c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]])
-        body_end = _item_body(doc, paras, i, inside, clauses, c_starts)
+        body_end = _item_body(paras, i, inside, clauses, c_starts)
         if body_end is not None:
             # (一)统筹建设监管平台。 then its paragraphs: one task, the item with all it says
             body = range(i + 1, body_end + 1)
