@@ -178,15 +178,17 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
         return pub_year
     # a report given in January or February looks back on the year before, unless its title names the year
     # it is given in (2026年政府工作报告, delivered in January 2026, sets 2026's targets: its 今年 is 2026)
-    if kind == "plan" and date and int(date[5:7]) == 12 and pub_year and re.search(
+    month = int(date[5:7]) if date else 0
+    if kind == "plan" and pub_year and month == 12 and re.search(
             rf"{pub_year + 1}年\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|末)?(?:前|之前|起)", body):
-        return pub_year + 1  # a plan signed in December whose work starts or falls due next year: 年底前 is then
-    if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and (
-            f"{pub_year}年" in title or _plans_its_year(body, pub_year)):
-        return pub_year  # a work report given early in the year: it sets this year's work, its 今年 is now
-    if kind == "report" and date and int(date[5:7]) <= 2 and pub_year and scores.get(pub_year - 1, 0) > 0:
-        best = max(scores.values())
-        if scores[pub_year - 1] >= 0.5 * best:
+        return pub_year + 1  # signed in December, its work starts or falls due next year: its 年底前 is next year's
+    if kind == "report" and pub_year and month <= 2:
+        # given early in the year: a report that sets this year's work (its title names the year, or 2026年主要
+        # 预期目标) is about this year; one that names last year often enough looks back on it
+        if f"{pub_year}年" in title or _plans_its_year(body, pub_year):
+            return pub_year
+        last = scores.get(pub_year - 1, 0)
+        if last > 0 and last >= 0.5 * max(scores.values()):
             return pub_year - 1
     best = max(scores.values())
     top = [y for y, s in scores.items() if s >= best * 0.999]
