@@ -35,6 +35,7 @@ class ExtractFormat(str, Enum):
     xlsx = "xlsx"
     md = "md"
     html = "html"
+    ics = "ics"
 
 
 def _emit(docs, goals, fmt: str, out: Path | None, json_payload) -> None:
@@ -47,6 +48,11 @@ def _emit(docs, goals, fmt: str, out: Path | None, json_payload) -> None:
             raise typer.Exit(2)
         write_xlsx(docs, out, goals)
         return
+    if fmt == "ics":  # the dated deadlines as calendar events
+        from .export.ics import documents_ics
+
+        _write_bytes(documents_ics(docs), out)
+        return
     text = json_payload() if fmt in ("json", "jsonl") else render_text(docs, fmt, goals)
     if out is None:
         sys.stdout.write(text)
@@ -54,11 +60,21 @@ def _emit(docs, goals, fmt: str, out: Path | None, json_payload) -> None:
         out.write_text(text, encoding="utf-8")
 
 
+def _write_bytes(data: bytes, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+
+
 def _resolve_format(fmt: str | None, out: Path | None) -> str:
     from .export import format_from_suffix
 
     if fmt:
         return fmt
+    if out is not None and out.suffix.lower() == ".ics":
+        return "ics"
     return (format_from_suffix(out) if out else None) or "json"
 
 
@@ -350,6 +366,66 @@ def export_store(
         _fail(str(e))
         raise typer.Exit(2) from None
     write_rows(rows, format.value, out)
+
+
+class LedgerFormat(str, Enum):
+    json = "json"
+    md = "md"
+    csv = "csv"
+    xlsx = "xlsx"
+    ics = "ics"
+
+
+@app.command()
+def ledger(
+    store: Annotated[Path, typer.Argument(help="A store written by `docproc batch`.", show_default=False)],
+    as_of: Annotated[str, typer.Option("--as-of", help="The date the ledger is drawn up on, YYYY-MM-DD.")],
+    unit: Annotated[str | None, typer.Option(help="Only tasks led by or assigned to this unit.")] = None,
+    days: Annotated[int, typer.Option(help="Due within this many days counts as due soon.")] = 30,
+    format: Annotated[LedgerFormat | None, typer.Option("--format", "-f", help="Default: from --out, else md.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """The supervision ledger (督办台账): every plan task of a store with its status on a date, by unit,
+    and its targets against what later reports in the store give.
+
+    Example: docproc ledger results.db --as-of 2026-06-15 --unit 县交通局 --out 台账.xlsx
+    """
+    import datetime as dt
+
+    from .ledger import build_ledger, render
+    from .store import StoreError
+
+    day = _ref_date_ok(as_of)
+    try:
+        when = dt.date.fromisoformat(day or "")
+    except ValueError:
+        _fail(f"--as-of is not a date: {as_of!r}")
+        raise typer.Exit(2) from None
+    if days < 0:
+        _fail("--days must be 0 or more")
+        raise typer.Exit(2)
+    suffix = out.suffix.lower().lstrip(".") if out else ""
+    fmt = format.value if format else (suffix if suffix in {f.value for f in LedgerFormat} else "md")
+    try:
+        result = build_ledger(store, when, unit=unit, days=days)
+    except (StoreError, sqlite3.DatabaseError) as e:
+        _fail(str(e).splitlines()[0])
+        raise typer.Exit(2) from None
+    if fmt == "xlsx":
+        if out is None:
+            _fail("--format xlsx needs --out FILE.xlsx")
+            raise typer.Exit(2)
+        from .ledger.xlsx import write_xlsx
+
+        write_xlsx(result, out)
+        return
+    data = render(result, fmt)
+    if isinstance(data, bytes):
+        _write_bytes(data, out)
+    elif out is None:
+        sys.stdout.write(data)
+    else:
+        out.write_text(data, encoding="utf-8")
 
 
 @app.command()

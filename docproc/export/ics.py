@@ -68,6 +68,7 @@ def _sentence(doc: Document, span: tuple[int, int]) -> str:
 
 def describe(sentence: str, doc: Document, deadline_text: str) -> str:
     title = doc.meta.title or doc.source
+    sentence = sentence.replace("|", " | ")  # a table row, as its cells
     return f"时限:{deadline_text}\n原文:{sentence}\n文件:{title}({doc.source})"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import Document, Task
 from .load import StoredDoc, load_documents
-from .names import UnitNames, matches
+from .names import UnitNames, matches, unit_key
 from .pairing import Pair, completion_sentence, doc_day, pair_documents, task_goals
 from .status import STATUSES, Due, judge, status_label, task_due
 
@@ -138,6 +138,8 @@ def ledger_of(docs: list[StoredDoc], as_of: dt.date, unit: str | None = None, da
     by_unit: dict[str, dict[str, int]] = {}
     for e in entries:
         for name in e.units:
+            if unit and not matches(unit, unit_key(name)):
+                continue  # a filtered ledger counts the unit asked for, not its partners on the same tasks
             row = by_unit.setdefault(name, dict.fromkeys(STATUSES, 0))
             row[e.status] += 1
     by_unit = dict(sorted(by_unit.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["due_soon"], kv[0])))
@@ -146,8 +148,6 @@ def ledger_of(docs: list[StoredDoc], as_of: dt.date, unit: str | None = None, da
 
 
 def _keys(e: Entry) -> list[str]:
-    from .names import unit_key
-
     return [unit_key(n) for n in e.lead + e.responsible]
 
 
