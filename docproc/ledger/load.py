@@ -34,7 +34,9 @@ def open_store(path: str | Path) -> sqlite3.Connection:
     check_store_file(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such store")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    from urllib.parse import quote
+
+    db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
         names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as e:
