@@ -239,12 +239,18 @@ class Finding:
     expected: Any = None
     reported: Any = None
     formula: str = ""
+    code: str = ""  # the message code of lexicons/messages.yaml (sum.parts, growth.level ...)
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
+        from .messages import finding_text
+
         return {
             "check": self.check,
             "severity": self.severity,
             "message": self.message,
+            "message_zh": finding_text(self, "zh"),
+            "code": self.code,
             "evidence": self.evidence,
             "spans": [list(s) for s in self.spans],
             "expected": self.expected,

@@ -22,7 +22,6 @@ ALLOWED: dict[str, set[str]] = {
     "docproc/check/goals.py": {"measure_of"},
     "docproc/chrome.py": {"chrome_reason", "chrome_rules"},
     "docproc/columns.py": {"_data_rows", "_plan_joins"},
-    "docproc/export/xlsx.py": {"to_xlsx"},
     "docproc/extract/deadlines.py": {"_build_rules", "_framing_year", "extract_deadlines"},
     "docproc/extract/doers.py": {"_doer_at"},
     "docproc/extract/quantities.py": {"_resolve"},

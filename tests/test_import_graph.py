@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docproc"
 
 # lowest first; a module may import its own layer and the layers below it
 LAYERS: list[set[str]] = [
-    {"model", "resources", "spans", "prefilter", "jieba_route", "segment", "cells", "labels", "numerals"},
+    {"model", "resources", "spans", "prefilter", "jieba_route", "segment", "cells", "labels", "numerals", "messages", "patterns"},
     {"ingest"},
     {"normalize", "columns", "chrome"},
     {"structure", "tables", "table_columns", "metadata", "context"},

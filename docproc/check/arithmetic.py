@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import resources
+from ..messages import Message, Word, msg
 from ..model import Document, Finding, Quantity, Span
 from ..spans import starts_of, within
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit, show
@@ -99,12 +100,12 @@ def _bracket_ranges(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def _finding(idx: _Index, check: str, severity: str, message: str, spans: list[Span], expected, reported,
+def _finding(idx: _Index, check: str, severity: str, message: Message, spans: list[Span], expected, reported,
              formula: str) -> Finding:
     spans = sorted(set(spans))
     evidence = "".join(idx.text[s:e] for s, e in spans)
-    return Finding(check=check, severity=severity, message=message, evidence=evidence, spans=tuple(spans),
-                   expected=expected, reported=reported, formula=formula)
+    return Finding(check=check, severity=severity, message=message.text("en"), evidence=evidence, spans=tuple(spans),
+                   expected=expected, reported=reported, formula=formula, code=message.code, params=message.params)
 
 
 def _is_count(q: Quantity) -> bool:
@@ -324,7 +325,7 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                     part = group[i]
                     if interval(part).lo <= interval(total).hi + 1e-9:
                         continue
-                    findings.append(_finding(idx, "sum", "error", f"part {part.text} is larger than the total {total.text}",
+                    findings.append(_finding(idx, "sum", "error", msg("sum.part_larger", part=part.text, stated=total.text),
                                              [idx.sentence_span(total.span[0]), idx.sentence_span(part.span[0])],
                                              total.value, part.value, f"{part.text} <= {total.text}"))
                 continue
@@ -356,7 +357,7 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                     continue
                 formula = f"{group[0].text} <= {total.text}"
                 findings.append(_finding(idx, "sum", "error",
-                                         f"part {group[0].text} is larger than the total {total.text}",
+                                         msg("sum.part_larger", part=group[0].text, stated=total.text),
                                          sentence_spans, total.value, group[0].value, formula))
                 continue
             if any(part_sum.overlaps(t) for t in totals):
@@ -373,8 +374,8 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
             formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
             if slip:
                 findings.append(_finding(idx, "unit", "error",
-                                         f"parts add up to {fmt(sum(q.value for q in group))} {unit}, "
-                                         f"a 万/亿 slip away from the total {total.text}",
+                                         msg("unit.slip", computed=f"{fmt(sum(q.value for q in group))}{unit}",
+                                             stated=total.text),
                                          sentence_spans, total.value, sum(q.value for q in group), formula))
                 continue
             exceeds = part_sum.lo > totals[0].hi
@@ -388,11 +389,10 @@ def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
                 stats.unchecked.append(f"其中 naming some parts only: {text[r_start:r_end][:40]}")
                 continue
             severity = "error" if residual or exceeds else "warning"
-            msg = (f"parts {' + '.join(q.text for q in group)} add up to "
-                   f"{show(sum(q.value for q in group), total)}, not the stated total {total.text}")
-            if severity == "warning":
-                msg += " (unless the list is not complete)"
-            findings.append(_finding(idx, "sum", severity, msg, sentence_spans, total.value,
+            message = msg("sum.parts" if severity == "error" else "sum.parts_incomplete",
+                          parts=[q.text for q in group], computed=show(sum(q.value for q in group), total),
+                          stated=total.text)
+            findings.append(_finding(idx, "sum", severity, message, sentence_spans, total.value,
                                      sum(q.value for q in group), formula))
     return findings + _check_listed_totals(idx, stats)
 
@@ -431,7 +431,8 @@ def _check_listed_totals(idx: _Index, stats: Stats) -> list[Finding]:
         if part_sum.overlaps(stated) or (partial and part_sum.lo <= stated.hi):
             continue
         formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
-        findings.append(_finding(idx, "sum", "error", f"listed figures do not add up to {total.text}",
+        findings.append(_finding(idx, "sum", "error", msg("sum.listed", parts=[q.text for q in group], stated=total.text,
+                                                          computed=show(sum(q.value for q in group), total)),
                                  [idx.sentence_span(total.span[0])], total.value, sum(q.value for q in group), formula))
     return findings
 
@@ -503,10 +504,10 @@ def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
                 fits.append((num, den))
         if fits:
             continue
-        tried = ", ".join(f"{n.text}/{d.text} = {n.value / d.value * 100:.2f}%" for n, d in pairs)
+        tried = [{"part": n.text, "whole": d.text, "ratio": f"{n.value / d.value * 100:.2f}%"} for n, d in pairs]
         spans = [idx.sentence_span(share.span[0])] + [idx.sentence_span(d.span[0]) for _, d in pairs]
         findings.append(_finding(idx, "share", "error",
-                                 f"{share.text} matches none of the ratios in reach: {tried}",
+                                 msg("share.no_ratio", stated=share.text, tried=tried),
                                  spans, [round(n.value / d.value * 100, 2) for n, d in pairs], share.value,
                                  f"numerator / denominator x 100 vs {share.text}"))
     return findings
@@ -551,11 +552,11 @@ def _check_growth(idx: _Index, stats: Stats) -> list[Finding]:
         if math.floor(base_hi + 1e-9) >= math.ceil(base_lo - 1e-9):
             continue
         near = [b for b in (math.floor(base_lo), math.ceil(base_hi)) if b > 0]
-        alternatives = ", ".join(f"base {b} gives {(value.value / b - 1) * 100 * sign:+.1f}%" for b in near)
+        alternatives = [{"base": b, "rate": f"{(value.value / b - 1) * 100 * sign:+.1f}%"} for b in near]
         findings.append(_finding(
             idx, "growth", "warning",
-            f"{value.text} after {'+' if sign > 0 else '-'}{fmt(rate.value)}% implies a base of "
-            f"{value.value / (1 + sign * rate.value / 100):.2f}, not a whole number ({alternatives})",
+            msg("growth.base", value=value.text, rate=f"{'+' if sign > 0 else '-'}{fmt(rate.value)}%",
+                computed=f"{value.value / (1 + sign * rate.value / 100):.2f}", alternatives=alternatives),
             [idx.sentence_span(rate.span[0])], None, rate.value,
             f"base = {fmt(value.value)} / (1 {'+' if sign > 0 else '-'} {fmt(rate.value)}%)"))
     return findings
@@ -618,8 +619,8 @@ def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
         else:
             actual = b.value / a.value - (1 if formula.endswith("- 1") else 0)
         findings.append(_finding(idx, "growth", "error",
-                                 f"from {a.text} to {b.text} is {actual:.2f}{'%' if rate.unit == '%' else rate.unit}, "
-                                 f"not the stated {rate.text}",
+                                 msg("growth.change", start=a.text, end=b.text, stated=rate.text,
+                                     computed=f"{actual:.2f}{'%' if rate.unit == '%' else rate.unit}"),
                                  [idx.sentence_span(a.span[0])], round(actual, 2), rate.value, formula))
     return findings
 
@@ -687,15 +688,17 @@ def _check_change_rate(idx: _Index, stats: Stats) -> list[Finding]:
         base = level.value - sign * change.value
         if prior.hi <= 1e-9 or abs(base) <= 1e-9 * max(1.0, abs(level.value)):
             findings.append(_finding(idx, "growth", "error",
-                                     f"{level.text}{'增加' if sign > 0 else '减少'}{change.text},上期为零,"
-                                     f"无从计算增幅,不应写作{rate.text}", spans, None, rate.value, formula))
+                                     msg("growth.zero_base", level=level.text, change=change.text, stated=rate.text,
+                                         direction=Word("direction", "up" if sign > 0 else "down")),
+                                     spans, None, rate.value, formula))
             continue
         implied = Interval(ch.lo / prior.hi, ch.hi / prior.lo if prior.lo > 1e-9 else math.inf)
         if implied.overlaps(percent_interval(rate)):
             continue
         findings.append(_finding(idx, "growth", "error",
-                                 f"{level.text}较上期{'增加' if sign > 0 else '减少'}{change.text},上期为{show(base, level)},"
-                                 f"增幅应为{change.value / base * 100:.2f}%,不是{rate.text}",
+                                 msg("growth.level", level=level.text, change=change.text, base=show(base, level),
+                                     direction=Word("direction", "up" if sign > 0 else "down"),
+                                     computed=f"{change.value / base * 100:.2f}%", stated=rate.text),
                                  spans, round(change.value / base * 100, 2), rate.value, formula))
     return findings
 
@@ -736,7 +739,7 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
             if interval(first).overlaps(interval(other)):
                 continue
             findings.append(_finding(idx, "conflict", "warning",
-                                     f"{indicator} is given as {first.text} and as {other.text}",
+                                     msg("conflict.values", indicator=indicator, first=first.text, other=other.text),
                                      [idx.sentence_span(first.span[0]), idx.sentence_span(other.span[0])],
                                      first.value, other.value, f"{first.text} == {other.text}"))
     return findings
@@ -800,7 +803,8 @@ def _check_completion(idx: _Index, stats: Stats) -> list[Finding]:
             if all(interval(a).hi <= 1e-9 for a in results):
                 continue
             findings.append(_finding(idx, "completion", "error",
-                                     f"{named or '目标'}为{target.text},完成率无从计算,不应写作{rate.text}",
+                                     msg("completion.no_target", target_name=named or Word("misc", "target"),
+                                         target=target.text, stated=rate.text),
                                      [sent], None, rate.value, f"{results[-1].text} / {target.text}"))
             continue
         wanted = percent_interval(rate)
@@ -810,8 +814,8 @@ def _check_completion(idx: _Index, stats: Stats) -> list[Finding]:
         actual = results[-1]
         findings.append(_finding(
             idx, "completion", "error",
-            f"{rate.text} of the target does not fit {actual.text} / {target.text} = "
-            f"{actual.value / target.value * 100:.1f}%",
+            msg("completion.ratio", stated=rate.text, actual=actual.text, target=target.text,
+                computed=f"{actual.value / target.value * 100:.1f}%"),
             [sent], round(actual.value / target.value * 100, 2), rate.value,
             f"{fmt(actual.value)} / {fmt(target.value)} x 100"))
     return findings

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from ..messages import Message, msg
+from ..messages import word as code_word
 from ..model import Document, Finding, Quantity, Sentence, Span
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit
 
@@ -86,8 +88,8 @@ def _lex() -> _Lex:
 
 
 def status_label(status: str) -> str:
-    """The Chinese label of a goal status (已完成, 未完成, 未报告, 口径不同, 无量化目标)."""
-    return _lex().d["status"].get(status, status)
+    """The Chinese label of a goal status (已完成, 未完成, 未报告, 口径不同, 无量化目标), from messages.yaml."""
+    return code_word("status", status)
 
 
 def _status_rank(status: str) -> int:
@@ -739,6 +741,11 @@ def _said(q: Quantity, report: Document | None = None) -> str:
     return q.text
 
 
+def _message(m: Message) -> dict[str, Any]:
+    """The message fields of a Finding: English text (the JSON contract's ``message``), code and parameters."""
+    return {"message": m.text("en"), "code": m.code, "params": m.params}
+
+
 def goal_findings(report: Document, goals: list[Goal]) -> list[Finding]:
     out = []
     for g in goals:
@@ -747,8 +754,8 @@ def goal_findings(report: Document, goals: list[Goal]) -> list[Finding]:
         span = _sentence(report, g.actual)
         out.append(Finding(
             check="goal", severity="warning",
-            message=f"{g.indicator}:报告{g.actual_text},计划目标为{g.target_text}"
-                    f"({g.expected}),未达成计划目标",
+            **_message(msg("goal.missed", indicator=g.indicator, actual=g.actual_text, target=g.target_text,
+                           expected=g.expected)),
             evidence=report.text[span[0]: span[1]], spans=(span,), expected=g.target.value, reported=g.actual.value,
             formula=f"实际 {g.actual.text} 对 目标 {g.expected}"))
     return out
@@ -775,8 +782,8 @@ def completion_findings(report: Document, goals: list[Goal]) -> tuple[list[Findi
         span = _sentence(report, rate)
         out.append(Finding(
             check="completion", severity="error",
-            message=f"完成目标的{rate.text}与{g.actual.text} / {g.target.text} = "
-                    f"{g.actual.value / g.target.value * 100:.1f}%不符",
+            **_message(msg("completion.ratio", stated=rate.text, actual=g.actual.text, target=g.target.text,
+                           computed=f"{g.actual.value / g.target.value * 100:.1f}%")),
             evidence=report.text[span[0]: span[1]], spans=(span,),
             expected=round(g.actual.value / g.target.value * 100, 2), reported=rate.value,
             formula=f"{fmt(g.actual.value)} / {fmt(g.target.value)} x 100"))

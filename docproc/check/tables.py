@@ -18,6 +18,7 @@ from functools import cache
 from .. import resources
 from ..cells import header_matches, is_rule_row, is_subset_label, is_total_label, lex
 from ..extract.table_cells import covers_cell
+from ..messages import Message, Word, msg
 from ..model import Column, Document, Finding, Quantity, Span, Table
 from ..table_columns import header_role
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit
@@ -64,15 +65,14 @@ def _severity(fits: int) -> str:
     return "error" if fits >= 3 else "warning"
 
 
-def _finding(doc: Document, grid: _Grid, check: str, severity: str, message: str, rows: list[int], cells: list[Span],
-             expected, reported, formula: str) -> Finding:
+def _finding(doc: Document, grid: _Grid, check: str, severity: str, message: Message, rows: list[int],
+             cells: list[Span], expected, reported, formula: str) -> Finding:
     spans = sorted({grid.row_span(r) for r in rows} | set(cells))
     evidence = "\n".join(doc.text[slice(*grid.row_span(r))] for r in sorted(set(rows)))
-    caption = grid.table.caption
-    if caption:
-        message = f"{caption}: {message}"
-    return Finding(check=check, severity=severity, message=message, evidence=evidence, spans=tuple(spans),
-                   expected=expected, reported=reported, formula=formula)
+    if grid.table.caption:
+        message = msg(message.code, **message.params, caption=grid.table.caption)
+    return Finding(check=check, severity=severity, message=message.text("en"), evidence=evidence, spans=tuple(spans),
+                   expected=expected, reported=reported, formula=formula, code=message.code, params=message.params)
 
 
 def _figure_cols(grid: _Grid) -> list[Column]:
@@ -149,8 +149,8 @@ def _total_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
             mid = (s.lo + s.hi) / 2
             findings.append(_finding(
                 doc, grid, "sum", "error" if fits >= 1 and not subset_rows else "warning",
-                f"{grid.labels[t]} {total.text} ≠ {len(qs)}个分项之和 {fmt(mid / (total.value / _printed(total)))}"
-                f"({col.header})",
+                msg("table.sum_rows", label=grid.labels[t], stated=total.text, count=len(qs),
+                    computed=fmt(mid / (total.value / _printed(total))), column=col.header),
                 [t] + parts, [total.span] + [q.span for q in qs], mid, total.value,
                 f"{' + '.join(q.text for q in qs)} = {total.text}"))
     return findings, checked
@@ -188,7 +188,8 @@ def _total_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
             mid = (s.lo + s.hi) / 2
             findings.append(_finding(
                 doc, grid, "sum", _severity(fits),
-                f"{grid.labels.get(r, '')} {tcol.header} {total.text} ≠ {' + '.join(q.text for q in qs)}",
+                msg("table.sum_columns", label=grid.labels.get(r, ""), column=tcol.header, stated=total.text,
+                    parts=[q.text for q in qs]),
                 [r], [total.span] + [q.span for q in qs], mid, total.value,
                 f"{' + '.join(c.header for c in parts)} = {tcol.header}"))
     return findings, checked
@@ -232,8 +233,8 @@ def _growth_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
         implied = (cur.value / prior.value - 1) * 100
         findings.append(_finding(
             doc, grid, "growth", _severity(fits),
-            f"{grid.labels.get(r, '')}: {cur_col.header} {cur.text} 比 {prior_col.header} {prior.text} "
-            f"增长 {implied:+.1f}%, 不是 {g.text}",
+            msg("table.growth", label=grid.labels.get(r, ""), current_column=cur_col.header, current=cur.text,
+                prior_column=prior_col.header, prior=prior.text, computed=f"{implied:+.1f}%", stated=g.text),
             [r], [cur.span, prior.span, g.span], round(implied, 2), g.value,
             f"({cur.text} / {prior.text} - 1) x 100"))
     return findings, len(results)
@@ -277,7 +278,8 @@ def _share_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
             mid = (implied.lo + implied.hi) / 2
             findings.append(_finding(
                 doc, grid, "share", _severity(fits),
-                f"{grid.labels.get(r, '')}: {q.text} 占合计的 {mid:.2f}%, 不是 {s.text}({scol.header})",
+                msg("table.share", label=grid.labels.get(r, ""), part=q.text, computed=f"{mid:.2f}%", stated=s.text,
+                    column=scol.header),
                 [r] + totals[-1:], [q.span, s.span], round(mid, 2), s.value, f"{q.text} / total x 100"))
     return findings, checked
 
@@ -307,7 +309,8 @@ def _completion_columns(doc: Document, grid: _Grid) -> tuple[list[Finding], int]
         implied = a.value / t.value * 100
         findings.append(_finding(
             doc, grid, "completion", _severity(fits),
-            f"{grid.labels.get(r, '')}: {a.text} / {t.text} 为 {implied:.1f}%, 不是 {p.text}",
+            msg("table.completion", label=grid.labels.get(r, ""), actual=a.text, target=t.text,
+                computed=f"{implied:.1f}%", stated=p.text),
             [r], [t.span, a.span, p.span], round(implied, 2), p.value, f"{a.text} / {t.text} x 100"))
     return findings, len(results)
 
@@ -385,9 +388,9 @@ def _goal_rows(doc: Document, grid: _Grid) -> tuple[list[Finding], int]:
     findings = []
     for r, t, a, ceiling in short:
         label = grid.labels.get(r, "")
-        side = "高于目标上限" if ceiling else "低于目标值"
+        side = Word("side", "above" if ceiling else "below")
         findings.append(_finding(
-            doc, grid, "goal", "warning", f"{label}: 完成值 {a.text} {side} {t.text}",
+            doc, grid, "goal", "warning", msg("table.goal", label=label, actual=a.text, side=side, target=t.text),
             [r], [t.span, a.span], t.value, a.value, f"{a.text} {'>' if ceiling else '<'} {t.text}"))
     return findings, checked
 

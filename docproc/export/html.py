@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
+from ..messages import finding_text, header, word
 from ..model import Document
+from .rows import as_written, file_name, goal_rows
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
@@ -25,15 +27,15 @@ mark.q{background:#ffe58f}mark.d{background:#b7eb8f}mark.u{background:#91d5ff}
 """
 
 
-def _highlighted(doc: Document, start: int, end: int) -> str:
+def _highlighted(doc: Document, start: int, end: int, lang: str = "zh") -> str:
     marks = []
     for q in doc.quantities:
-        marks.append((q.span, "q", f"{q.indicator}: {q.value:g} {q.unit} ({q.op}, {q.role})"))
+        marks.append((q.span, "q", f"{q.indicator}: {as_written(q, lang)} ({word('role', q.role, lang)})"))
     for d in doc.deadlines:
-        marks.append((d.span, "d", f"{d.kind}: {d.date or d.text}"))
+        marks.append((d.span, "d", f"{word('deadline', d.kind, lang)}: {d.date or d.text}"))
     for c in doc.unit_clauses:
-        who = "; ".join(f"{k}: {'、'.join(v)}" for k, v in
-                        (("牵头", c.lead), ("责任", c.responsible), ("配合", c.support)) if v)
+        who = "; ".join(f"{header(k, lang)}: {'、'.join(v)}" for k, v in
+                        (("牵头单位", c.lead), ("责任单位", c.responsible), ("配合单位", c.support)) if v)
         marks.append((c.span, "u", who))
     marks = sorted((m for m in marks if start <= m[0][0] and m[0][1] <= end), key=lambda m: (m[0][0], -m[0][1]))
     out, pos = [], start
@@ -64,43 +66,51 @@ def _summary(doc: Document) -> str:
             f'<table><tr><th>单位</th><th>任务数</th></tr>{unit_rows}</table></div>')
 
 
-def _goals(goals: list) -> str:
+def _goals(goals: list, lang: str = "zh", status: set[str] | None = None) -> str:
     """The goal table: every target with its status (未完成 first), both figures and their sentences."""
     rows = []
-    for g in goals:
+    for g, r in zip([g for g in goals if not status or g.status in status], goal_rows(goals, lang, status),
+                    strict=True):
         cls = {"met": "met", "missed": "missed"}.get(g.status, "")
-        rows.append(f"<tr><td>{escape(g.indicator)}</td><td>{escape(g.target_text)}</td>"
-                    f"<td>{escape(g.actual_text)}</td><td class=\"{cls}\">{escape(g.label)}</td>"
+        rows.append(f"<tr><td class=\"{cls}\">{escape(str(r['状态']))}</td><td>{escape(g.indicator)}</td>"
+                    f"<td>{escape(g.target_text)}</td><td>{escape(g.actual_text)}</td>"
                     f"<td>{escape(g.expected or g.note)}</td><td><small>{escape(g.target_sentence)}</small></td>"
                     f"<td><small>{escape(g.actual_sentence)}</small></td></tr>")
-    return ("<h2>目标对照</h2><table><tr><th>指标</th><th>目标</th><th>实际</th><th>状态</th><th>判定</th>"
-            "<th>目标原文</th><th>报告原文</th></tr>" + "".join(rows) + "</table>")
+    heads = "".join(f"<th>{escape(header(c, lang))}</th>" for c in ("状态", "指标", "目标", "实际", "判定", "目标原文",
+                                                                    "报告原文"))
+    title = "目标对照" if lang == "zh" else "Goals"
+    return f"<h2>{title}</h2><table><tr>{heads}</tr>" + "".join(rows) + "</table>"
 
 
-def _document(doc: Document, goals: list | None) -> str:
+def _document(doc: Document, goals: list | None, lang: str = "zh", status: set[str] | None = None) -> str:
     m = doc.meta
-    head = (f"<h1>{escape(m.title or doc.source)}</h1><p>{escape(doc.source)} · {m.kind} · {m.year}"
-            f"{' · ' + m.date if m.date else ''} · {m.script} · {m.pages} 页</p>")
+    year = m.year or word("misc", "unknown", lang)
+    head = (f"<h1>{escape(m.title or file_name(doc))}</h1><p>{escape(file_name(doc))} · "
+            f"{escape(word('kind', m.kind, lang))} · {year}{' · ' + m.date if m.date else ''} · "
+            f"{escape(word('script', m.script, lang))} · {m.pages} {escape(word('misc', 'pages', lang))}</p>")
     body = [head, "<h2>概览</h2>", _summary(doc)]
     if goals:
-        body.append(_goals(goals))
+        body.append(_goals(goals, lang, status))
     body.append('<h2>原文</h2><p class="legend"><mark class="q">数字</mark><mark class="d">时限</mark>'
                 '<mark class="u">责任单位</mark></p>')
     for p in doc.paragraphs:
         s, e = p.span
-        body.append(f'<p class="para" data-start="{s}">{_highlighted(doc, s, e)}</p>')
+        body.append(f'<p class="para" data-start="{s}">{_highlighted(doc, s, e, lang)}</p>')
         for f in doc.findings:
             if f.spans and s <= f.spans[0][0] < e:
+                computed = "" if f.expected is None else f"{word('misc', 'computed', lang)} {escape(str(f.expected))}, "
                 body.append(
                     f'<div class="finding {escape(f.severity)}" data-check="{escape(f.check)}">'
-                    f"<b>{escape(f.check)} · {escape(f.severity)}</b>: {escape(f.message)}"
-                    f"<br><small>{escape(f.formula)} — 期望 {escape(str(f.expected))}, "
-                    f"报告 {escape(str(f.reported))}</small></div>")
+                    f"<b>{escape(word('check', f.check, lang))} · {escape(word('severity', f.severity, lang))}</b>: "
+                    f"{escape(finding_text(f, lang, doc))}"
+                    f"<br><small>{escape(f.formula)} — {computed}"
+                    f"{word('misc', 'stated', lang)} {escape(str(f.reported))}</small></div>")
     return "<section>" + "".join(body) + "</section>"
 
 
-def to_html(docs: list[Document], goals: list | None = None) -> str:
-    title = escape(docs[0].meta.title or docs[0].source) if docs else "docproc"
-    sections = "".join(_document(d, goals if i == 0 else None) for i, d in enumerate(docs))
-    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+def to_html(docs: list[Document], goals: list | None = None, lang: str = "zh", status: set[str] | None = None) -> str:
+    title = escape(docs[0].meta.title or file_name(docs[0])) if docs else "docproc"
+    sections = "".join(_document(d, goals if i == 0 else None, lang, status) for i, d in enumerate(docs))
+    code = "zh-CN" if lang == "zh" else "en"
+    return (f'<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{_CSS}</style></head><body>{sections}</body></html>\n")
