@@ -437,7 +437,14 @@ def serve(
         Path | None, typer.Option(help="A store made by `docproc batch --out` to browse under /archive.")
     ] = None,
     max_upload_mb: Annotated[int, typer.Option(help="Largest file accepted, in MB.")] = 50,
-    workers: Annotated[int, typer.Option(help="Worker processes for uploads.")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes for uploads (a slow file holds only one).")] = 2,
+    token: Annotated[str | None, typer.Option(
+        help="Access token (header X-Docproc-Token or cookie); generated and printed when --host is not loopback.")
+    ] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Another host name people use to reach the page (repeatable).")] = None,
+    shared: Annotated[bool, typer.Option(help="Every browser sees every upload (default: only its own).")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds one upload may take before it is stopped.")] = 300.0,
 ) -> None:
     """A local web page: drop files, see and correct the task table, download Excel.
 
@@ -446,14 +453,34 @@ def serve(
     try:
         from .web.app import Settings
         from .web.app import serve as run
+        from .web.security import is_loopback
     except ImportError:
         _fail('the web page needs its extra: pip install -e ".[web]"')
         raise typer.Exit(2) from None
     if store is not None and not store.is_file():
         _fail(f"{store}: no such batch store")
         raise typer.Exit(2)
-    typer.echo(f"docproc: serving on http://{host}:{port} (Ctrl-C stops)", err=True)
-    run(Settings(db=db, store=store, max_upload_mb=max_upload_mb, workers=workers), host=host, port=port)
+    if not 0 < port < 65536:
+        _fail(f"--port {port}: not a port (1-65535)")
+        raise typer.Exit(2)
+    if workers < 1 or timeout <= 0 or max_upload_mb < 1:
+        _fail("--workers, --timeout and --max-upload-mb must be positive")
+        raise typer.Exit(2)
+    shown = f"[{host}]" if ":" in host else host
+    if not is_loopback(host) and not token:
+        import secrets
+
+        token = secrets.token_urlsafe(18)
+        typer.echo(f"docproc: access token {token} (open http://{shown}:{port}/?token={token} once per browser)",
+                   err=True)
+    typer.echo(f"docproc: serving on http://{shown}:{port} (Ctrl-C stops)", err=True)
+    settings = Settings(db=db, store=store, max_upload_mb=max_upload_mb, workers=workers, host=host, port=port,
+                        allowed_hosts=tuple(allowed_host or ()), token=token, shared=shared, timeout_s=timeout)
+    try:
+        run(settings)
+    except OSError as e:
+        _fail(f"cannot listen on {shown}:{port} ({e.strerror or e})")
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -25,23 +27,40 @@ REPORT_TEXT = "2024年工作总结\n全年新改建农村公路80公里,完成�
 PLAN_TEXT = "2024年工作要点\n一、全年新改建农村公路100公里。(责任单位:县交通运输局)\n二、完成投资3亿元。\n"
 
 
+SAME_ORIGIN = {"Origin": "http://testserver"}
+
+
+def _app(tmp_path, **kw):
+    """The app as a browser on this machine reaches it (the test client's host name is allowed)."""
+    kw = {"db": tmp_path / "web.db", "executor": "thread", "max_upload_mb": 1, "allowed_hosts": ("testserver",), **kw}
+    return create_app(Settings(**kw))
+
+
 @pytest.fixture()
 def client(tmp_path):
-    app = create_app(Settings(db=tmp_path / "web.db", executor="thread", max_upload_mb=1))
-    with TestClient(app) as c:
+    with TestClient(_app(tmp_path), headers=SAME_ORIGIN) as c:
         yield c
 
 
-def _upload(client, name: str, data: bytes) -> str:
-    r = client.post("/upload", files=[("files", (name, data, "application/octet-stream"))], follow_redirects=False)
-    assert r.status_code == 303
-    job = r.headers["location"].rsplit("/", 1)[1]
-    for _ in range(200):
+def _finish(client, job: str) -> dict:
+    """The job's status once every file is done or failed (a bounded wait, not a timing assertion)."""
+    for _ in range(1200):
         status = client.get(f"/api/jobs/{job}").json()
-        if status["done"] == status["total"]:
-            return status["items"][0]
-        time.sleep(0.05)
+        if status["finished"]:
+            return status
+        time.sleep(0.1)
     raise AssertionError("upload did not finish")
+
+
+def _post_files(client, files: list[tuple[str, bytes]], **kw) -> str:
+    r = client.post("/upload", files=[("files", (n, d, "application/octet-stream")) for n, d in files],
+                    follow_redirects=False, **kw)
+    assert r.status_code == 303, r.text
+    return r.headers["location"].rsplit("/", 1)[1]
+
+
+def _upload(client, name: str, data: bytes) -> dict:
+    return _finish(client, _post_files(client, [(name, data)]))["items"][0]
 
 
 def test_index_and_static_assets(client):
@@ -62,29 +81,76 @@ def test_upload_shows_the_task_table(client):
 def test_bad_upload_gives_a_readable_message(client):
     item = _upload(client, "old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     assert item["status"] == "failed" and "LibreOffice" in item["error"]
-    item = _upload(client, "empty.txt", b"")
-    assert item["status"] == "failed" and "empty" in item["error"]
+    r = client.get(f"/doc/{item['id']}")  # a failed upload's page opens and says why
+    assert r.status_code == 422 and "LibreOffice" in r.text and "未能处理" in r.text
+    r = client.post("/upload", files=[("files", ("empty.txt", b"", "text/plain"))])
+    assert r.status_code == 400 and "空文件" in r.text
     r = client.post("/upload", files=[("files", ("big.txt", b"x" * (2 * 1024 * 1024), "text/plain"))])
-    assert r.status_code == 413 and "upload limit" in r.text
+    assert r.status_code == 413 and "上传上限" in r.text
 
 
-def test_edit_is_kept_beside_the_extraction_and_used_by_downloads(client):
+def test_edit_is_kept_beside_the_extraction_marked_in_downloads_and_logged(client):
     import openpyxl
 
     item = _upload(client, "plan.txt", PLAN_TEXT.encode())
     doc_id = item["id"]
-    r = client.post(f"/api/doc/{doc_id}/corrections", json={"item": "t1", "field": "deadline", "value": "2024-06-30"})
+    r = client.post(f"/api/doc/{doc_id}/corrections", json={"item": "t1", "field": "deadline", "value": "2024年6月30日"})
     assert r.status_code == 200 and r.json()["corrections"][0]["value"] == "2024-06-30"
-    assert client.post(f"/api/doc/{doc_id}/corrections", json={"item": "t1", "field": "text", "value": "x"}).status_code == 400
+    r = client.post(f"/api/doc/{doc_id}/corrections", json={"item": "t1", "field": "text", "value": "x"})
+    assert r.status_code == 422 and "不能修改" in r.json()["error"]
     wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/doc/{doc_id}/download/xlsx").content))
-    row = [c.value for c in wb["任务"][2]]
-    assert "2024-06-30" in " ".join(str(v) for v in row)
+    header = [c.value for c in wb["任务"][1]]
+    cell = wb["任务"].cell(2, header.index("完成时限") + 1)
+    assert cell.value == "2024-06-30"  # once, not 2024-06-30(2024-06-30)
+    assert cell.fill.start_color.rgb.endswith("FFF2CC") and "已修改" in cell.comment.text
+    untouched = wb["任务"].cell(2, header.index("牵头单位") + 1)
+    assert untouched.comment is None
+    log = [[c.value for c in row] for row in wb["修改记录"].iter_rows()]
+    assert log[0][:6] == ["文件", "条目", "位置", "字段", "原值", "修改为"]
+    assert log[1][3] == "完成时限" and log[1][5] == "2024-06-30" and log[1][2] == "任务第 1 项"
     data = json.loads(client.get(f"/doc/{doc_id}/download/json").content)
     assert data["tasks"][0]["deadlines"][0]["date"] == "2024-06-30"
     assert data["corrections"][0]["field"] == "deadline"
-    assert "2024-06-30" in client.get(f"/doc/{doc_id}/download/csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(client.get(f"/doc/{doc_id}/download/csv").content.decode("utf-8-sig"))))
+    assert rows[0][-1] == "已修改" and rows[1][-1] == "完成时限" and "2024-06-30" in rows[1]
+    log_csv = client.get(f"/doc/{doc_id}/download/corrections.csv").content.decode("utf-8-sig")
+    assert "完成时限" in log_csv and "2024-06-30" in log_csv
     assert "2024-06-30" in client.get(f"/doc/{doc_id}/download/md").text
     assert client.get(f"/doc/{doc_id}/download/exe").status_code == 404
+    page = client.get(f"/doc/{doc_id}").text
+    assert 'class="edit corrected" data-field="deadline"' in page
+
+
+@pytest.mark.parametrize(("item", "field", "value", "refusal"), [
+    ("t1", "deadline", "下月底", "不是日期"),
+    ("t1", "deadline", "2024-02-30", "不是存在的日期"),
+    ("q0", "value", "abc", "不是数字"),
+    ("q0", "value", "nan", "不是数字"),
+    ("q0", "value", "12公斤", "不一致"),
+    ("t1", "lead", "交通局\x07", "控制字符"),
+    ("t1", "lead", "局" * 201, "最多 200 个字"),
+    ("t9", "lead", "交通局", "没有编号为 t9"),
+    ("q99", "unit", "公里", "没有编号为 q99"),
+])
+def test_bad_corrections_are_refused_in_chinese(client, item, field, value, refusal):
+    doc_id = _upload(client, "plan.txt", PLAN_TEXT.encode())["id"]
+    r = client.post(f"/api/doc/{doc_id}/corrections", json={"item": item, "field": field, "value": value})
+    assert r.status_code == 422 and refusal in r.json()["error"]
+    assert client.get(f"/doc/{doc_id}/download/xlsx").status_code == 200
+    assert json.loads(client.get(f"/doc/{doc_id}/download/json").content)["corrections"] == []
+
+
+def test_values_are_read_with_their_magnitude_and_shown_with_it(client):
+    doc_id = _upload(client, "plan.txt", PLAN_TEXT.encode())["id"]
+    page = client.get(f"/doc/{doc_id}").text
+    assert "3亿元" in page and "300000000" not in page.replace('data-sort="300000000.0"', "")
+    quantities = json.loads(client.get(f"/doc/{doc_id}/download/json").content)["quantities"]
+    money = next(i for i, q in enumerate(quantities) if q["unit"] == "元")
+    r = client.post(f"/api/doc/{doc_id}/corrections", json={"item": f"q{money}", "field": "value", "value": "183.18万元"})
+    assert r.status_code == 200 and r.json()["value"] == "1831800" and r.json()["shown"] == "183.18万元"
+    data = json.loads(client.get(f"/doc/{doc_id}/download/json").content)
+    assert data["quantities"][money]["value"] == 1831800
+    assert "183.18万元" in client.get(f"/doc/{doc_id}").text
 
 
 def test_check_a_report_against_its_plan(client):
@@ -100,21 +166,37 @@ def test_documents_text_is_escaped(client):
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
 
 
-def test_archive_filters_a_batch_store(tmp_path):
+def test_archive_pages_links_findings_and_export(tmp_path):
+    import openpyxl
+
     from docproc.batch import run_batch
 
     folder = tmp_path / "docs"
     folder.mkdir()
     shutil.copy(PLAN, folder / "plan.txt")
+    lines = "".join(f"{n}、县第{n}项工作由县交通运输局牵头,6月底前完成。\n" for n in range(1, 131))
+    (folder / "many.txt").write_text("2024年工作要点\n" + lines, encoding="utf-8")
+    (folder / "sums.txt").write_text("2024年工作总结\n全县共有学校12所,其中小学8所、中学6所。\n", encoding="utf-8")
     store = tmp_path / "results.db"
     run_batch([folder], store, workers=1)
-    app = create_app(Settings(db=tmp_path / "web.db", store=store, executor="thread"))
-    with TestClient(app) as c:
+    with TestClient(_app(tmp_path, store=store)) as c:
         r = c.get("/archive", params={"unit": "乡村振兴局", "due_before": "2023-06-30"})
         assert r.status_code == 200 and "plan.txt" in r.text and "4月底前" in r.text
-        assert "0 项任务" in c.get("/archive", params={"unit": "不存在的单位"}).text
-    app = create_app(Settings(db=tmp_path / "web2.db", executor="thread"))
-    with TestClient(app) as c:
+        link = re.search(r'href="(/archive/doc/[0-9a-f]+)"', r.text).group(1)
+        doc = c.get(link)
+        assert doc.status_code == 200 and "任务表" in doc.text and "乡村振兴局" in doc.text
+        assert "共 0 项" in c.get("/archive", params={"unit": "不存在的单位"}).text
+        first = c.get("/archive")
+        assert "第 1 / 2 页" in first.text and 'rel="next"' in first.text
+        second = c.get("/archive", params={"page": 2})
+        assert "第 2 / 2 页" in second.text and 'rel="prev"' in second.text
+        wb = openpyxl.load_workbook(io.BytesIO(c.get("/archive/download/xlsx", params={"text": "县第"}).content))
+        rows = list(wb["任务"].iter_rows(values_only=True))
+        assert rows[0][:2] == ("文件", "类型") and len(rows) == 131
+        findings = c.get("/archive/findings")
+        assert findings.status_code == 200 and "sums.txt" in findings.text and "合计" in findings.text
+        assert c.get("/archive/doc/0000").status_code == 404
+    with TestClient(_app(tmp_path, db=tmp_path / "web2.db")) as c:
         assert c.get("/archive").status_code == 404
 
 

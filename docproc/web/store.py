@@ -4,6 +4,10 @@ An upload is kept as its bytes (so every download re-reads it with the same code
 extraction is never overwritten: a correction is a row of its own beside it (document, task or
 quantity, field, value, when), and ``apply`` lays the corrections over a freshly processed
 ``Document`` for the page, the downloads and the queries.
+
+Upload ids are random (never derived from the content, so knowing a file does not open someone
+else's upload), and each upload remembers the browser session that made it: another session sees
+it only when the server runs with ``--shared``.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import secrets
 import sqlite3
-from dataclasses import replace
+import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import Deadline, Document, UnitClause
@@ -27,56 +33,113 @@ CREATE TABLE IF NOT EXISTS corrections (
 );
 CREATE INDEX IF NOT EXISTS corrections_doc ON corrections(doc_id);
 """
+# columns added after the first release: an older file gains them when opened
+_ADDED = {"owner": "TEXT", "status": "TEXT NOT NULL DEFAULT 'queued'", "error": "TEXT", "digest": "TEXT"}
 
 TASK_FIELDS = ("lead", "responsible", "support", "deadline")
 QUANTITY_FIELDS = ("value", "unit")
 _NAME_SPLIT = re.compile(r"[、,,;;/\s]+")
 
 
+@dataclass(frozen=True)
+class Upload:
+    id: str
+    name: str
+    data: bytes
+    ref_date: str | None
+    status: str  # queued | working | done | failed
+    error: str | None
+    digest: str  # content + reference date: the key of the processing cache, never shown
+
+
+def content_digest(data: bytes, ref_date: str | None) -> str:
+    return hashlib.sha256(data + b"\0" + (ref_date or "").encode()).hexdigest()
+
+
 class WebStore:
-    def __init__(self, path: str | Path) -> None:
+    """One SQLite connection shared by the request threads and the worker dispatcher (a lock orders them)."""
+
+    def __init__(self, path: str | Path, shared: bool = False) -> None:
+        self.shared = shared
+        self._lock = threading.Lock()
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(uploads)")}
+        for column, decl in _ADDED.items():
+            if column not in have:
+                self.db.execute(f"ALTER TABLE uploads ADD COLUMN {column} {decl}")  # fixed names above
         self.db.commit()
 
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self.db.close()
 
-    def add_upload(self, name: str, data: bytes, ref_date: str | None) -> str:
-        doc_id = hashlib.sha256(data + (ref_date or "").encode()).hexdigest()[:16]
-        with self.db:
-            self.db.execute("INSERT OR IGNORE INTO uploads VALUES (?, ?, ?, ?, ?)",
-                            (doc_id, name, data, ref_date, dt.datetime.now().isoformat(timespec="seconds")))
+    def _visible(self, owner: str | None) -> tuple[str, tuple]:
+        return ("", ()) if self.shared else (" AND owner = ?", (owner,))
+
+    def add_upload(self, name: str, data: bytes, ref_date: str | None, owner: str | None) -> str:
+        doc_id = secrets.token_hex(12)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        with self._lock, self.db:
+            self.db.execute("INSERT INTO uploads (id, name, data, ref_date, created, owner, status, digest)"
+                            " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
+                            (doc_id, name, data, ref_date, now, owner, content_digest(data, ref_date)))
         return doc_id
 
-    def upload(self, doc_id: str) -> tuple[str, bytes, str | None] | None:
-        row = self.db.execute("SELECT name, data, ref_date FROM uploads WHERE id = ?", (doc_id,)).fetchone()
-        return (row[0], row[1], row[2]) if row else None
+    def upload(self, doc_id: str, owner: str | None) -> Upload | None:
+        """The upload if this session may see it (all of them with ``--shared``), else None."""
+        where, args = self._visible(owner)
+        with self._lock:
+            row = self.db.execute("SELECT id, name, data, ref_date, status, error, digest FROM uploads"
+                                  " WHERE id = ?" + where, (doc_id, *args)).fetchone()
+        if row is None:
+            return None
+        return Upload(*row[:6], row[6] or content_digest(row[2], row[3]))
 
-    def uploads(self) -> list[tuple[str, str, str]]:
-        return self.db.execute("SELECT id, name, created FROM uploads ORDER BY created DESC").fetchall()
+    def set_status(self, doc_id: str, status: str, error: str | None = None) -> None:
+        with self._lock, self.db:
+            self.db.execute("UPDATE uploads SET status = ?, error = ? WHERE id = ?", (status, error, doc_id))
+
+    def uploads(self, owner: str | None, limit: int = 20) -> list[tuple[str, str, str, str]]:
+        where, args = self._visible(owner)
+        with self._lock:
+            return self.db.execute("SELECT id, name, created, status FROM uploads WHERE 1 = 1" + where +
+                                   " ORDER BY created DESC LIMIT ?", (*args, limit)).fetchall()
 
     def correct(self, doc_id: str, item: str, field: str, value: str) -> None:
-        if item.startswith("t") and field not in TASK_FIELDS or item.startswith("q") and field not in QUANTITY_FIELDS:
-            raise ValueError(f"cannot correct {field} of {item}")
-        with self.db:
+        with self._lock, self.db:
             self.db.execute("INSERT INTO corrections (doc_id, item, field, value, created) VALUES (?, ?, ?, ?, ?)",
                             (doc_id, item, field, value, dt.datetime.now().isoformat(timespec="seconds")))
 
     def corrections(self, doc_id: str) -> list[dict[str, str]]:
-        rows = self.db.execute("SELECT item, field, value, created FROM corrections WHERE doc_id = ? ORDER BY n",
-                               (doc_id,)).fetchall()
+        with self._lock:
+            rows = self.db.execute("SELECT item, field, value, created FROM corrections WHERE doc_id = ?"
+                                   " ORDER BY n", (doc_id,)).fetchall()
         return [{"item": r[0], "field": r[1], "value": r[2], "created": r[3]} for r in rows]
 
 
 def _deadline(value: str, task_span: tuple[int, int]) -> Deadline:
-    iso = value.strip()
-    try:
-        dt.date.fromisoformat(iso)
-    except ValueError:
-        iso = None
-    return Deadline(text=value.strip(), date=iso, kind="by", span=task_span, rule="correction")
+    """A corrected deadline: validated to an ISO date before it is stored, or empty (no deadline)."""
+    return Deadline(text=value, date=value, kind="by", span=task_span, rule="correction")
+
+
+def _apply_task(task, field: str, value: str):
+    if field == "deadline":
+        return replace(task, deadlines=(_deadline(value, task.span),) if value else ())
+    units = task.units or UnitClause((), (), (), task.span, "correction")
+    names = tuple(n for n in _NAME_SPLIT.split(value) if n)
+    return replace(task, units=replace(units, **{field: names}, rule="correction"))
+
+
+def _apply_quantity(q, field: str, value: str):
+    if field == "value":
+        try:
+            number = float(value)
+        except ValueError:
+            return q  # stored before values were validated: the extraction stands
+        return replace(q, value=number, rule="correction") if number == number else q
+    return replace(q, unit=value, rule="correction")
 
 
 def apply(doc: Document, corrections: list[dict[str, str]]) -> Document:
@@ -84,24 +147,12 @@ def apply(doc: Document, corrections: list[dict[str, str]]) -> Document:
     tasks = {t.id: t for t in doc.tasks}
     quantities = list(doc.quantities)
     for c in corrections:
-        item, field, value = c["item"], c["field"], c["value"]
-        if item in tasks:
-            task = tasks[item]
-            if field == "deadline":
-                tasks[item] = replace(task, deadlines=(_deadline(value, task.span),) if value.strip() else ())
-            else:
-                units = task.units or UnitClause((), (), (), task.span, "correction")
-                names = tuple(n for n in _NAME_SPLIT.split(value) if n)
-                tasks[item] = replace(task, units=replace(units, **{field: names}, rule="correction"))
-        elif item.startswith("q") and item[1:].isdigit() and int(item[1:]) < len(quantities):
-            i = int(item[1:])
-            if field == "value":
-                try:
-                    quantities[i] = replace(quantities[i], value=float(value), rule="correction")
-                except ValueError:
-                    continue
-            else:
-                quantities[i] = replace(quantities[i], unit=value.strip(), rule="correction")
+        item, field, value = c["item"], c["field"], c["value"].strip()
+        if item in tasks and field in TASK_FIELDS:
+            tasks[item] = _apply_task(tasks[item], field, value)
+        elif item.startswith("q") and item[1:].isdigit() and int(item[1:]) < len(quantities) \
+                and field in QUANTITY_FIELDS:
+            quantities[int(item[1:])] = _apply_quantity(quantities[int(item[1:])], field, value)
     doc.tasks = [tasks[t.id] for t in doc.tasks]
     doc.quantities = quantities
     return doc
