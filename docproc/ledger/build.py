@@ -10,7 +10,7 @@ from typing import Any
 from ..model import Document, Task
 from .load import StoredDoc, load_documents
 from .names import UnitNames, matches, unit_key
-from .pairing import Pair, completion_sentence, doc_day, pair_documents, task_goals
+from .pairing import Completion, Pair, completion_sentence, completions, doc_day, pair_documents, task_goals
 from .status import STATUSES, Due, judge, status_label, task_due
 
 SCHEMA = "docproc-ledger/1"
@@ -124,11 +124,12 @@ def ledger_of(docs: list[StoredDoc], as_of: dt.date, unit: str | None = None, da
     reports = [d for d in docs if d.kind in ("report", "mixed")]
     pairs = pair_documents(plans, reports, as_of)
     names = UnitNames()
+    done = {x.report.hash: completions(x.report.doc) for x in pairs}
     entries = []
     for p in plans:
         mine = sorted((x for x in pairs if x.plan.hash == p.hash), key=lambda x: _when(x.report.doc))
         for task in p.doc.tasks:
-            entries.append(_entry(p.doc, task, mine, names, as_of, days))
+            entries.append(_entry(p.doc, task, mine, done, names, as_of, days))
     for e in entries:
         e.units = list(dict.fromkeys(names.shown(k) for k in e.units)) or [NO_UNIT]
     if unit:
@@ -156,7 +157,8 @@ def _when(doc: Document) -> str:
     return day.isoformat() if day else ""
 
 
-def _entry(plan: Document, task: Task, pairs: list[Pair], names: UnitNames, as_of: dt.date, days: int) -> Entry:
+def _entry(plan: Document, task: Task, pairs: list[Pair], done: dict[str, list[Completion]], names: UnitNames,
+           as_of: dt.date, days: int) -> Entry:
     from ..export.ics import task_words
 
     content = task_words(plan, task)
@@ -168,7 +170,7 @@ def _entry(plan: Document, task: Task, pairs: list[Pair], names: UnitNames, as_o
     done_by = None
     if due is None or due.kind != "recurring":
         for pair in reversed(pairs):  # the latest report first
-            sentence = completion_sentence(pair.report.doc, content)
+            sentence = completion_sentence(done[pair.report.hash], content)
             if sentence:
                 done_by = {"source": pair.report.doc.source, "date": pair.report.doc.meta.date, "sentence": sentence}
                 break

@@ -119,31 +119,46 @@ def _key_of(task_words: str) -> str:
 _CLAUSE_BREAK = re.compile(r"[,;。!?\n,;]")
 
 
-def completion_sentence(report: Document, task_words: str) -> str | None:
-    """The report sentence that says the task is finished (城东农贸市场升级改造已全面完成), or None."""
+@dataclass(frozen=True)
+class Completion:
+    """A report clause that says something is finished: the words before the completion word, and its sentence."""
+
+    subject: frozenset[str]  # character pairs of the words before 已全面完成
+    sentence: str
+
+
+def completions(report: Document) -> list[Completion]:
+    """Every clause of the report's review that ends in a completion word (read once per report)."""
     L = lexicon()
-    key = _bigrams(_key_of(task_words))
-    if not key:
-        return None
     words = sorted(L["done_words"], key=len, reverse=True)
     tails = tuple(sorted(L["done_tails"], key=len, reverse=True))
     scope = review_scope(report, report.meta.year) if report.meta.year else None
+    out = []
     for s in report.sentences:
         if scope is not None and (s.paragraph in scope.plan_paragraphs or scope.mode_at(s.span[0]) == "other"):
             continue
         for clause in _CLAUSE_BREAK.split(s.text):
             at, word = _done_word(clause, words)
-            if at < 0:
+            if at < 0 or any(w in clause for w in L["partial_words"]):
                 continue
             tail = clause[at + len(word):].strip()
             for t in tails:
                 if tail.startswith(t):
                     tail = tail[len(t):]
-            subject = clause[:at]
-            if tail or any(w in clause for w in L["partial_words"]):
-                continue
-            if len(key & _bigrams(subject)) / len(key) >= float(L["min_overlap"]):
-                return s.text
+            if not tail:  # 已完成前期设计, 已完成5座: a step or a figure, not the whole task
+                out.append(Completion(frozenset(_bigrams(clause[:at])), s.text))
+    return out
+
+
+def completion_sentence(found: list[Completion], task_words: str) -> str | None:
+    """The sentence among ``found`` that names the task (城东农贸市场升级改造已全面完成), or None."""
+    key = _bigrams(_key_of(task_words))
+    if not key:
+        return None
+    floor = float(lexicon()["min_overlap"])
+    for c in found:
+        if len(key & c.subject) / len(key) >= floor:
+            return c.sentence
     return None
 
 
