@@ -28,13 +28,14 @@ from .. import resources
 from ..context import looks_ahead
 from ..model import Deadline, Document
 from ..numerals import chinese_value
+from ..patterns import CLAUSE_BREAK as _CLAUSE_BREAK
+from ..patterns import RANGE, RANGE_DASHES, YEAR
 from ..prefilter import guarded
 
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
-_Y = r"(?:(?:(?P<year>(?:19|20)\d{2})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
+_Y = rf"(?:(?:(?P<year>{YEAR})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
 _M = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
-_CLAUSE_BREAK = re.compile(r"[,;。:!?\n]")
-_RANGE_START = re.compile(r"\s*(?:至|到|[-—–~])\s*(?:\d|今|[一二三四五六七八九十]+月)")
+_RANGE_START = re.compile(rf"\s*(?:至|到|[{RANGE_DASHES}])\s*(?:\d|今|[一二三四五六七八九十]+月)")
 
 
 def _last_day(year: int, month: int) -> str:
@@ -47,11 +48,14 @@ def _month(s: str) -> int:
     return int(chinese_value(s) or 0)
 
 
+Resolver = Callable[[re.Match[str], Document, int, int], "tuple[str | None, str] | None"]
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
     pattern: re.Pattern[str]
-    resolve: Callable[[re.Match[str], Document, int, int], tuple[str | None, str] | None]
+    resolve: Resolver
 
 
 @cache
@@ -101,280 +105,218 @@ def _asof(doc: Document, start: int) -> bool:
     return any(left.endswith(w) for w in _words()["asof_prefix"])
 
 
-def _build_rules() -> list[Rule]:
-    w = _words()
-    before = _alt("before")
-    # an optional year before a month or season: 2023年, 112年, or a year word (明年3月底前, 今年三季度)
-    year = rf"(?:{_Y}|(?P<yw>{_alt('next_year')}|{_alt('this_year_short')}))"
-    rules: list[Rule] = []
+# --- resolvers: each turns a rule's match into (date or None, kind), or None for no deadline ---------
 
-    def add(name: str, pattern: str, fn) -> None:
-        rules.append(Rule(name, guarded(pattern), fn))
 
-    # 2023-24年度: a Hong Kong financial year ends on 31 March of its second year
-    def fy(m, doc, s, e):
-        y2 = m.group("y2")
-        end_year = int(m.group("y1")[:2] + y2[-2:]) if len(y2) <= 2 else int(y2)
-        if doc.meta.year and end_year < doc.meta.year:
-            return None  # 过去五年(2017-18至2021-22年度): a past financial year, no time limit
-        return f"{end_year:04d}-03-31", "by"
+def _financial_year(m, doc, s, e):
+    """2023-24年度: a Hong Kong financial year ends on 31 March of its second year."""
+    y2 = m.group("y2")
+    end_year = int(m.group("y1")[:2] + y2[-2:]) if len(y2) <= 2 else int(y2)
+    if doc.meta.year and end_year < doc.meta.year:
+        return None  # 过去五年(2017-18至2021-22年度): a past financial year, no time limit
+    return f"{end_year:04d}-03-31", "by"
 
-    add("deadline.hk_financial_year", r"(?P<y1>(?:19|20)\d{2})\s*[-/—–至]\s*(?P<y2>\d{2}|(?:19|20)\d{2})\s*年度", fy)
 
-    # ranges of years are spans, not deadlines: 2020-2022年 (kept out of later rules)
-    add("deadline.year_range", r"(?:19|20)\d{2}\s*年?\s*[-—–~至到]+\s*(?:19|20)\d{2}\s*年", lambda m, d, s, e: None)
+def _span_of_years(m, doc, s, e):
+    """2020-2022年: a span, not a deadline (the rule only keeps it from later rules)."""
+    return None
 
-    # 截至4月底 / 截至2022年12月31日: a status date
-    def asof(m, doc, s, e):
-        year = _year_of(m, doc)
-        q = m.group("q")
-        if q:  # 截至112年第2季: the quarter's last day
-            return _last_day(year, 3 * (int(q) if q.isdigit() else int(chinese_value(q) or 4))), "asof"
-        month = _month(m.group("month")) if m.group("month") else 12
-        if m.group("day"):
-            return f"{year:04d}-{month:02d}-{int(m.group('day')):02d}", "asof"
-        return _last_day(year, month), "asof"
 
-    add(
-        "deadline.asof",
-        rf"(?:{_alt('asof_prefix')})\s*(?:{_Y}?\s*(?:{_M}\s*(?:(?P<day>\d{{1,2}})\s*日|底|末|份)?|年底|年末"
-        rf"|第?(?P<q>[一二三四1-4])\s*季度?(?:末|底)?))",
-        asof,
-    )
+def _as_of(m, doc, s, e):
+    """截至4月底 / 截至2022年12月31日 / 截至112年第2季: a status date."""
+    year = _year_of(m, doc)
+    q = m.group("q")
+    if q:  # 截至112年第2季: the quarter's last day
+        return _last_day(year, 3 * (int(q) if q.isdigit() else int(chinese_value(q) or 4))), "asof"
+    month = _month(m.group("month")) if m.group("month") else 12
+    if m.group("day"):
+        return f"{year:04d}-{month:02d}-{int(m.group('day')):02d}", "asof"
+    return _last_day(year, month), "asof"
 
-    # 2024年或之前
-    add("deadline.year_or_before", rf"{_Y}\s*(?:{_alt('before_or_on')})", lambda m, d, s, e: (f"{m.group('year')}-12-31", "by"))
 
-    # 6月30日前 / 2023年6月30日之前
-    def day_before(m, doc, s, e):
-        return f"{_year_of(m, doc):04d}-{_month(m.group('month')):02d}-{int(m.group('day')):02d}", "by"
+def _year_or_before(m, doc, s, e):
+    """2024年或之前."""
+    return f"{m.group('year')}-12-31", "by"
 
-    add("deadline.day_before", rf"{year}?\s*{_M}\s*(?P<day>\d{{1,2}})\s*日\s*(?:{before})", day_before)
 
-    # 4月底前 / 9月底 / 2023年3月末
-    def month_end(m, doc, s, e):
-        has_before = bool(m.group("before"))
-        if not has_before and _RANGE_START.match(doc.text, e):
-            return None  # 2022年6月底至今: where a span starts
-        if not has_before and not _is_plan_context(doc, s):
-            return (_last_day(_year_of(m, doc), _month(m.group("month"))), "asof")
-        return _last_day(_year_of(m, doc), _month(m.group("month"))), "by"
+def _day_before(m, doc, s, e):
+    """6月30日前 / 2023年6月30日之前."""
+    return f"{_year_of(m, doc):04d}-{_month(m.group('month')):02d}-{int(m.group('day')):02d}", "by"
 
-    add("deadline.month_end", rf"{year}?\s*{_M}\s*(?:{_alt('month_end')})(?P<before>{before})?", month_end)
 
-    # 10月前 -> 09-30 (the day before the month starts)
-    def month_before(m, doc, s, e):
-        year, month = _year_of(m, doc), _month(m.group("month"))
-        if month == 1:
-            return f"{year - 1:04d}-12-31", "by"
-        return _last_day(year, month - 1), "by"
+def _month_end(m, doc, s, e):
+    """4月底前 / 9月底 / 2023年3月末."""
+    has_before = bool(m.group("before"))
+    if not has_before and _RANGE_START.match(doc.text, e):
+        return None  # 2022年6月底至今: where a span starts
+    if not has_before and not _is_plan_context(doc, s):
+        return (_last_day(_year_of(m, doc), _month(m.group("month"))), "asof")
+    return _last_day(_year_of(m, doc), _month(m.group("month"))), "by"
 
-    add("deadline.month_before", rf"{year}?\s*{_M}\s*份?\s*(?:{before})", month_before)
 
-    # 6月中旬前 / 7月上旬 / 9月下旬: the 10th, the 20th, the month's end
-    ten_days = w["ten_days"]
-
-    def ten_day(m, doc, s, e):
-        year, month = _year_of(m, doc), _month(m.group("month"))
-        day = min(ten_days[m.group("xun")], calendar.monthrange(year, month)[1])
-        kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
-        return f"{year:04d}-{month:02d}-{day:02d}", kind
-
-    add("deadline.ten_days",
-        rf"{year}?\s*{_M}\s*(?P<xun>{resources.alternation(list(ten_days))})(?P<before>{before})?", ten_day)
-
-    # 到2023年底 / 2018年底前 / 2025年末
-    def year_end(m, doc, s, e):
-        if not m.group("before") and _RANGE_START.match(doc.text, e):
-            return None  # 2021年底至2023年: where a span starts
-        # 至2024年底 in a report is where the count stands, not a deadline
-        kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
-        return f"{_year_of(m, doc):04d}-12-31", kind
-
-    add("deadline.year_end", rf"{_Y}\s*年?(?:底|末)(?P<before>{before})?", year_end)  # 2020年年底前 too
-
-    # 2030年前碳达峰: before the year starts, in a plan (a past year before 前 is history, not a limit)
-    def year_before(m, doc, s, e):
-        year = _year_of(m, doc)
-        if not _is_plan_context(doc, s) or year < (doc.meta.year or year) or doc.text.startswith("后", e):
-            return None
+def _month_before(m, doc, s, e):
+    """10月前 -> 09-30 (the day before the month starts)."""
+    year, month = _year_of(m, doc), _month(m.group("month"))
+    if month == 1:
         return f"{year - 1:04d}-12-31", "by"
+    return _last_day(year, month - 1), "by"
 
-    add("deadline.year_before", rf"(?<![\d-]){_Y}\s*(?:{before})(?!后)", year_before)
 
-    # 到二〇三五年: a year in Chinese numerals after 到/至, in a plan
-    def cn_year(m, doc, s, e):
-        year = int(m.group("cy").translate(_CN_DIGITS))
-        if not _is_plan_context(doc, s) or year < (doc.meta.year or year):
-            return None
-        return f"{year:04d}-12-31", "by"
+def _ten_days(m, doc, s, e):
+    """6月中旬前 / 7月上旬 / 9月下旬: the 10th, the 20th, the month's end."""
+    year, month = _year_of(m, doc), _month(m.group("month"))
+    day = min(_words()["ten_days"][m.group("xun")], calendar.monthrange(year, month)[1])
+    kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
+    return f"{year:04d}-{month:02d}-{day:02d}", kind
 
-    add("deadline.cn_year", r"(?:到|至)\s*(?P<cy>[一二][〇零○一二三四五六七八九]{3})\s*年(?:底|末)?", cn_year)
 
-    # 三年内 / 力争三到五年时间内: a time limit counted from the plan's start
-    add("deadline.within_years",
-        rf"(?<![\d.第])(?:\d{{1,2}}|[一二两三四五六七八九十]+)(?:\s*(?:到|至|—|-)\s*(?:\d{{1,2}}|[一二三四五六七八九十]+))?"
-        rf"\s*(?:{_alt('within_years')})",
-        lambda m, d, s, e: (None, "relative") if _is_plan_context(d, s) else None)
+def _year_end(m, doc, s, e):
+    """到2023年底 / 2018年底前 / 2025年末."""
+    if not m.group("before") and _RANGE_START.match(doc.text, e):
+        return None  # 2021年底至2023年: where a span starts
+    # 至2024年底 in a report is where the count stands, not a deadline
+    kind = "by" if m.group("before") or _is_plan_context(doc, s) else "asof"
+    return f"{_year_of(m, doc):04d}-12-31", kind
 
-    # 明年底前 / 今年年底: a year word with its end
-    def word_year_end(m, doc, s, e):
-        base = _written_year(doc)
-        year = base + 1 if m.group("w") in _words()["next_year"] else (doc.meta.year or base)
-        return f"{year:04d}-12-31", ("by" if m.group("before") or _is_plan_context(doc, s) else "asof")
 
-    add("deadline.word_year_end",
-        rf"(?P<w>{_alt('next_year')}|{_alt('this_year_short')})\s*年?(?:底|末)(?P<before>{before})?", word_year_end)
+def _year_before(m, doc, s, e):
+    """2030年前碳达峰: before the year starts, in a plan (a past year before 前 is history, not a limit)."""
+    year = _year_of(m, doc)
+    if not _is_plan_context(doc, s) or year < (doc.meta.year or year) or doc.text.startswith("后", e):
+        return None
+    return f"{year - 1:04d}-12-31", "by"
 
-    # 到2025年 / 力争到2025年
-    add(
-        "deadline.to_year",
-        rf"(?<!截)(?:到|至)\s*{_Y}(?!度|[-—–~至到]|\s*(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月)",  # 到2024年6月: the month's
-        lambda m, d, s, e: None if _closes_a_span(d, s) and not _is_plan_context(d, s)
-        else (f"{_year_of(m, d)}-12-31", "by"),
-    )
 
-    # 到“十四五”末 / “十四五”期间: the last day of a five-year plan period (plans only)
-    plans = w["five_year_plans"]
-    add("deadline.five_year_plan",
-        rf"(?:到|至|在)?\s*[“\"]?(?P<fyp>{resources.alternation(list(plans))})[”\"]?\s*(?:规划)?\s*"
-        rf"(?:{_alt('five_year_plan_end')})",
-        lambda m, d, s, e: (f"{plans[m.group('fyp')]}-12-31", "by")
-        if _is_plan_context(d, s) and plans[m.group("fyp")] >= (d.meta.year or 0) else None)  # a past period: none
+def _cn_year(m, doc, s, e):
+    """到二〇三五年: a year in Chinese numerals after 到/至, in a plan."""
+    year = int(m.group("cy").translate(_CN_DIGITS))
+    if not _is_plan_context(doc, s) or year < (doc.meta.year or year):
+        return None
+    return f"{year:04d}-12-31", "by"
 
-    # 民国112年 / 112年 in Taiwan text: ROC years are +1911
-    def roc(m, doc, s, e):
-        y = int(m.group("roc")) + 1911
-        if not (m.group(0).startswith("民国") or doc.meta.script != "simplified"):
-            return None
-        tail = doc.text[e: e + 2]
-        if tail.startswith(("底", "末")) or m.group("bound"):
-            return f"{y:04d}-12-31", "by"
-        if tail.startswith("度"):
-            return None  # 107年度施政計畫: the year names a plan or a budget, it sets no deadline
-        if tail.startswith("同期") or doc.text[max(0, s - 1): s] in ("较", "比", "与") \
-                or (doc.meta.year and y < doc.meta.year):
-            return None  # 較109年同期減少: a year compared with, not a time limit
-        # a bare year frames a target only when its clause holds a figure, as for 2024年
-        end = _CLAUSE_BREAK.search(doc.text, e)
-        has_figure = _quantity_in(doc, e, end.start() if end else len(doc.text))
-        return (f"{y:04d}-12-31", "by") if _is_plan_context(doc, s) and has_figure else None
 
-    add("deadline.roc_year", r"(?:民国)?(?<!\d)(?P<roc>1[0-4]\d)\s*年(?P<bound>底前|底|末)?", roc)
+def _relative_in_plan(m, doc, s, e):
+    """三年内 / 10个工作日内: a time limit counted from whatever starts it (plans only)."""
+    return (None, "relative") if _is_plan_context(doc, s) else None
 
-    # 1-6月 / 一至三季度 / 前三季度: a period from the start of the year; in a report, where figures stand
-    def period(m, doc, s, e):
-        month = _month(m.group("m2")) if m.group("m2") else 3 * int(chinese_value(m.group("q2")) or 0)
-        if not 1 <= month <= 12:
-            return None
-        return _last_day(_year_of(m, doc), month), ("by" if _is_plan_context(doc, s) else "asof")
 
-    add("deadline.period",
-        rf"{_Y}?\s*(?:(?:1|一)\s*[-—–~至到]\s*(?P<m2>1[0-2]|[2-9]|十[一二]?|[二三四五六七八九])\s*月(?:份)?"
-        rf"|(?:前|一至|1\s*[-—–~至]\s*)(?P<q2>[二三四234])\s*(?:个)?季度)",
-        period)
+def _word_year_end(m, doc, s, e):
+    """明年底前 / 今年年底: a year word with its end."""
+    base = _written_year(doc)
+    year = base + 1 if m.group("w") in _words()["next_year"] else (doc.meta.year or base)
+    return f"{year:04d}-12-31", ("by" if m.group("before") or _is_plan_context(doc, s) else "asof")
 
-    # 一季度 / 第二季度末
-    quarters = w["quarters"]
 
-    def quarter(m, doc, s, e):
-        if _references(doc, s):
-            return None
-        month = quarters[m.group("q")]
-        return _last_day(_year_of(m, doc), month), "by"
+def _to_year(m, doc, s, e):
+    """到2025年 / 力争到2025年 (至2023年 right after a date in a report closes a span)."""
+    if _closes_a_span(doc, s) and not _is_plan_context(doc, s):
+        return None
+    return f"{_year_of(m, doc)}-12-31", "by"
 
-    add("deadline.quarter", rf"{year}?\s*(?P<q>{resources.alternation(list(quarters))})(?:末|底)?(?:{before})?", quarter)
 
-    # 上半年 / 下半年 / 年中
-    halves = w["half_years"]
-    add(
-        "deadline.half_year",
-        rf"{year}?\s*(?P<h>{resources.alternation(list(halves))})",
-        lambda m, d, s, e: (_last_day(_year_of(m, d), halves[m.group("h")]), "by" if _is_plan_context(d, s) else "asof"),
-    )
-    add(
-        "deadline.mid_year",
-        rf"(?:{_Y}\s*(?:{_alt('mid_year')}|中(?=前|之前|[,。;、完开启推]))|{_alt('mid_year')})",  # 2023年年中, 2023年中完成
-        lambda m, d, s, e: (_last_day(_year_of(m, d), 6), "by") if _is_plan_context(d, s) else None,
-    )
+def _five_year_plan(m, doc, s, e):
+    """到“十四五”末 / “十四五”期间: the last day of a five-year plan period (plans only; a past period: none)."""
+    end = _words()["five_year_plans"][m.group("fyp")]
+    if _is_plan_context(doc, s) and end >= (doc.meta.year or 0):
+        return f"{end}-12-31", "by"
+    return None
 
-    # 今明两年 -> end of next year
-    add(
-        "deadline.this_and_next",
-        rf"(?:{_alt('this_and_next')})",
-        lambda m, d, s, e: (f"{_written_year(d) + 1:04d}-12-31", "by") if _is_plan_context(d, s) else None,
-    )
 
-    # 年内 / 年底前 / 一年完成
-    add(
-        "deadline.within_year",
-        rf"(?<![\d一二两三四五六七八九十几多数])(?:{_alt('within_year')})",  # 五年内 is no 年内
-        lambda m, d, s, e: (f"{(d.meta.year or 2000):04d}-12-31", "by")
-        if _is_plan_context(d, s) and not d.text.startswith("的", e) else None,  # 当年完成的项目: a noun phrase
-    )
+def _roc_year(m, doc, s, e):
+    """民国112年 / 112年 in Taiwan text: ROC years are +1911."""
+    y = int(m.group("roc")) + 1911
+    if not (m.group(0).startswith("民国") or doc.meta.script != "simplified"):
+        return None
+    tail = doc.text[e: e + 2]
+    if tail.startswith(("底", "末")) or m.group("bound"):
+        return f"{y:04d}-12-31", "by"
+    if tail.startswith("度"):
+        return None  # 107年度施政計畫: the year names a plan or a budget, it sets no deadline
+    if tail.startswith("同期") or doc.text[max(0, s - 1): s] in ("较", "比", "与") \
+            or (doc.meta.year and y < doc.meta.year):
+        return None  # 較109年同期減少: a year compared with, not a time limit
+    # a bare year frames a target only when its clause holds a figure, as for 2024年
+    end = _CLAUSE_BREAK.search(doc.text, e)
+    has_figure = _quantity_in(doc, e, end.start() if end else len(doc.text))
+    return (f"{y:04d}-12-31", "by") if _is_plan_context(doc, s) and has_figure else None
 
-    # 于5月18日向社会公告: a step on a named day, in a plan
-    def on_day(m, doc, s, e):
-        if not _is_plan_context(doc, s) or _RANGE_START.match(doc.text, e):
-            return None  # 5月24日至5月26日 is a span; its end is read by the rules for spans
-        year, month, day = _year_of(m, doc), _month(m.group("month")), int(m.group("day"))
-        if not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return None
-        return f"{year:04d}-{month:02d}-{day:02d}", "by"
 
-    add("deadline.on_day", rf"(?<=[于在])\s*{year}?\s*{_M}\s*(?P<day>\d{{1,2}})\s*日(?!\s*(?:前|之前|以前|起|开始|以来))",
-        on_day)
+def _period(m, doc, s, e):
+    """1-6月 / 一至三季度 / 前三季度: a period from the start of the year; in a report, where figures stand."""
+    month = _month(m.group("m2")) if m.group("m2") else 3 * int(chinese_value(m.group("q2")) or 0)
+    if not 1 <= month <= 12:
+        return None
+    return _last_day(_year_of(m, doc), month), ("by" if _is_plan_context(doc, s) else "asof")
 
-    # recurring: 每季度, 按月, 每年 (before bare 季度)
-    add("deadline.recurring", rf"(?:{_alt('recurring')})", _recurring)
 
-    # relative: 收到上级资金后30日内 ; 任期内
-    add(
-        "deadline.relative",
-        rf"(?P<head>{_alt('relative_heads')})[^,。;\n]{{0,16}}?后\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*"
-        rf"(?P<tail>{_alt('relative_tails')})",
-        _relative,
-    )
-    add("deadline.tenure", rf"(?:{_alt('tenure')})", lambda m, d, s, e: (None, "relative"))
+def _quarter(m, doc, s, e):
+    """一季度 / 第二季度末."""
+    if _references(doc, s):
+        return None
+    month = _words()["quarters"][m.group("q")]
+    return _last_day(_year_of(m, doc), month), "by"
 
-    # 10个工作日内 / 3个月内 with no event named: a time limit counted from whatever starts it (plans only)
-    add("deadline.within",
-        rf"(?<![\d.])(?:\d+|[一二三四五六七八九十]+)\s*(?:{_alt('relative_tails')})",
-        lambda m, d, s, e: (None, "relative") if _is_plan_context(d, s) else None)
 
-    # 至2024年3月15日 / 到2024年6月: an end date; where a report stands, as of then
-    def to_date(m, doc, s, e):
-        plan = _is_plan_context(doc, s)
-        if _closes_a_span(doc, s) and not plan:
-            return None
-        year, month = _year_of(m, doc), _month(m.group("month"))
-        day = int(m.group("day")) if m.group("day") else calendar.monthrange(year, month)[1]
-        if not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return None
-        return f"{year:04d}-{month:02d}-{day:02d}", ("by" if plan else "asof")
+def _half_year(m, doc, s, e):
+    """上半年 / 下半年."""
+    month = _words()["half_years"][m.group("h")]
+    return _last_day(_year_of(m, doc), month), "by" if _is_plan_context(doc, s) else "asof"
 
-    add("deadline.to_date", rf"(?<!截)(?:到|至)\s*{year}?\s*{_M}\s*(?:(?P<day>[0-3]?\d)\s*日|份)?(?![\d底末中上下])", to_date)
 
-    # 4月份开展 (plans only: a month mention in a report is an event date)
-    def month_only(m, doc, s, e):
-        if not _is_plan_context(doc, s) or _references(doc, s):
-            return None
-        if doc.text[e: e + 1] in ("的", "至", "到", "-", "—", "、") or doc.text[e: e + 1].isdigit():
-            return None
-        year = _year_of(m, doc)
-        if year < (doc.meta.year or year):
-            return None
-        return _last_day(year, _month(m.group("month"))), "by"
+def _mid_year(m, doc, s, e):
+    """年中 / 2023年年中 (plans only)."""
+    return (_last_day(_year_of(m, doc), 6), "by") if _is_plan_context(doc, s) else None
 
-    add("deadline.month", rf"{year}?\s*(?P<month>1[0-2]|0?[1-9])\s*月份?", month_only)
 
-    # 今年 / 明年 / 2018年 / 年度 framing a target in a plan
-    add(
-        "deadline.framing_year",
-        rf"(?P<word>{_alt('this_year')}|{_alt('next_year')})|{_Y}(?!度?[-—–~至到以])",
-        _framing_year,
-    )
-    return rules
+def _this_and_next(m, doc, s, e):
+    """今明两年 -> the end of next year (plans only)."""
+    return (f"{_written_year(doc) + 1:04d}-12-31", "by") if _is_plan_context(doc, s) else None
+
+
+def _within_year(m, doc, s, e):
+    """年内 / 年底前 / 一年完成 (plans only; 当年完成的项目 is a noun phrase)."""
+    if _is_plan_context(doc, s) and not doc.text.startswith("的", e):
+        return f"{(doc.meta.year or 2000):04d}-12-31", "by"
+    return None
+
+
+def _on_day(m, doc, s, e):
+    """于5月18日向社会公告: a step on a named day, in a plan."""
+    if not _is_plan_context(doc, s) or _RANGE_START.match(doc.text, e):
+        return None  # 5月24日至5月26日 is a span; its end is read by the rules for spans
+    year, month, day = _year_of(m, doc), _month(m.group("month")), int(m.group("day"))
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}", "by"
+
+
+def _tenure(m, doc, s, e):
+    """任期内: relative to a term of office."""
+    return None, "relative"
+
+
+def _to_date(m, doc, s, e):
+    """至2024年3月15日 / 到2024年6月: an end date; where a report stands, as of then."""
+    plan = _is_plan_context(doc, s)
+    if _closes_a_span(doc, s) and not plan:
+        return None
+    year, month = _year_of(m, doc), _month(m.group("month"))
+    day = int(m.group("day")) if m.group("day") else calendar.monthrange(year, month)[1]
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}", ("by" if plan else "asof")
+
+
+def _month_only(m, doc, s, e):
+    """4月份开展 (plans only: a month mention in a report is an event date)."""
+    if not _is_plan_context(doc, s) or _references(doc, s):
+        return None
+    if doc.text[e: e + 1] in ("的", "至", "到", "-", "—", "、") or doc.text[e: e + 1].isdigit():
+        return None
+    year = _year_of(m, doc)
+    if year < (doc.meta.year or year):
+        return None
+    return _last_day(year, _month(m.group("month"))), "by"
 
 
 def _relative(m, doc, s, e):
@@ -470,6 +412,77 @@ def _quantity_in(doc: Document, start: int, end: int) -> bool:
     return bisect.bisect_left(starts, start) != bisect.bisect_left(starts, end)
 
 
+# --- the rule table: name, pattern, resolver, in the order the rules run ------------------------------
+# A pattern is a template over ``_fragments()``: {Y} a year (2023年, 112年), {M} a month, {year} an optional
+# year or year word before a month or a season, {YEAR} four digits of a year, {RANGE} a range mark, and every
+# list (or mapping) of ``lexicons/deadlines.yaml`` by its key as an alternation; braces of the regex are
+# doubled ({{1,2}}).
+
+_RULES: tuple[tuple[str, str, Resolver], ...] = (
+    ("deadline.hk_financial_year", r"(?P<y1>{YEAR})\s*[-/—–至]\s*(?P<y2>\d{{2}}|{YEAR})\s*年度", _financial_year),
+    # ranges of years are spans, not deadlines: 2020-2022年 (kept out of later rules)
+    ("deadline.year_range", r"{YEAR}\s*年?\s*{RANGE}+\s*{YEAR}\s*年", _span_of_years),
+    ("deadline.asof", r"(?:{asof_prefix})\s*(?:{Y}?\s*(?:{M}\s*(?:(?P<day>\d{{1,2}})\s*日|底|末|份)?|年底|年末"
+                      r"|第?(?P<q>[一二三四1-4])\s*季度?(?:末|底)?))", _as_of),
+    ("deadline.year_or_before", r"{Y}\s*(?:{before_or_on})", _year_or_before),
+    ("deadline.day_before", r"{year}?\s*{M}\s*(?P<day>\d{{1,2}})\s*日\s*(?:{before})", _day_before),
+    ("deadline.month_end", r"{year}?\s*{M}\s*(?:{month_end})(?P<before>{before})?", _month_end),
+    ("deadline.month_before", r"{year}?\s*{M}\s*份?\s*(?:{before})", _month_before),
+    ("deadline.ten_days", r"{year}?\s*{M}\s*(?P<xun>{ten_days})(?P<before>{before})?", _ten_days),
+    ("deadline.year_end", r"{Y}\s*年?(?:底|末)(?P<before>{before})?", _year_end),  # 2020年年底前 too
+    ("deadline.year_before", r"(?<![\d-]){Y}\s*(?:{before})(?!后)", _year_before),
+    ("deadline.cn_year", r"(?:到|至)\s*(?P<cy>[一二][〇零○一二三四五六七八九]{{3}})\s*年(?:底|末)?", _cn_year),
+    # 三年内 / 力争三到五年时间内: a time limit counted from the plan's start
+    ("deadline.within_years", r"(?<![\d.第])(?:\d{{1,2}}|[一二两三四五六七八九十]+)"
+                              r"(?:\s*(?:到|至|—|-)\s*(?:\d{{1,2}}|[一二三四五六七八九十]+))?\s*(?:{within_years})",
+     _relative_in_plan),
+    ("deadline.word_year_end", r"(?P<w>{next_year}|{this_year_short})\s*年?(?:底|末)(?P<before>{before})?",
+     _word_year_end),
+    # 到2024年6月 is the month's (to_date), not the year's
+    ("deadline.to_year", r"(?<!截)(?:到|至)\s*{Y}(?!度|{RANGE}|\s*(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月)",
+     _to_year),
+    ("deadline.five_year_plan", r"(?:到|至|在)?\s*[“\"]?(?P<fyp>{five_year_plans})[”\"]?\s*(?:规划)?\s*"
+                                r"(?:{five_year_plan_end})", _five_year_plan),
+    ("deadline.roc_year", r"(?:民国)?(?<!\d)(?P<roc>1[0-4]\d)\s*年(?P<bound>底前|底|末)?", _roc_year),
+    ("deadline.period", r"{Y}?\s*(?:(?:1|一)\s*{RANGE}\s*(?P<m2>1[0-2]|[2-9]|十[一二]?|[二三四五六七八九])\s*月(?:份)?"
+                        r"|(?:前|一至|1\s*[-—–~至]\s*)(?P<q2>[二三四234])\s*(?:个)?季度)", _period),
+    ("deadline.quarter", r"{year}?\s*(?P<q>{quarters})(?:末|底)?(?:{before})?", _quarter),
+    ("deadline.half_year", r"{year}?\s*(?P<h>{half_years})", _half_year),
+    # 2023年年中, 2023年中完成
+    ("deadline.mid_year", r"(?:{Y}\s*(?:{mid_year}|中(?=前|之前|[,。;、完开启推]))|{mid_year})", _mid_year),
+    ("deadline.this_and_next", r"(?:{this_and_next})", _this_and_next),
+    ("deadline.within_year", r"(?<![\d一二两三四五六七八九十几多数])(?:{within_year})", _within_year),  # 五年内 is no 年内
+    ("deadline.on_day", r"(?<=[于在])\s*{year}?\s*{M}\s*(?P<day>\d{{1,2}})\s*日(?!\s*(?:前|之前|以前|起|开始|以来))",
+     _on_day),
+    # recurring: 每季度, 按月, 每年 (before bare 季度)
+    ("deadline.recurring", r"(?:{recurring})", _recurring),
+    # relative: 收到上级资金后30日内 ; 任期内
+    ("deadline.relative", r"(?P<head>{relative_heads})[^,。;\n]{{0,16}}?后\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*"
+                          r"(?P<tail>{relative_tails})", _relative),
+    ("deadline.tenure", r"(?:{tenure})", _tenure),
+    # 10个工作日内 / 3个月内 with no event named (plans only)
+    ("deadline.within", r"(?<![\d.])(?:\d+|[一二三四五六七八九十]+)\s*(?:{relative_tails})", _relative_in_plan),
+    ("deadline.to_date", r"(?<!截)(?:到|至)\s*{year}?\s*{M}\s*(?:(?P<day>[0-3]?\d)\s*日|份)?(?![\d底末中上下])", _to_date),
+    ("deadline.month", r"{year}?\s*(?P<month>1[0-2]|0?[1-9])\s*月份?", _month_only),
+    # 今年 / 明年 / 2018年 / 年度 framing a target in a plan
+    ("deadline.framing_year", r"(?P<word>{this_year}|{next_year})|{Y}(?!度?[-—–~至到以])", _framing_year),
+)
+
+
+def _fragments() -> dict[str, str]:
+    """The pieces the rule templates are written in (see the table above)."""
+    out = {key: resources.alternation(list(value)) for key, value in _words().items()
+           if isinstance(value, (list, dict))}
+    # an optional year before a month or season: 2023年, 112年, or a year word (明年3月底前, 今年三季度)
+    year = rf"(?:{_Y}|(?P<yw>{out['next_year']}|{out['this_year_short']}))"
+    return {**out, "Y": _Y, "M": _M, "year": year, "YEAR": YEAR, "RANGE": RANGE}
+
+
+def _build_rules() -> list[Rule]:
+    pieces = _fragments()
+    return [Rule(name, guarded(template.format(**pieces)), resolve) for name, template, resolve in _RULES]
+
+
 @cache
 def rules() -> tuple[Rule, ...]:
     return tuple(_build_rules())
@@ -544,7 +557,7 @@ def extract_deadlines(doc: Document) -> list[Deadline]:
 
 
 _CELL_DATE = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*(?:(?P<day>[0-3]?\d)\s*日?)?)?"
+    rf"(?P<year>{YEAR})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*(?:(?P<day>[0-3]?\d)\s*日?)?)?"
 )
 
 
