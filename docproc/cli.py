@@ -15,17 +15,29 @@ import typer
 app = typer.Typer(
     name="docproc",
     help=(
-        "Turn Chinese policy notices and work reports into task tables and check their figures.\n\n"
-        "Examples:\n\n"
-        "  docproc extract plan.pdf --format json\n\n"
-        "  docproc extract a.txt b.docx --format jsonl --ref-date 2023-01-01\n\n"
-        "  docproc convert page.html          # the cleaned, simplified text\n\n"
-        "  docproc segment report.txt --format json"
+        "把政策通知、工作方案和工作报告整理成任务表,并核对其中的数字。输出默认中文,--lang en 为英文;"
+        "JSON 按 CONTRACT.md 保留英文代码。\n\n"
+        "示例:\n\n"
+        "  docproc extract 方案.pdf --out 任务表.xlsx        # 可打印、可筛选的 Excel\n\n"
+        "  docproc extract a.txt b.docx --format json         # 每个文件一个 JSON 对象\n\n"
+        "  docproc check 报告.docx -a 方案.pdf --out 核查.xlsx  # 报告数字与方案目标对照\n\n"
+        "  docproc batch 文件夹/ --out results.db             # 整批处理,可续跑\n\n"
+        "  docproc query results.db --unit 交通运输局 --due-before 2024-06-30\n\n"
+        "  docproc convert page.html                          # 清理并转为简体后的正文"
     ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="给人看的输出的语言:zh 中文(默认)或 en 英文;JSON 不变。")]
+OUT_HELP = "写入此文件(后缀决定格式:.xlsx .csv .md .html .json),不写则输出到屏幕。"
 
 
 class ExtractFormat(str, Enum):
@@ -38,26 +50,46 @@ class ExtractFormat(str, Enum):
     ics = "ics"
 
 
-def _emit(docs, goals, fmt: str, out: Path | None, json_payload) -> None:
-    """Write the rendering to --out (or stdout for text formats)."""
+def _emit(docs, goals, fmt: str, out: Path | None, json_payload, lang: str = "zh",
+          status: set[str] | None = None) -> None:
+    """Write the rendering to --out (or stdout for text formats); say on stderr what was written where."""
     from .export import render_text, write_xlsx
 
-    if fmt == "xlsx":
-        if out is None:
-            _fail("--format xlsx needs --out FILE.xlsx")
-            raise typer.Exit(2)
-        write_xlsx(docs, out, goals)
-        return
-    if fmt == "ics":  # the dated deadlines as calendar events
-        from .export.ics import documents_ics
+    if fmt == "xlsx" and out is None:
+        _fail("--format xlsx 需要 --out 文件名.xlsx")
+        raise typer.Exit(2)
+    try:
+        if fmt == "xlsx":
+            write_xlsx(docs, out, goals, lang, status)
+        elif fmt == "ics":  # the dated deadlines as calendar events
+            from .export.ics import documents_ics
 
-        _write_bytes(documents_ics(docs), out)
+            _write_bytes(documents_ics(docs), out)
+        else:
+            text = json_payload() if fmt in ("json", "jsonl") else render_text(docs, fmt, goals, lang, status)
+            if out is None:
+                sys.stdout.write(text)
+            else:
+                out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        _fail(f"{out}: 无法写入({e.strerror or e})")
+        raise typer.Exit(2) from None
+    if out is not None:
+        _written(out, fmt, docs, goals, lang)
+
+
+def _written(out: Path, fmt: str, docs, goals, lang: str) -> None:
+    """One line on stderr: what was written, how much, and the full path."""
+    tasks = sum(len(d.tasks) for d in docs)
+    findings = sum(len(d.findings) for d in docs)
+    if lang == "en":
+        extra = f", {len(goals)} goals" if goals else ""
+        typer.echo(f"docproc: wrote {fmt} ({len(docs)} file(s), {tasks} tasks, {findings} findings{extra}) to "
+                   f"{out.resolve()}", err=True)
         return
-    text = json_payload() if fmt in ("json", "jsonl") else render_text(docs, fmt, goals)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
+    extra = f",{len(goals)}项目标" if goals else ""
+    typer.echo(f"docproc: 已写出 {fmt}({len(docs)}个文件,{tasks}项任务,{findings}条核查{extra}):{out.resolve()}",
+               err=True)
 
 
 def _write_bytes(data: bytes, out: Path | None) -> None:
@@ -68,14 +100,22 @@ def _write_bytes(data: bytes, out: Path | None) -> None:
         out.write_bytes(data)
 
 
-def _resolve_format(fmt: str | None, out: Path | None) -> str:
+def _resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...] = ()) -> str:
+    """The format to write: --format, else the suffix of --out; a suffix docproc cannot write is refused."""
     from .export import format_from_suffix
 
-    if fmt:
-        return fmt
-    if out is not None and out.suffix.lower() == ".ics":
-        return "ics"
-    return (format_from_suffix(out) if out else None) or "json"
+    if out is None:
+        return fmt or "json"
+    suffix = out.suffix.lower()
+    known = "ics" if suffix == ".ics" else format_from_suffix(out)
+    if suffix and (known is None or (allowed and known not in allowed)):
+        kinds = " ".join("." + f for f in (allowed or ("json", "jsonl", "csv", "xlsx", "md", "html", "ics")))
+        _fail(f"--out {out.name}: 不能写 {suffix} 文件;可写 {kinds}")
+        raise typer.Exit(2)
+    if fmt and known and known != fmt:
+        _fail(f"--format {fmt} 与 --out {out.name} 的后缀不一致")
+        raise typer.Exit(2)
+    return fmt or known or "json"
 
 
 class SegmentFormat(str, Enum):
@@ -90,35 +130,45 @@ def _fail(message: str) -> None:
 def _ref_date_ok(ref_date: str | None) -> str | None:
     if ref_date is None:
         return None
-    import re
 
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", ref_date):
-        _fail(f"--ref-date must look like YYYY-MM-DD, not {ref_date!r}")
-        raise typer.Exit(2)
-    return ref_date
+    from .query import QueryError, parse_date
+
+    try:
+        return parse_date(ref_date, "--ref-date")
+    except QueryError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+
+
+def _warn_empty(doc, path: Path) -> None:
+    """Say so when a file gave no text: output for it would be empty without a word."""
+    if not doc.text.strip():
+        _fail(f"{path}: 没有读到文字(扫描件需要 OCR 组件;或文件格式不对),该文件的输出为空")
 
 
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(
-        help="Files: PDF (scans too), DOCX/DOC/WPS, OFD, XLSX/CSV, HTML, text, images.", show_default=False)],
+        help="输入文件:PDF(含扫描件)、DOCX/DOC/WPS、OFD、XLSX/CSV、HTML、文本、图片。", show_default=False)],
     format: Annotated[
-        ExtractFormat | None, typer.Option("--format", "-f", help="Output format (default: from --out, else json).")
+        ExtractFormat | None, typer.Option("--format", "-f", help="输出格式(默认按 --out 的后缀,否则 json)。")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=OUT_HELP)] = None,
     ref_date: Annotated[
-        str | None, typer.Option(help="Reference date YYYY-MM-DD: its year is what 今年 / 4月底前 refer to.")
+        str | None, typer.Option(help="参照日期 YYYY-MM-DD:“今年”“4月底前”按它的年份理解。")
     ] = None,
-    explain: Annotated[bool, typer.Option(help="Add the id of the rule that produced each item.")] = False,
-    no_checks: Annotated[bool, typer.Option("--no-checks", help="Skip the arithmetic checks.")] = False,
-    max_mb: Annotated[float | None, typer.Option(help="Largest text/HTML/CSV input read, in MB (default 50).")] = None,
+    explain: Annotated[bool, typer.Option(help="JSON 中注明每一项由哪条规则得出。")] = False,
+    no_checks: Annotated[bool, typer.Option("--no-checks", help="不做数字核对。")] = False,
+    max_mb: Annotated[float | None, typer.Option(help="文本/HTML/CSV 输入的上限,单位 MB(默认 50)。")] = None,
+    lang: LangOption = Lang.zh,
 ) -> None:
-    """Extract tasks, quantities, deadlines, responsible units and findings (the JSON of CONTRACT.md).
+    """提取任务、数字、时限、责任单位和核查结果。
 
-    One JSON object for one file, a JSON array for several; --format jsonl prints one object per line.
-    Unreadable files are reported on stderr (exit code 2) and the others still come out.
+    一个文件输出一个 JSON 对象,多个文件输出数组;--format jsonl 每行一个。
+    读不了的文件在 stderr 说明一行,其余照常输出,退出码 2。写到 --out 时在 stderr 说明写了什么、写在哪里。
 
-    Example: docproc extract corpora/seeds/003_9882b4f48095540a.txt --format json
+    示例:docproc extract 方案.pdf --out 任务表.xlsx
+    示例:docproc extract a.txt b.docx --format json --ref-date 2023-01-01
     """
     from .ingest import InputError
     from .pipeline import process
@@ -134,17 +184,21 @@ def extract(
         except InputError as e:
             _fail(str(e))
             failed += 1
+            continue
+        _warn_empty(docs[-1], path)
 
     def payload() -> str:
+        from .export import strict_json
+
         results = [d.to_json(explain=explain) for d in docs]
         if fmt == "jsonl":
-            return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in results)
+            return "".join(strict_json(obj, None) + "\n" for obj in results)
         if not results:
             return ""
-        return json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=1) + "\n"
+        return strict_json(results[0] if len(files) == 1 else results) + "\n"
 
     if docs:
-        _emit(docs, None, fmt, out, payload)
+        _emit(docs, None, fmt, out, payload, lang.value)
     if failed:
         raise typer.Exit(2)
 
@@ -159,20 +213,27 @@ class CheckFormat(str, Enum):
 
 @app.command()
 def check(
-    report: Annotated[Path, typer.Argument(help="The report whose results are checked.", show_default=False)],
+    report: Annotated[Path, typer.Argument(help="要核对的工作报告。", show_default=False)],
     against: Annotated[
-        list[Path], typer.Option("--against", "-a", help="Plan(s) that set the targets (repeat or list).")
+        list[Path], typer.Option("--against", "-a", help="提出目标的计划或方案(可重复)。")
     ] = None,  # type: ignore[assignment]
-    format: Annotated[CheckFormat | None, typer.Option("--format", "-f")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
-    ref_date: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD for the report.")] = None,
+    format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help="输出格式(默认按 --out 的后缀)。")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=OUT_HELP)] = None,
+    ref_date: Annotated[str | None, typer.Option(help="报告的参照日期 YYYY-MM-DD。")] = None,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", help="目标表只列这些状态(可重复):未完成 已完成 未报告 口径不同 无量化目标,或 missed met 等。")
+    ] = None,
+    goals_out: Annotated[Path | None, typer.Option(
+        "--goals-out", help="另把目标对照表单独写成 .xlsx 或 .csv(未完成在前)。")] = None,
+    lang: LangOption = Lang.zh,
 ) -> None:
-    """Check a report's figures: internal arithmetic, and each result against the plan's target.
+    """核对报告中的数字:文内加总、占比、增幅是否自洽,以及各项结果是否达到计划目标。
 
-    JSON output is the report's document object with all findings, plus a "goals" table
-    (indicator, target, actual, status: met / missed / not reported).
+    JSON 输出为报告的文档对象及全部核查结果,另加 "goals" 目标对照表(status: met / missed / not reported ...)。
+    目标对照表未完成在前;--status 只列某些状态,--goals-out 把目标表单独存为 Excel 或 CSV。
 
-    Example: docproc check report.txt --against plan.txt --format md
+    示例:docproc check 报告.docx -a 方案.pdf --out 核查.xlsx
+    示例:docproc check 报告.txt -a 方案.txt --status 未完成 --goals-out 未完成目标.csv
     """
     from .check.goals import check_against
     from .ingest import InputError
@@ -185,25 +246,68 @@ def check(
     except InputError as e:
         _fail(str(e))
         raise typer.Exit(2) from None
+    fmt = _resolve_format(format.value if format else None, out, tuple(f.value for f in CheckFormat))
+    keep = _statuses(status)
+    if goals_out is not None and goals_out.suffix.lower() not in (".xlsx", ".csv"):
+        _fail(f"--goals-out {goals_out.name}: 只能写 .xlsx 或 .csv")
+        raise typer.Exit(2)
+    _warn_empty(doc, report)
     goals = check_against(doc, plans) if plans else []
-    fmt = _resolve_format(format.value if format else None, out)
 
     def payload() -> str:
-        obj = doc.to_json()
-        obj["goals"] = [g.to_json() for g in goals]
-        return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
+        from .export import strict_json
 
-    _emit([doc], goals, fmt, out, payload)
+        obj = doc.to_json()
+        obj["goals"] = [g.to_json() for g in goals if not keep or g.status in keep]
+        return strict_json(obj) + "\n"
+
+    _emit([doc], goals, fmt, out, payload, lang.value, keep)
+    if goals_out is not None:
+        _write_goals(goals, goals_out, lang.value, keep)
+
+
+def _statuses(values: list[str] | None) -> set[str] | None:
+    """--status values as goal status codes; 未完成 and missed both name ``missed``."""
+    from .messages import word
+
+    if not values:
+        return None
+    codes = ("missed", "met", "not reported", "different measure", "no figure")
+    out = set()
+    for v in (x.strip() for raw in values for x in raw.split(",")):
+        code = next((c for c in codes if v in (c, c.replace(" ", "-"), word("status", c, "zh"))), None)
+        if code is None:
+            _fail(f"--status {v!r}: 只能是 " + "、".join(f"{word('status', c, 'zh')}({c})" for c in codes))
+            raise typer.Exit(2)
+        out.add(code)
+    return out
+
+
+def _write_goals(goals, path: Path, lang: str, keep: set[str] | None) -> None:
+    from .export.csv import goals_csv
+    from .export.xlsx import goals_xlsx
+
+    try:
+        if path.suffix.lower() == ".xlsx":
+            goals_xlsx(goals, path, lang, keep)
+        else:
+            path.write_text(goals_csv(goals, lang, keep), encoding="utf-8")
+    except OSError as e:
+        _fail(f"{path}: 无法写入({e.strerror or e})")
+        raise typer.Exit(2) from None
+    n = sum(1 for g in goals if not keep or g.status in keep)
+    typer.echo(f"docproc: 已写出目标对照表({n}行):{path.resolve()}" if lang == "zh" else
+               f"docproc: wrote the goal table ({n} rows) to {path.resolve()}", err=True)
 
 
 @app.command()
 def convert(
-    file: Annotated[Path, typer.Argument(help="Text, HTML, PDF or DOCX file.", show_default=False)],
-    show_removed: Annotated[bool, typer.Option(help="Also list the chrome lines that were dropped (stderr).")] = False,
+    file: Annotated[Path, typer.Argument(help="文本、HTML、PDF 或 DOCX 文件。", show_default=False)],
+    show_removed: Annotated[bool, typer.Option(help="同时在 stderr 列出去掉的网页导航等行。")] = False,
 ) -> None:
-    """Print the cleaned, simplified text that every span points into.
+    """输出清理并转为简体后的正文(JSON 中各项位置所指的文字)。
 
-    Example: docproc convert corpora/seeds/004_64bea8f0f8d7fec1.txt
+    示例:docproc convert corpora/seeds/004_64bea8f0f8d7fec1.txt
     """
     from .ingest import InputError, read_path
     from .normalize import normalize
@@ -224,12 +328,12 @@ def convert(
 
 @app.command()
 def segment(
-    file: Annotated[Path, typer.Argument(help="Text, HTML, PDF or DOCX file.", show_default=False)],
-    format: Annotated[SegmentFormat, typer.Option("--format", "-f")] = SegmentFormat.text,
+    file: Annotated[Path, typer.Argument(help="文本、HTML、PDF 或 DOCX 文件。", show_default=False)],
+    format: Annotated[SegmentFormat, typer.Option("--format", "-f", help="text(分词结果)或 json。")] = SegmentFormat.text,
 ) -> None:
-    """Print sentences and their jieba tokens (domain dictionary loaded).
+    """输出分句及 jieba 分词结果(已加载领域词典)。
 
-    Example: docproc segment corpora/seeds/003_9882b4f48095540a.txt --format json
+    示例:docproc segment corpora/seeds/003_9882b4f48095540a.txt --format json
     """
     from .ingest import InputError
     from .pipeline import load
@@ -254,19 +358,19 @@ def segment(
 
 @app.command()
 def batch(
-    paths: Annotated[list[Path], typer.Argument(help="Files, folders, .zip/.tar/.tar.gz archives.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="SQLite store to write (created or resumed).")] = Path(
+    paths: Annotated[list[Path], typer.Argument(help="文件、文件夹、.zip/.tar/.tar.gz 压缩包。", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="写入的 SQLite 结果库(没有则新建,有则续跑)。")] = Path(
         "results.db"),
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.")] = 1,
-    formats: Annotated[str | None, typer.Option(help="Only these formats, e.g. pdf,txt,html,docx.")] = None,
-    engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --engine dask).")] = None,
-    ref_date: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD for every document.")] = None,
-    max_mb: Annotated[float | None, typer.Option(help="Largest text/HTML/CSV input read, in MB (default 50).")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="并行的工作进程数。")] = 1,
+    formats: Annotated[str | None, typer.Option(help="只处理这些格式,如 pdf,txt,html,docx。")] = None,
+    engine: Annotated[str, typer.Option(help="local(本机进程池)或 dask。")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址(与 --engine dask 同用),如 tcp://10.0.0.5:8786。")] = None,
+    ref_date: Annotated[str | None, typer.Option(help="所有文件的参照日期 YYYY-MM-DD。")] = None,
+    max_mb: Annotated[float | None, typer.Option(help="文本/HTML/CSV 输入的上限,单位 MB(默认 50)。")] = None,
 ) -> None:
-    """Process whole archives into a SQLite store; re-running resumes and skips what is stored.
+    """整批处理文件夹或压缩包,结果写入 SQLite 库;再次运行会续跑,已处理的跳过。有文件失败时退出码为 2。
 
-    Example: docproc batch archive.zip reports/ --out results.db --workers 2
+    示例:docproc batch archive.zip reports/ --out results.db --workers 2
     """
     from rich.progress import (
         BarColumn,
@@ -281,6 +385,7 @@ def batch(
     from .batch import run_batch
 
     ref = _ref_date_ok(ref_date)
+    _batch_inputs_ok(paths, engine, scheduler)
     if max_mb:
         os.environ["DOCPROC_MAX_MB"] = str(max_mb)  # the worker processes read it too
     fmt = {f.strip().lower() for f in formats.split(",")} if formats else None
@@ -303,11 +408,43 @@ def batch(
         except RuntimeError as e:
             _fail(str(e))
             raise typer.Exit(2) from None
+        except Exception as e:  # noqa: BLE001 (a scheduler that answers with something else than Dask)
+            if engine != "dask":
+                raise
+            _fail(f"Dask 调度器 {scheduler or '(本机)'} 无法使用({type(e).__name__}: {str(e)[:80]})")
+            raise typer.Exit(2) from None
     c = summary.counts
     typer.echo(f"done {c['done']}, unchanged {c['unchanged']}, duplicates {c['duplicate']}, failed {c['failed']}"
                f" -> {out}", err=True)
     for source, reason in summary.failures[:50]:
         typer.echo(f"  failed: {source}: {reason}", err=True)
+    if c["failed"]:
+        raise typer.Exit(2)
+
+
+def _batch_inputs_ok(paths: list[Path], engine: str, scheduler: str | None) -> None:
+    """Refuse, in one line each, a missing input, an unknown engine, and a scheduler that does not answer
+    within 5 s (instead of a traceback after Dask's own 30 s)."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(f"{missing[0]}: 没有这个文件或文件夹")
+        raise typer.Exit(2)
+    if engine not in ("local", "dask"):
+        _fail(f"--engine {engine!r}: 只能是 local 或 dask")
+        raise typer.Exit(2)
+    if engine == "dask":
+        os.environ.setdefault("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "5s")  # Dask's own default is 30 s
+    if engine == "dask" and scheduler:
+        import socket
+        from urllib.parse import urlsplit
+
+        where = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+        try:
+            with socket.create_connection((where.hostname or "", where.port or 8786), timeout=5):
+                pass
+        except (OSError, ValueError) as e:
+            _fail(f"Dask 调度器 {scheduler} 连不上({getattr(e, 'strerror', None) or e})")
+            raise typer.Exit(2) from None
 
 
 class QueryFormat(str, Enum):
@@ -319,53 +456,79 @@ class QueryFormat(str, Enum):
 
 @app.command()
 def query(
-    store: Annotated[Path, typer.Argument(help="A store written by `docproc batch`.", show_default=False)],
-    unit: Annotated[str | None, typer.Option(help="Tasks of this unit (any role).")] = None,
-    due_before: Annotated[str | None, typer.Option(help="Tasks with a deadline on or before YYYY-MM-DD.")] = None,
-    kind: Annotated[str | None, typer.Option(help="plan, report or mixed documents.")] = None,
-    finding: Annotated[str | None, typer.Option(help="Documents with a finding of this check (sum, share, …).")] = None,
-    text: Annotated[str | None, typer.Option(help="Tasks whose text contains this.")] = None,
-    format: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    store: Annotated[Path, typer.Argument(help="docproc batch 写出的结果库。", show_default=False)],
+    unit: Annotated[str | None, typer.Option(help="该单位(牵头、责任或配合)的任务。")] = None,
+    due_before: Annotated[str | None, typer.Option(help="时限在此日期(YYYY-MM-DD)或之前的任务。")] = None,
+    kind: Annotated[str | None, typer.Option(help="只看某类文件:plan/计划、report/报告、mixed。")] = None,
+    finding: Annotated[str | None, typer.Option(
+        help="列出这一类核查结果(不是任务):sum 合计、share 占比、growth 增幅、completion 完成率、goal、conflict、unit。")
+    ] = None,
+    text: Annotated[str | None, typer.Option(help="任务内容含这些字。")] = None,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table(屏幕)、csv、xlsx 或 json。")
+                      ] = QueryFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写入此文件。")] = None,
+    lang: LangOption = Lang.zh,
 ) -> None:
-    """Query tasks across a store, e.g. all tasks of one bureau due in the first half year.
+    """在结果库中查任务(按单位、时限、文件类型、内容)或列出核查结果。
 
-    Example: docproc query results.db --unit 乡村振兴局 --due-before 2023-06-30
+    日期、文件类型和核查类型都先检查,写错时说明一行并以退出码 2 结束。
+
+    示例:docproc query results.db --unit 乡村振兴局 --due-before 2023-06-30
+    示例:docproc query results.db --finding sum --format xlsx --out 合计核对.xlsx
     """
-    from .query import run_query, write_rows
+    from .query import run_findings, run_query, write_rows
 
     if not store.exists():
         _fail(f"{store}: no such store")
         raise typer.Exit(2)
+    if finding and (unit or due_before or text):
+        _fail("--finding 列出核查结果,不能与 --unit、--due-before、--text 同用")
+        raise typer.Exit(2)
+    if out is not None:
+        _resolve_format(format.value if format is not QueryFormat.table else None, out, ("csv", "xlsx", "json"))
     try:
-        rows = run_query(store, unit=unit, due_before=due_before, kind=kind, finding=finding, text=text)
-    except (RuntimeError, sqlite3.DatabaseError) as e:
-        _fail(str(e))
+        if finding:
+            rows = run_findings(store, finding, kind)
+        else:
+            rows = run_query(store, unit=unit, due_before=due_before, kind=kind, text=text)
+        write_rows(rows, format.value, out, lang.value, findings=bool(finding))
+    except (RuntimeError, ValueError, sqlite3.DatabaseError) as e:
+        _fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
         raise typer.Exit(2) from None
-    write_rows(rows, format.value, out)
+    if out is not None:
+        what = "核查" if finding else "任务"
+        typer.echo(f"docproc: 已写出 {len(rows)} 条{what}:{out.resolve()}" if lang is Lang.zh else
+                   f"docproc: wrote {len(rows)} rows to {out.resolve()}", err=True)
 
 
 @app.command("export")
 def export_store(
-    store: Annotated[Path, typer.Argument(help="A store written by `docproc batch`.", show_default=False)],
-    format: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.xlsx,
-    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    store: Annotated[Path, typer.Argument(help="docproc batch 写出的结果库。", show_default=False)],
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="xlsx(默认)、csv、json 或 table。")
+                      ] = QueryFormat.xlsx,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写入此文件(xlsx 必须给)。")] = None,
+    lang: LangOption = Lang.zh,
 ) -> None:
-    """Export every task of a store (xlsx needs --out).
+    """导出结果库中的全部任务;xlsx 与 extract --out x.xlsx 的工作簿相同(说明、任务、指标、时限、按责任单位……)。
 
-    Example: docproc export results.db --format xlsx --out tasks.xlsx
+    示例:docproc export results.db --format xlsx --out 全部任务.xlsx
     """
-    from .query import run_query, write_rows
+    from .query import documents_from_store, run_query, write_rows
 
     if not store.exists():
         _fail(f"{store}: no such store")
         raise typer.Exit(2)
+    if out is not None:
+        _resolve_format(format.value if format is not QueryFormat.table else None, out, ("csv", "xlsx", "json"))
     try:
-        rows = run_query(store)
-    except (RuntimeError, sqlite3.DatabaseError) as e:
-        _fail(str(e))
+        if format is QueryFormat.xlsx:
+            docs = documents_from_store(store)
+            _emit(docs, None, "xlsx", out, None, lang.value)
+            return
+        write_rows(run_query(store), format.value, out, lang.value)
+    except (RuntimeError, ValueError, sqlite3.DatabaseError) as e:
+        _fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
         raise typer.Exit(2) from None
-    write_rows(rows, format.value, out)
 
 
 class LedgerFormat(str, Enum):

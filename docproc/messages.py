@@ -96,6 +96,8 @@ def header(name: str, lang: str = "zh") -> str:
 def where(doc: Any, offset: int, lang: str = "zh") -> str:
     """(第2页第5段): the page and paragraph (both from 1) of a text offset."""
     starts = [p.span[0] for p in doc.paragraphs]
+    if not starts:  # a document rebuilt from a store keeps no paragraphs
+        return _data()["where_page"][_lang(lang)].format(page=doc.page_of(offset))
     paragraph = max(1, bisect.bisect_right(starts, offset))
     return _data()["where"][_lang(lang)].format(page=doc.page_of(offset), paragraph=paragraph)
 

@@ -42,3 +42,20 @@ def write_xlsx(docs: list[Document], path: str | Path, goals: list | None = None
     from .xlsx import to_xlsx
 
     to_xlsx(docs, path, goals, lang, status)
+
+
+def strict_json(obj: object, indent: int | None = 1) -> str:
+    """JSON that every parser reads: NaN and infinities (from a correction or a division) become null."""
+    import json
+    import math
+
+    def finite(x: object) -> object:
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: finite(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [finite(v) for v in x]
+        return x
+
+    return json.dumps(finite(obj), ensure_ascii=False, indent=indent, allow_nan=False)

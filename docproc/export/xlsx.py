@@ -169,3 +169,13 @@ def to_xlsx(docs: list[Document], path: str | Path, goals: list | None = None, l
         _sheet(wb, name, columns, rows, lang)
     wb.active = wb.sheetnames.index(header("目标" if goals else "任务", lang))
     wb.save(str(path))
+
+
+def goals_xlsx(goals: list, path: str | Path, lang: str = "zh", status: set[str] | None = None) -> None:
+    """The goal table alone (未完成 first), as the workbook to hand on after ``check``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "目标", GOAL_COLUMNS, goal_rows(goals, lang, status), lang)
+    wb.save(str(path))
