@@ -248,3 +248,32 @@ def test_cli_errors_are_one_line(store: Path, tmp_path: Path) -> None:
     foreign.write_text("just text", encoding="utf-8")
     res = runner.invoke(app, ["ledger", str(foreign), "--as-of", "2026-06-15"])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_issuer_and_region_of_titles() -> None:
+    from docproc.ledger.pairing import issuer, region, title_overlap
+
+    assert issuer("上海市普陀区财政局2024年度部门决算") == "上海市普陀区财政局"  # 部门 is no ending
+    assert region("上海市普陀区财政局2024年度部门决算") == "上海市"
+    assert issuer("关于印发青禾县城乡建设重点任务分工方案的通知") == "青禾县"
+    assert issuer("政府工作报告") == ""
+    plan = "青禾县2026年城乡建设重点任务分工方案"
+    assert title_overlap(plan, "青禾县2026年城乡建设重点任务推进情况的报告") >= 0.5
+    assert title_overlap(plan, "青禾县2026年教育工作情况报告") < 0.5
+
+
+def test_titles_alike_from_two_bodies_are_not_paired() -> None:
+    """部门决算 of two bureaus share every topic word; their issuers differ, so neither is read against the other."""
+    from docproc.ledger.load import StoredDoc
+    from docproc.ledger.pairing import pair_documents, title_overlap
+    from docproc.pipeline import process_text
+
+    a, b = "临川市东湖区财政局2026年部门预算", "临川市东湖区规划局2026年部门预算"
+    assert title_overlap(a, b) >= 0.5
+    plan = process_text(a + "\n2026年2月1日\n一、全年完成项目支出审核120项。\n", kind="plan")
+    report = process_text(b + "\n2026年5月6日\n一、截至4月底已完成项目支出审核60项。\n", kind="report")
+    same = process_text(a + "\n2026年5月6日\n一、截至4月底已完成项目支出审核60项。\n", kind="report")
+    assert plan.meta.title == a and report.meta.title == b
+    pairs = pair_documents([StoredDoc("p", plan)], [StoredDoc("r", report), StoredDoc("s", same)],
+                           dt.date(2026, 6, 1))
+    assert [p.report.hash for p in pairs] == ["s"]

@@ -47,8 +47,52 @@ def _later(plan: Document, report: Document) -> bool:
     return False
 
 
+_YEARS = re.compile(r"(?:(?:19|20)\d{2}|\d{2,3})(?:—|-|至)?(?:(?:19|20)\d{2})?年(?:度)?")
+
+
+def _opened(title: str) -> str:
+    """The title without its opening words (关于印发)."""
+    text = title.strip()
+    for w in sorted(lexicon()["title_openings"], key=len, reverse=True):
+        if text.startswith(w):
+            return text[len(w):].lstrip("《")
+    return text.lstrip("《")
+
+
+def _plain(title: str) -> str:
+    """The title without years (2026年, 113年度) and opening words (关于印发)."""
+    return _YEARS.sub("", _opened(title)).strip()
+
+
+def _head(title: str, ends: list[str], longest: bool) -> str:
+    L = lexicon()
+    ends = sorted(ends, key=len, reverse=True)
+    before_year = _YEARS.split(_opened(title), maxsplit=1)
+    if longest and len(before_year) > 1 and before_year[0].endswith(tuple(ends)):
+        return before_year[0]  # 上海市普陀区财政局2024年度…: the issuer is all that comes before the year
+    text = _plain(title)[: int(L["issuer_reach"])]
+    heads = [text[: m.end()] for end in ends for m in re.finditer(re.escape(end), text)
+             if m.start() > 0 and text[m.end(): m.end() + 1] not in L["not_after_end"]]
+    if not heads:
+        return ""
+    return max(heads, key=len) if longest else min(heads, key=len)
+
+
+def region(title: str) -> str:
+    """The region a title names first (上海市普陀区财政局… -> 上海市), or ''."""
+    return _head(title, lexicon()["region_ends"], longest=False)
+
+
+def issuer(title: str) -> str:
+    """The body a title names at its head (上海市普陀区财政局, 青禾县), or ''."""
+    return _head(title, lexicon()["issuer_ends"] + lexicon()["region_ends"], longest=True)
+
+
 def _title_core(title: str) -> str:
-    core = re.sub(r"(?:19|20)\d{2}(?:—|-|至)?(?:(?:19|20)\d{2})?年(?:度)?", "", title)
+    core = _plain(title)
+    head = issuer(title)
+    if head and core.startswith(head):
+        core = core[len(head):]
     for w in sorted(lexicon()["title_stop"], key=len, reverse=True):
         core = core.replace(w, " ")
     return core
@@ -59,33 +103,39 @@ def _bigrams(text: str) -> set[str]:
 
 
 def title_overlap(a: str, b: str) -> float:
-    """Share of the shorter title's character pairs (generic title words left out) found in the other."""
+    """Dice share of the two titles' character pairs, their issuer, years and generic words left out."""
     x, y = _bigrams(_title_core(a)), _bigrams(_title_core(b))
-    if not x or not y:
+    least = int(lexicon()["min_title_pairs"])
+    if len(x) < least or len(y) < least:
         return 0.0
-    return len(x & y) / min(len(x), len(y))
+    return 2 * len(x & y) / (len(x) + len(y))
 
 
-def issuer(title: str) -> str:
-    """The issuer named at the head of a title (青禾县, 青禾县人民政府), or ''."""
-    m = re.search(lexicon()["issuer_end"], title)
-    head = title[: m.start()].strip() if m else ""
-    return head if len(head) >= 2 else ""
+def _same(a: str, b: str) -> bool | None:
+    """True or False when both are named, None when one is not."""
+    return (a == b) if a and b else None
 
 
 def pair_documents(plans: list[StoredDoc], reports: list[StoredDoc], as_of: dt.date) -> list[Pair]:
-    """Every (plan, report) pair the ledger reads; reports dated after the as-of date are not yet known."""
+    """Every (plan, report) pair the ledger reads; reports dated after the as-of date are not yet known.
+
+    Two titles naming different regions or different issuing bodies are never paired; otherwise the
+    titles' topic words must mostly agree, or the same issuer heads both and a target finds its result."""
     floor = float(lexicon()["min_title_overlap"])
     out = []
     for p in plans:
+        pt = p.doc.meta.title
         for r in reports:
             if r.hash == p.hash or not _later(p.doc, r.doc):
                 continue
             day = doc_day(r.doc)
             if r.doc.meta.date and day is not None and day > as_of:
                 continue
-            overlap = title_overlap(p.doc.meta.title, r.doc.meta.title)
-            same_issuer = bool(issuer(p.doc.meta.title)) and issuer(p.doc.meta.title) == issuer(r.doc.meta.title)
+            rt = r.doc.meta.title
+            same_issuer = _same(issuer(pt), issuer(rt))
+            if _same(region(pt), region(rt)) is False or same_issuer is False:
+                continue
+            overlap = title_overlap(pt, rt)
             if overlap < floor and not same_issuer:
                 continue
             goals = tuple(match_goals(r.doc, [p.doc]))
@@ -93,7 +143,7 @@ def pair_documents(plans: list[StoredDoc], reports: list[StoredDoc], as_of: dt.d
             if overlap >= floor:
                 why = f"标题相近({overlap:.0%})"
             elif paired:
-                why = f"同一发文单位({issuer(p.doc.meta.title)}),{paired}项指标对应"
+                why = f"同一发文单位({issuer(pt)}),{paired}项指标对应"
             else:
                 continue
             out.append(Pair(p, r, why, goals))
