@@ -277,3 +277,45 @@ def test_titles_alike_from_two_bodies_are_not_paired() -> None:
     pairs = pair_documents([StoredDoc("p", plan)], [StoredDoc("r", report), StoredDoc("s", same)],
                            dt.date(2026, 6, 1))
     assert [p.report.hash for p in pairs] == ["s"]
+
+
+def test_web_ledger_page_filters_and_downloads(store: Path, tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from openpyxl import load_workbook
+
+    from docproc.web.app import Settings, create_app
+
+    app = create_app(Settings(db=tmp_path / "web.db", store=store, executor="thread", allowed_hosts=("testserver",)))
+    with TestClient(app) as c:
+        page = c.get("/ledger", params={"as_of": "2026-06-15"})
+        assert page.status_code == 200
+        assert "共7项任务:逾期1项,即将到期3项,进行中1项,已完成1项,无时限1项" in page.text
+        assert "在城区新建公共充电桩12个" in page.text and "督办台账" in page.text
+        overdue = c.get("/ledger", params={"as_of": "2026-06-15", "status": "overdue", "unit": "县交通局"})
+        assert overdue.text.count('class="status-overdue"') == 2  # in the urgent table and the task table
+        assert 'class="status-due_soon"' not in overdue.text
+        today = c.get("/ledger")
+        assert f"截至{dt.date.today().isoformat()}" in today.text
+        assert c.get("/ledger", params={"as_of": "15/06/2026"}).status_code == 400
+        assert c.get("/ledger", params={"status": "late"}).status_code == 400
+        xlsx = c.get("/ledger/download/xlsx", params={"as_of": "2026-06-15", "unit": "交通局"})
+        assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
+        out = tmp_path / "web.xlsx"
+        out.write_bytes(xlsx.content)
+        urgent = [[c.value for c in row] for row in load_workbook(out)["逾期及即将到期"].iter_rows(min_row=2)]
+        assert [r[0] for r in urgent] == ["逾期", "即将到期"]
+        ics = c.get("/ledger/download/ics", params={"as_of": "2026-06-15"})
+        assert ics.headers["content-type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
+        assert c.get("/ledger/download/pdf").status_code == 404
+
+
+def test_web_ledger_without_a_store(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from docproc.web.app import Settings, create_app
+
+    app = create_app(Settings(db=tmp_path / "web.db", executor="thread", allowed_hosts=("testserver",)))
+    with TestClient(app) as c:
+        assert c.get("/ledger").status_code == 404

@@ -32,6 +32,7 @@ ROUTER_MODULES = (
     "doc_routes",
     "check_routes",
     "archive_routes",
+    "ledger_routes",
 )
 
 

@@ -9,6 +9,7 @@ named on the command line; nothing the client sends is used as a path.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -50,15 +51,35 @@ def _params(request: Request) -> dict[str, Any]:
     return {"as_of": as_of, "unit": q.get("unit", "").strip()[:100], "status": status, "days": int(days_raw)}
 
 
+_docs_lock = threading.Lock()
+_docs_cache: dict[str, tuple[tuple[int, int], list]] = {}
+
+
+def _documents(store: Path) -> list:
+    """The store's documents, read again only when the store file changed (a batch may still be adding)."""
+    from ..ledger.load import load_documents
+
+    st = store.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    with _docs_lock:
+        hit = _docs_cache.get(str(store))
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        docs = load_documents(store)
+        _docs_cache.clear()
+        _docs_cache[str(store)] = (stamp, docs)
+        return docs
+
+
 def _ledger(request: Request, p: dict[str, Any]):
-    from ..ledger import build_ledger
+    from ..ledger import ledger_of
     from ..store import StoreError
 
     try:
-        return build_ledger(_store(request), p["as_of"], unit=p["unit"] or None, days=p["days"],
-                            status=p["status"] or None)
-    except StoreError as e:
-        raise HTTPException(422, str(e)) from None
+        return ledger_of(_documents(_store(request)), p["as_of"], unit=p["unit"] or None, days=p["days"],
+                         status=p["status"] or None)
+    except (StoreError, OSError) as e:
+        raise HTTPException(422, str(e).splitlines()[0] if str(e) else "批量结果库无法读取") from None
 
 
 def _query(p: dict[str, Any]) -> str:
