@@ -200,6 +200,168 @@ def test_archive_pages_links_findings_and_export(tmp_path):
         assert c.get("/archive").status_code == 404
 
 
+# ---- security: Host, token, same-origin writes, sessions ------------------------------------------------
+
+def test_writes_from_another_site_or_without_json_are_refused(client):
+    doc_id = _upload(client, "plan.txt", PLAN_TEXT.encode())["id"]
+    url = f"/api/doc/{doc_id}/corrections"
+    body = json.dumps({"item": "t1", "field": "deadline", "value": "2024-06-30"})
+    evil = client.post(url, content=body, headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
+    assert evil.status_code == 403 and "其他网站" in evil.json()["error"]
+    evil_json = client.post(url, content=body, headers={"Origin": "http://evil.example",
+                                                        "Content-Type": "application/json"})
+    assert evil_json.status_code == 403
+    referer = client.post(url, content=body, headers={"Origin": "", "Referer": "http://evil.example/x",
+                                                      "Content-Type": "application/json"})
+    assert referer.status_code == 403
+    plain = client.post(url, content=body, headers={"Content-Type": "text/plain"})
+    assert plain.status_code == 415 and "JSON" in plain.json()["error"]
+    assert client.get(f"/doc/{doc_id}/download/json").json()["corrections"] == []
+    # no Origin and no Referer (a non-browser client): only with the session's CSRF token
+    bare = {"Origin": "", "Content-Type": "application/json"}
+    assert client.post(url, content=body, headers=bare).status_code == 403
+    token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', client.get("/").text).group(1)
+    assert client.post(url, content=body, headers={**bare, "X-CSRF-Token": token}).status_code == 200
+    assert client.post(url, content=body, headers={**bare, "X-CSRF-Token": "0" * 32}).status_code == 403
+    cross_upload = client.post("/upload", files=[("files", ("x.txt", b"abc", "text/plain"))],
+                               headers={"Origin": "http://evil.example"})
+    assert cross_upload.status_code == 403
+
+
+def test_host_must_name_the_bound_address(tmp_path):
+    app = create_app(Settings(db=tmp_path / "web.db", executor="thread", host="127.0.0.1", port=8123))
+    with TestClient(app, base_url="http://127.0.0.1:8123") as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/", headers={"Host": "localhost:8123"}).status_code == 200
+        rebound = c.get("/", headers={"Host": "evil.example:8123"})
+        assert rebound.status_code == 400 and "--allowed-host" in rebound.text
+        assert c.get("/", headers={"Host": "127.0.0.1:9999"}).status_code == 400
+    app = create_app(Settings(db=tmp_path / "web2.db", executor="thread", port=8123,
+                              allowed_hosts=("docs.example.org",)))
+    with TestClient(app, base_url="http://docs.example.org") as c:
+        assert c.get("/").status_code == 200
+
+
+def test_beyond_loopback_a_token_is_required(tmp_path):
+    from docproc.web.app import TokenRequired
+
+    with pytest.raises(TokenRequired):
+        create_app(Settings(db=tmp_path / "web.db", executor="thread", host="0.0.0.0"))
+    app = create_app(Settings(db=tmp_path / "web.db", executor="thread", host="0.0.0.0", port=8123, token="s3cret-t0ken"))
+    with TestClient(app, base_url="http://192.0.2.7:8123") as c:
+        refused = c.get("/")
+        assert refused.status_code == 401 and "访问口令" in refused.text
+        assert c.get("/", headers={"X-Docproc-Token": "wrong"}).status_code == 401
+        assert c.get("/", headers={"X-Docproc-Token": "s3cret-t0ken"}).status_code == 200
+        assert c.get("/", headers={"Authorization": "Bearer s3cret-t0ken"}).status_code == 200
+        assert c.get("/api/jobs/x").status_code == 401
+        login = c.get("/?token=s3cret-t0ken", follow_redirects=False)
+        assert login.status_code == 303 and "docproc_token" in login.headers["set-cookie"]
+        assert c.get("/").status_code == 200  # the cookie now carries it
+        assert c.get("/", headers={"Host": "evil.example:8123"}).status_code == 400
+
+
+def test_uploads_belong_to_the_session_that_made_them(tmp_path):
+    app = _app(tmp_path)
+    with TestClient(app, headers=SAME_ORIGIN) as alice, TestClient(app, headers=SAME_ORIGIN) as bob:
+        job = _post_files(alice, [("plan.txt", PLAN_TEXT.encode())])
+        item = _finish(alice, job)["items"][0]
+        again = _finish(alice, _post_files(alice, [("plan.txt", PLAN_TEXT.encode())]))["items"][0]
+        assert item["id"] != again["id"] and len(item["id"]) == 24  # random, not from the content
+        assert alice.get(f"/doc/{item['id']}").status_code == 200
+        assert "plan.txt" in alice.get("/").text
+        assert bob.get(f"/doc/{item['id']}").status_code == 404
+        assert bob.get(f"/doc/{item['id']}/download/xlsx").status_code == 404
+        assert bob.get(f"/api/jobs/{job}").status_code == 404
+        assert "plan.txt" not in bob.get("/").text
+        r = bob.post(f"/api/doc/{item['id']}/corrections", json={"item": "t1", "field": "lead", "value": "某局"})
+        assert r.status_code == 404
+    shared = _app(tmp_path, shared=True)
+    with TestClient(shared, headers=SAME_ORIGIN) as carol:
+        assert carol.get(f"/doc/{item['id']}").status_code == 200
+
+
+# ---- jobs: every mix of files finishes ------------------------------------------------------------
+
+BAD_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+
+
+def test_a_job_of_good_failed_empty_and_oversize_files_finishes(client):
+    import openpyxl
+
+    job = _post_files(client, [("plan.txt", PLAN_TEXT.encode()), ("report.txt", REPORT_TEXT.encode()),
+                               ("old.doc", BAD_DOC), ("empty.txt", b""), ("big.txt", b"x" * (2 * 1024 * 1024))])
+    status = _finish(client, job)
+    by_name = {i["name"]: i for i in status["items"]}
+    assert status["ok"] == 2 and status["failed"] == 3
+    assert by_name["big.txt"]["status"] == "failed" and "上传上限" in by_name["big.txt"]["error"]
+    assert "空文件" in by_name["empty.txt"]["error"] and by_name["old.doc"]["status"] == "failed"
+    page = client.get(f"/jobs/{job}").text
+    assert "处理完成" in page and "正在处理" not in page and f"/jobs/{job}/download/xlsx" in page
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/jobs/{job}/download/xlsx").content))
+    files = {row[0] for row in wb["任务"].iter_rows(min_row=2, values_only=True)}
+    assert "plan.txt" in files and "old.doc" not in files
+    assert "修改记录" in wb.sheetnames
+
+
+def test_a_zip_upload_gives_one_document_per_member_and_one_workbook(client):
+    import zipfile
+
+    import openpyxl
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("计划/plan.txt", PLAN_TEXT)
+        zf.writestr("计划/plan2.txt", PLAN_TEXT.replace("100公里", "120公里"))
+        zf.writestr("../escape.txt", "2024年工作要点\n一、完成投资2亿元。\n")
+        zf.writestr("notes.bin", b"\x00\x01")
+    status = _finish(client, _post_files(client, [("bundle.zip", buf.getvalue())]))
+    names = {i["name"]: i for i in status["items"]}
+    assert {"bundle.zip!计划/plan.txt", "bundle.zip!计划/plan2.txt"} <= set(names)
+    assert all(i["status"] == "done" for i in status["items"])
+    job = client.get("/").text  # the members are this session's uploads
+    assert "bundle.zip!计划/plan.txt" in job
+    xlsx = client.get(f"/jobs/{_post_files(client, [('bundle.zip', buf.getvalue())])}/download/xlsx")
+    assert xlsx.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content))["任务"].iter_rows(min_row=2, values_only=True))
+    assert len({r[0] for r in rows}) >= 2
+    broken = client.post("/upload", files=[("files", ("broken.zip", b"PK\x03\x04 not really a zip", "x"))])
+    assert broken.status_code == 400 and "压缩包损坏" in broken.text
+
+
+def test_the_queue_takes_turns_between_jobs():
+    from docproc.web.runner import FairQueue, Work
+
+    q = FairQueue()
+    for n in range(4):
+        q.push(Work(key=f"a{n}", job="folder", name="", args=()))
+    q.push(Work(key="b0", job="small", name="", args=()))
+    order = [q.pop().key for _ in range(5)]
+    assert order[:2] == ["a0", "b0"] and order[2:] == ["a1", "a2", "a3"] and q.pop() is None
+
+
+@pytest.mark.slow
+def test_a_killed_worker_does_not_break_later_uploads(tmp_path):
+    app = _app(tmp_path, executor="process", workers=2)
+    runner = app.state.web.runner
+    with TestClient(app, headers=SAME_ORIGIN) as c:
+        assert _upload(c, "plan.txt", PLAN_TEXT.encode())["status"] == "done"
+        for pid in runner.worker_pids():  # what the OOM killer does
+            os.kill(pid, 9)
+        assert _upload(c, "report.txt", REPORT_TEXT.encode())["status"] == "done"
+        slow = _post_files(c, [("old.doc", BAD_DOC)])
+        for _ in range(100):  # kill the workers while the slow file is in one of them
+            if c.get(f"/api/jobs/{slow}").json()["items"][0]["status"] == "working" and runner.worker_pids():
+                break
+            time.sleep(0.05)
+        for pid in runner.worker_pids():
+            os.kill(pid, 9)
+        small = _upload(c, "plan2.txt", PLAN_TEXT.replace("3亿元", "4亿元").encode())
+        assert small["status"] == "done"
+        assert _finish(c, slow)["finished"]
+        assert runner.restarts >= 1
+
+
 # ---- a real browser ------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -211,6 +373,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)")
 def test_browser_upload_highlight_edit_download(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
@@ -233,7 +396,7 @@ def test_browser_upload_highlight_edit_download(tmp_path):
                 "--disable-sync", "--no-first-run"])
             page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
             page.goto(f"http://127.0.0.1:{port}/")
-            page.set_input_files("#upload input[type=file]", str(PLAN))
+            page.set_input_files("#files", str(PLAN))
             page.click("#upload button")
             page.wait_for_selector("#tasks tbody tr", timeout=60000)
             row = page.locator("#tasks tbody tr", has_text="二是加强政策宣传")
@@ -246,6 +409,20 @@ def test_browser_upload_highlight_edit_download(tmp_path):
             page.keyboard.type("2023-05-31")
             page.keyboard.press("Enter")
             page.wait_for_selector("td.edit.saved")
+            value = page.locator("#quantities tbody tr").first.locator('td[data-field="value"]')
+            value.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type("很多")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("td.edit.refused")
+            assert "不是数字" in page.locator("#corrections").inner_text()
+            tasks = page.locator("#tasks tbody tr")
+            first = tasks.first.get_attribute("data-item")
+            page.click("#tasks thead th >> nth=0")
+            page.click("#tasks thead th >> nth=0")  # descending
+            assert tasks.first.get_attribute("data-item") != first
+            page.fill('input.filter[data-table="tasks"]', "二是加强政策宣传")
+            assert page.locator("#tasks tbody tr:visible").count() == 1
             shot = tmp_path / "result.png"
             page.screenshot(path=str(shot), full_page=False)
             assert shot.stat().st_size > 10000
@@ -253,6 +430,14 @@ def test_browser_upload_highlight_edit_download(tmp_path):
                 page.click("text=Excel")
             xlsx = tmp_path / "tasks.xlsx"
             info.value.save_as(str(xlsx))
+            page.goto(f"http://127.0.0.1:{port}/")  # two files and a failure: the job ends, one workbook
+            page.set_input_files("#files", [
+                {"name": "plan.txt", "mimeType": "text/plain", "buffer": PLAN.read_bytes()},
+                {"name": "old.doc", "mimeType": "application/msword", "buffer": BAD_DOC}])
+            page.click("#upload button")
+            page.wait_for_selector("#job-title:has-text('处理完成')", timeout=120000)
+            assert page.locator("#combined").is_visible() and "失败 1 个" in page.inner_text("#job-summary")
+            page.screenshot(path=str(tmp_path / "job.png"))
             browser.close()
         rows = [[c.value for c in r] for r in openpyxl.load_workbook(xlsx)["任务"].iter_rows(min_row=2)]
         edited = [r for r in rows if "二是加强政策宣传" in str(r[3])]

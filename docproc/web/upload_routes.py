@@ -26,6 +26,17 @@ def label(filename: str | None) -> str:
     return "/".join(parts)[-200:] or "未命名文件"
 
 
+_ARCHIVE_REASONS = (("corrupt", "压缩包损坏"), ("larger than", "超过大小上限"), ("expands past", "解压后超过大小上限"),
+                    ("compression ratio", "压缩比异常(疑似压缩炸弹)"), ("link", "是链接,未跟随"),
+                    ("encrypted", "已加密"), ("nested deeper", "嵌套层数过多"), ("device", "是设备或管道"))
+
+
+def archive_reason(reason: str) -> str:
+    """archive.walk's reason in Chinese first (the original after it, for whoever maintains the server)."""
+    chinese = next((zh for en, zh in _ARCHIVE_REASONS if en in reason), "无法读取")
+    return f"{chinese}({reason})"
+
+
 def failed(name: str, job: str, error: str) -> Work:
     work = Work(key="", job=job, name=name, args=(), status="failed", error=error)
     work.result.set_exception(InputError(error))
@@ -59,7 +70,7 @@ def _unpack(ws: WebState, request: Request, job: str, name: str, data: bytes, re
                 items.append(failed(member, job, f"{name}: 压缩包内文件超过 {ws.settings.max_files} 个,其余未处理"))
                 break
             if item.error:
-                items.append(failed(member, job, f"{member}: 无法读取({item.error})"))
+                items.append(failed(member, job, f"{member}: {archive_reason(item.error)}"))
             else:
                 items.append(_accept(ws, request, job, member, item.data or b"", ref))
     if not items:
