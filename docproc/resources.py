@@ -1,29 +1,38 @@
 """Shared resources, each built once per process and only when first asked for.
 
-Lexicons are plain files in ``lexicons/`` (see its README). opencc, jieba and
-spaCy are imported lazily so that ``docproc --help`` stays fast.
+Lexicons are plain files in ``lexicons/`` (see its README), read through ``importlib.resources`` so
+that an installed wheel finds its own copy. opencc, jieba and spaCy are imported lazily so that
+``docproc --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
-def lexicon_dir() -> Path:
-    """Where the lexicons live: $DOCPROC_LEXICONS, else the project's ``lexicons/``."""
+
+def lexicon_dir() -> Traversable:
+    """Where the lexicons live: $DOCPROC_LEXICONS, else the copy a wheel carries in the package
+    (``docproc/lexicons``, mapped from the top-level ``lexicons/`` by pyproject.toml), else the source
+    tree's ``lexicons/`` (an editable install, where people edit them)."""
     env = os.environ.get("DOCPROC_LEXICONS")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    for cand in (here.parent / "lexicons", here / "lexicons"):
-        if cand.is_dir():
-            return cand
+    packaged = importlib.resources.files("docproc") / "lexicons"
+    if packaged.is_dir():
+        return packaged
+    source = Path(__file__).resolve().parent.parent / "lexicons"
+    if source.is_dir():
+        return source
     raise FileNotFoundError("lexicons/ not found; set DOCPROC_LEXICONS to the lexicon folder")
 
 
