@@ -630,6 +630,11 @@ def serve(
         _fail("--workers, --timeout and --max-upload-mb must be positive")
         raise typer.Exit(2)
     shown = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):  # every interface: name the machine, and say what that means
+        import socket
+
+        shown = socket.gethostname()
+        typer.echo("docproc: warning: --host 0.0.0.0 listens on every network this machine is on", err=True)
     if not is_loopback(host) and not token:
         import secrets
 

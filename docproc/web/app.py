@@ -79,9 +79,20 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def _check_port(host: str, port: int) -> None:
+    """Raise OSError (address in use, no such address) before uvicorn would log it and exit."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    _check_port(settings.host, settings.port)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
