@@ -30,7 +30,7 @@ mark.q{background:#ffe58f}mark.d{background:#b7eb8f}mark.u{background:#91d5ff}
 def _highlighted(doc: Document, start: int, end: int, lang: str = "zh") -> str:
     marks = []
     for q in doc.quantities:
-        marks.append((q.span, "q", f"{q.indicator}: {as_written(q, lang)} ({word('role', q.role, lang)})"))
+        marks.append((q.span, "q", f"{q.indicator}: {as_written(q, lang, doc)} ({word('role', q.role, lang)})"))
     for d in doc.deadlines:
         marks.append((d.span, "d", f"{word('deadline', d.kind, lang)}: {d.date or d.text}"))
     for c in doc.unit_clauses:

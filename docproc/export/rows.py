@@ -45,9 +45,34 @@ def _comparator_words() -> tuple[str, ...]:
     return tuple(r[0] for r in resources.table("comparators.tsv")) + ("左右", "以上", "以下", "以内", "余", "多")
 
 
-def as_written(q: Quantity, lang: str = "zh") -> str:
+@cache
+def _comparators() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Comparator words written before a figure (不少于) and after it (以上), longest first."""
+    from .. import resources
+
+    rows = resources.table("comparators.tsv")
+    before = sorted({r[0] for r in rows if len(r) > 2 and r[2] == "before"}, key=len, reverse=True)
+    after = sorted({r[0] for r in rows if len(r) > 2 and r[2] == "after"}, key=len, reverse=True)
+    return tuple(before), tuple(after)
+
+
+def _with_comparator(q: Quantity, text: str, doc: Document | None, lang: str) -> str:
+    """The comparator as the document writes it around the figure (不少于3座, 93%以上), else as a word."""
+    if q.op in ("=", "") or any(w in text for w in _comparator_words()):
+        return text
+    if doc is not None and lang == "zh":
+        before, after = _comparators()
+        left, right = doc.text[max(0, q.span[0] - 6): q.span[0]], doc.text[q.span[1]: q.span[1] + 3]
+        b = next((w for w in before if left.endswith(w)), "")
+        a = next((w for w in after if right.startswith(w)), "")
+        if b or a:
+            return b + text + a
+    return word("op", q.op, lang) + ("" if lang == "zh" else " ") + text
+
+
+def as_written(q: Quantity, lang: str = "zh", doc: Document | None = None) -> str:
     """A figure as a reader says it, magnitude and unit included: a table cell ``12000`` under ``目标值(万元)``
-    is ``12000万元``; the comparator goes in front when the figure's own text has none (不低于2.6名)."""
+    is ``12000万元``; the comparator comes from the text around it (不少于3座), else as a word (不低于)."""
     text = q.text
     m = _NUMBER.match(text)
     if m:
@@ -61,9 +86,7 @@ def as_written(q: Quantity, lang: str = "zh") -> str:
             text = m.group() + _MAGNITUDE[factor] + (rest if rest.strip() else q.unit)
         elif not rest.strip() and q.unit:
             text = m.group() + q.unit
-    if q.op not in ("=", "") and not any(w in text for w in _comparator_words()):
-        text = word("op", q.op, lang) + ("" if lang == "zh" else " ") + text
-    return text
+    return _with_comparator(q, text, doc, lang)
 
 
 def base_value(q: Quantity) -> float | int:
@@ -129,7 +152,7 @@ def task_row(n: int, task: Task, doc: Document | None = None, lang: str = "zh") 
         "章节": " / ".join(task.section),
         "任务内容": content_of(task, doc),
         "指标": LIST_JOIN.join(q.indicator or "—" for q in qs),
-        "目标值": LIST_JOIN.join(as_written(q, lang) for q in qs),
+        "目标值": LIST_JOIN.join(as_written(q, lang, doc) for q in qs),
         "数值": values,
         "单位": LIST_JOIN.join(q.unit for q in qs),
         "比较": LIST_JOIN.join(word("op", q.op, lang) for q in qs),
@@ -169,7 +192,7 @@ def figure_rows(doc: Document, lang: str = "zh") -> list[dict[str, object]]:
     for q in doc.quantities:
         ref = q.table
         rows.append({"文件": file_name(doc), "任务号": in_task.get(q.span), "指标": q.indicator,
-                     "原文": q.text, "数字": as_written(q, lang), "数值": base_value(q), "单位": q.unit,
+                     "原文": q.text, "数字": as_written(q, lang, doc), "数值": base_value(q), "单位": q.unit,
                      "比较": word("op", q.op, lang), "角色": word("role", q.role, lang), "页码": q.page,
                      "表格": table_place(ref), "行标签": ref.row_label if ref else "", "列标题": ref.column if ref else ""})
     return rows
