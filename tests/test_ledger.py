@@ -319,3 +319,25 @@ def test_web_ledger_without_a_store(tmp_path: Path) -> None:
     app = create_app(Settings(db=tmp_path / "web.db", executor="thread", allowed_hosts=("testserver",)))
     with TestClient(app) as c:
         assert c.get("/ledger").status_code == 404
+
+
+def test_every_ledger_lexicon_key_is_read() -> None:
+    """Words kept in lexicons/ledger.yaml that no rule reads would rot unnoticed."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    keys = yaml.safe_load((root / "lexicons" / "ledger.yaml").read_text(encoding="utf-8"))
+    source = "".join(p.read_text(encoding="utf-8") for p in (root / "docproc" / "ledger").glob("*.py"))
+    assert [k for k in keys if f'"{k}"' not in source] == []
+
+
+def test_report_status_dates_are_no_calendar_events(tmp_path: Path) -> None:
+    """截至5月底 in a report is the date of a figure, not a time limit: the report's calendar holds only 年内."""
+    from icalendar import Calendar
+
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(report), "--format", "ics"])
+    assert res.exit_code == 0, res.output
+    events = list(Calendar.from_ical(res.stdout_bytes).walk("VEVENT"))
+    assert [ev.decoded("dtstart").isoformat() for ev in events] == ["2026-12-31"]
