@@ -68,13 +68,11 @@ def _fill(ws, header: list[str], rows: list[list[object]]) -> None:
 
 
 def _print_ready(ws, title: str, footer: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = True
+    """The task workbook's page set-up (A4 landscape, fit to width, header row on every page), plus the
+    ledger's title and date line on each printed page."""
+    from ..export.xlsx import _print_setup
+
+    _print_setup(ws)
     ws.oddHeader.center.text = title
     ws.oddFooter.left.text = footer
     ws.oddFooter.right.text = "第 &P 页,共 &N 页"
