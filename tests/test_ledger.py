@@ -341,3 +341,17 @@ def test_report_status_dates_are_no_calendar_events(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     events = list(Calendar.from_ical(res.stdout_bytes).walk("VEVENT"))
     assert [ev.decoded("dtstart").isoformat() for ev in events] == ["2026-12-31"]
+
+
+def test_a_figure_at_its_target_makes_the_task_done(tmp_path: Path) -> None:
+    """危桥改造 8 of 8 reported: done without a completion word; 充电桩 12 of 12 too, 老旧小区 untouched."""
+    later = REPORT.replace("已建成公共充电桩9个", "已建成公共充电桩12个").replace("已完成5座", "已完成8座")
+    (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "report.txt").write_text(later, encoding="utf-8")
+    run_batch([tmp_path / "plan.txt", tmp_path / "report.txt"], tmp_path / "s.db")
+    result = build_ledger(tmp_path / "s.db", AS_OF)
+    bridges = _entry(result, "危桥")
+    assert bridges.status == "done" and (bridges.progress[0].target, bridges.progress[0].reported) == (8, 8)
+    assert "8座" in bridges.done_by["sentence"]
+    assert _entry(result, "充电桩").status == "done"
+    assert _entry(result, "老旧小区").status == "open"

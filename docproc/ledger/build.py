@@ -184,8 +184,8 @@ def _entry(plan: Document, task: Task, pairs: list[Pair], done: dict[str, list[C
 
 
 def _all_targets_reported(task: Task, progress: list[Progress]) -> bool:
-    targets = [q for q in task.quantities if q.role == "target"]
-    return len({p.target_text for p in progress}) >= len(targets)
+    """Progress holds one row per target figure reported on: done needs every target of the task there."""
+    return len(progress) >= sum(1 for q in task.quantities if q.role == "target")
 
 
 def _progress(task: Task, pairs: list[Pair]) -> list[Progress]:
