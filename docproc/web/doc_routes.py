@@ -21,6 +21,8 @@ async def doc_page(request: Request, doc_id: str):
 
     ws = web(request)
     upload = ws.upload_of(request, doc_id)
+    if upload.status != "failed" and not ws.ready(upload):
+        return ws.page(request, "processing.html", status=202, name=upload.name)
     try:
         doc = await ws.document(upload)
     except DocumentFailed as e:

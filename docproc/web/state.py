@@ -26,7 +26,7 @@ from .store import Upload, WebStore, apply
 
 HERE = Path(__file__).resolve().parent
 _CACHE_SIZE = 32
-_JOBS_KEPT = 500
+_JOBS_KEPT = 200
 
 
 @dataclass
@@ -70,6 +70,7 @@ class WebState:
         self.templates.env.globals.update(word=present.word)
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.cache: OrderedDict[str, Any] = OrderedDict()
+        self.active: dict[str, Work] = {}  # upload id → its work while queued or running
         self.lock = threading.Lock()
         self.guard = Guard(settings.host, settings.port, settings.allowed_hosts, settings.token)
         self.runner = Runner(settings.workers, settings.executor, settings.timeout_s, on_finish=self._finished)
@@ -105,7 +106,17 @@ class WebState:
             self.store.set_status(upload.id, "done")
             return work
         self.store.set_status(upload.id, "queued")
+        self.active[upload.id] = work
         return self.runner.submit(work)
+
+    def ready(self, upload: Upload) -> bool:
+        """Processed and at hand; otherwise make sure it is on its way (after a restart it may not be)."""
+        with self.lock:
+            if upload.digest in self.cache:
+                return True
+        if upload.status != "failed" and upload.id not in self.active:
+            self.start(upload, job=f"view-{upload.id}")
+        return False
 
     def _finished(self, work: Work) -> None:
         """Runs on the dispatcher thread: remember the status, keep the document for the pages."""
@@ -113,6 +124,7 @@ class WebState:
             self._remember(work.digest, work.result.result())
         if work.key:
             self.store.set_status(work.key, work.status, work.error)
+            self.active.pop(work.key, None)
 
     def _remember(self, digest: str, doc: Any) -> None:
         with self.lock:
@@ -128,7 +140,7 @@ class WebState:
         with self.lock:
             doc = self.cache.get(upload.digest)
         if doc is None:
-            work = self.start(upload, job=f"view-{upload.id}")
+            work = self.active.get(upload.id) or self.start(upload, job=f"view-{upload.id}")
             try:
                 doc = await asyncio.wrap_future(work.result)
             except InputError as e:

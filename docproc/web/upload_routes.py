@@ -37,8 +37,9 @@ def archive_reason(reason: str) -> str:
     return f"{chinese}({reason})"
 
 
-def failed(name: str, job: str, error: str) -> Work:
-    work = Work(key="", job=job, name=name, args=(), status="failed", error=error)
+def failed(name: str, line: str, error: str) -> Work:
+    """A file refused before it reached the queue (too large, empty, unreadable in its archive)."""
+    work = Work(key="", job=line, name=name, args=(), status="failed", error=error)
     work.result.set_exception(InputError(error))
     return work
 
@@ -52,12 +53,12 @@ async def _read(ws: WebState, upload: UploadFile, name: str) -> tuple[bytes | No
     return data, None
 
 
-def _accept(ws: WebState, request: Request, job: str, name: str, data: bytes, ref: str | None) -> Work:
+def _accept(ws: WebState, request: Request, line: str, name: str, data: bytes, ref: str | None) -> Work:
     upload_id = ws.store.add_upload(name, data, ref, session(request))
-    return ws.start(ws.store.upload(upload_id, session(request)), job)
+    return ws.start(ws.store.upload(upload_id, session(request)), line)
 
 
-def _unpack(ws: WebState, request: Request, job: str, name: str, data: bytes, ref: str | None) -> list[Work]:
+def _unpack(ws: WebState, request: Request, line: str, name: str, data: bytes, ref: str | None) -> list[Work]:
     """Each document inside a zip or tar archive, read by ``archive.walk`` (its size and bomb limits)."""
     limits = Limits(member_bytes=ws.limit, archive_bytes=ws.limit * 10)
     items: list[Work] = []
@@ -67,14 +68,17 @@ def _unpack(ws: WebState, request: Request, job: str, name: str, data: bytes, re
         for item in walk([path], limits=limits):
             member = name + item.source[len(str(path)):]
             if len(items) >= ws.settings.max_files:
-                items.append(failed(member, job, f"{name}: 压缩包内文件超过 {ws.settings.max_files} 个,其余未处理"))
+                items.append(failed(member, line, f"{name}: 压缩包内文件超过 {ws.settings.max_files} 个,其余未处理"))
                 break
-            if item.error:
-                items.append(failed(member, job, f"{member}: {archive_reason(item.error)}"))
+            skipped = getattr(item, "skipped", None)  # a type docproc does not read
+            if skipped:
+                items.append(failed(member, line, f"{member}: 不是可处理的文件类型,已跳过({skipped})"))
+            elif item.error:
+                items.append(failed(member, line, f"{member}: {archive_reason(item.error)}"))
             else:
-                items.append(_accept(ws, request, job, member, item.data or b"", ref))
+                items.append(_accept(ws, request, line, member, item.data or b"", ref))
     if not items:
-        items.append(failed(name, job, f"{name}: 压缩包中没有可处理的文件"))
+        items.append(failed(name, line, f"{name}: 压缩包中没有可处理的文件"))
     return items
 
 
@@ -95,15 +99,19 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File()],
         return ws.error(request, f"参照日期:{e}", 400)
     job = secrets.token_hex(8)
     items: list[Work] = []
+    files = [f for f in files if f.filename or f.size]  # an empty file input sends a nameless empty part
+    if not files:
+        return ws.error(request, "没有选择文件", 400)
+    line = f"session-{session(request)}"  # the queue takes turns between people, not between their jobs
     for f in files[: ws.settings.max_files]:
         name = label(f.filename)
         data, problem = await _read(ws, f, name)
         if data is None:
             items.append(failed(name, job, problem or name))
         elif name.lower().endswith(ARCHIVE_SUFFIXES):
-            items.extend(_unpack(ws, request, job, name, data, ref))
+            items.extend(_unpack(ws, request, line, name, data, ref))
         else:
-            items.append(_accept(ws, request, job, name, data, ref))
+            items.append(_accept(ws, request, line, name, data, ref))
     if len(files) > ws.settings.max_files:
         items.append(failed("…", job, f"一次最多上传 {ws.settings.max_files} 个文件,其余未处理"))
     if all(w.key == "" for w in items):  # nothing was accepted: say why on this page
