@@ -292,6 +292,22 @@ def test_uploads_belong_to_the_session_that_made_them(tmp_path):
         assert _open(carol, f"/doc/{item['id']}").status_code == 200
 
 
+def test_a_database_from_before_sessions_still_opens(tmp_path):
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "web.db")
+    db.executescript("CREATE TABLE uploads (id TEXT PRIMARY KEY, name TEXT NOT NULL, data BLOB NOT NULL,"
+                     " ref_date TEXT, created TEXT NOT NULL);")
+    db.execute("INSERT INTO uploads VALUES ('0123456789abcdef', 'old.txt', ?, NULL, '2024-01-01T00:00:00')",
+               (PLAN_TEXT.encode(),))
+    db.commit()
+    db.close()
+    with TestClient(_app(tmp_path), headers=SAME_ORIGIN) as c:  # no owner: nobody's upload
+        assert c.get("/doc/0123456789abcdef").status_code == 404
+    with TestClient(_app(tmp_path, shared=True), headers=SAME_ORIGIN) as c:
+        assert "县交通运输局" in _open(c, "/doc/0123456789abcdef").text
+
+
 # ---- jobs: every mix of files finishes ------------------------------------------------------------
 
 BAD_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600

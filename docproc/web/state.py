@@ -96,15 +96,15 @@ class WebState:
 
     def start(self, upload: Upload, job: str) -> Work:
         """Queue an upload (a result already in the cache finishes at once)."""
-        work = Work(key=upload.id, job=job, name=upload.name, args=(upload.data, upload.name, upload.ref_date),
-                    digest=upload.digest)
+        work = Work(key=upload.id, job=job, name=upload.name, args=(), digest=upload.digest)
         with self.lock:
             cached = self.cache.get(upload.digest)
         if cached is not None:
-            work.status, work.args = "done", ()
+            work.status = "done"
             work.result.set_result(cached)
             self.store.set_status(upload.id, "done")
             return work
+        work.args = (self.store.data(upload.id), upload.name, upload.ref_date)
         self.store.set_status(upload.id, "queued")
         self.active[upload.id] = work
         return self.runner.submit(work)

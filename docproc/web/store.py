@@ -45,7 +45,6 @@ _NAME_SPLIT = re.compile(r"[、,,;;/\s]+")
 class Upload:
     id: str
     name: str
-    data: bytes
     ref_date: str | None
     status: str  # queued | working | done | failed
     error: str | None
@@ -91,11 +90,25 @@ class WebStore:
         """The upload if this session may see it (all of them with ``--shared``), else None."""
         where, args = self._visible(owner)
         with self._lock:
-            row = self.db.execute("SELECT id, name, data, ref_date, status, error, digest FROM uploads"
+            row = self.db.execute("SELECT id, name, ref_date, status, error, digest FROM uploads"
                                   " WHERE id = ?" + where, (doc_id, *args)).fetchone()
         if row is None:
             return None
-        return Upload(*row[:6], row[6] or content_digest(row[2], row[3]))
+        return Upload(*row[:5], row[5] or self._digest(doc_id))
+
+    def _digest(self, doc_id: str) -> str:
+        """An upload kept before digests were stored: computed from its bytes once, then kept."""
+        with self._lock, self.db:
+            row = self.db.execute("SELECT data, ref_date FROM uploads WHERE id = ?", (doc_id,)).fetchone()
+            digest = content_digest(row[0], row[1])
+            self.db.execute("UPDATE uploads SET digest = ? WHERE id = ?", (digest, doc_id))
+        return digest
+
+    def data(self, doc_id: str) -> bytes:
+        """The uploaded bytes (read only when they are processed, not for every page)."""
+        with self._lock:
+            row = self.db.execute("SELECT data FROM uploads WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else b""
 
     def set_status(self, doc_id: str, status: str, error: str | None = None) -> None:
         with self._lock, self.db:
