@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ..check.goals import Goal, match_goals, review_scope
 from ..model import Document, Task
@@ -78,16 +79,19 @@ def _head(title: str, ends: list[str], longest: bool) -> str:
     return max(heads, key=len) if longest else min(heads, key=len)
 
 
+@cache
 def region(title: str) -> str:
     """The region a title names first (上海市普陀区财政局… -> 上海市), or ''."""
     return _head(title, lexicon()["region_ends"], longest=False)
 
 
+@cache
 def issuer(title: str) -> str:
     """The body a title names at its head (上海市普陀区财政局, 青禾县), or ''."""
     return _head(title, lexicon()["issuer_ends"] + lexicon()["region_ends"], longest=True)
 
 
+@cache
 def _title_core(title: str) -> str:
     core = _plain(title)
     head = issuer(title)
