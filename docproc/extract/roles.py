@@ -15,6 +15,7 @@ from functools import cache
 from ..context import cues, forward_cue, looks_ahead, report_opening
 from ..model import Document, Span
 from ..segment import tokens, tokens_at
+from .role_model import model_role
 
 _YEAR_IN_CLAUSE = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})年(?:底|末)?(?![\d\-—~至到以]|来)")
 
@@ -42,25 +43,35 @@ _ESTIMATE = re.compile(r"预计(?=\s*(?:全年|今年|本年|当年|上半年|�
 
 
 def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str, after_op) -> str:
+    """The figure's role: the rules' when a cue decides it, else the learned model's (``role_model``) when
+    it is confident, else the section's kind."""
+    role, decided = rule_role(doc, span, clause, sentence, unit, after_op)
+    if decided:
+        return role
+    return model_role(doc, span, clause, sentence, unit) or role
+
+
+def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str, after_op) -> tuple[str, bool]:
+    """The role the rules give, and whether a cue decided it (False: only the section's kind did)."""
     text = doc.text
     before_in_clause = text[clause[0]: span[0]]
     after_in_clause = text[span[1]: clause[1]]
     # a standard or threshold that defines a group: 6700元的监测标准, 年收入5万元以上村
     if _STANDARD_AFTER.match(after_in_clause):
-        return "other"
+        return "other", True
     if after_op and after_op[0] in (">=", "<="):
         # 对3人以上家庭给予补助: a threshold after a preposition picks out a group
         if re.search(r"(?:对|为|向|给|按)$", before_in_clause):
-            return "other"
+            return "other", True
         # 5万元以上村: a value threshold before a noun; 联系1个以上行政村 is a count to reach
         nxt = text[after_op[1]: after_op[1] + 1]
         if re.match(r"[\u4e00-\u9fff]", nxt) and nxt not in "的均" and unit not in _COUNTS:
-            return "other"
+            return "other", True
     # a count right after an enumeration (识别、帮扶、退出三个环节) describes the list
     if re.search(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff、]{2,}$", before_in_clause) and re.match(
         r"[一二两三四五六七八九十]", text[span[0]: span[0] + 1]
     ):
-        return "other"
+        return "other", True
     # a value for an earlier year is a baseline: 2021年80个示范村, 由2020年的42%提高到…, 较2020年的48万吨;
     # not when a change comes between the year and the figure (较2020年下降13.5%, 提高到45%)
     years = list(_YEAR_IN_CLAUSE.finditer(before_in_clause))
@@ -68,17 +79,17 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         between = before_in_clause[years[-1].end():]
         compared = re.search(r"(?:由|从|较|比|与)\s*$", before_in_clause[:years[-1].start()])
         if not _CHANGE.search(between) and (compared or unit not in ("倍", "%", "百分点")):
-            return "baseline"
+            return "baseline", True
     # 由去年同期的3.4%下跌至2.9%, 较上年的48万吨, 从52.1%提高到55.3%: the value the change starts from
     if _PRIOR_VALUE.search(before_in_clause) or (
             re.search(r"(?:由|从)\s*$", before_in_clause) and _CHANGE_TO.match(after_in_clause)):
-        return "baseline"
+        return "baseline", True
     # 为年计划的103%, 完成目标任务的105%: in a report, how much of the goal was done is a result
     if _SHARE_OF_GOAL.search(before_in_clause) and not looks_ahead(doc, span[0]):
-        return "actual"
+        return "actual", True
     # 年度目标任务为新增就业3000人, 全年计划投资10亿元: a figure the clause names as the goal
     if _STATED_GOAL.search(before_in_clause):
-        return "target"
+        return "target", True
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
     # the sentence is segmented once (cached); the clause's words and those before the figure come from it
     sentence_tokens = tokens_at(text, sentence) if sentence[1] > sentence[0] else []
@@ -105,11 +116,12 @@ def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         actual = False  # 去年…, 约2 600个单位将于…落成: the figure's own clause looks ahead
     # a sentence that opens on the past year reports, whatever the section (过去一年,我们新建…)
     if sentence[1] > sentence[0] and report_opening().match(text[sentence[0]: sentence[1]]) and not target:
-        return "actual"
+        return "actual", True
+    cued = target or actual
     if kind == "plan":
-        return "actual" if actual and not target else "target"
+        return "actual" if actual and not target else "target", cued
     if target and not actual:
-        return "target"
+        return "target", True
     if kind == "mixed" and bool(left_words & strong_target) and not actual:
-        return "target"
-    return "actual"
+        return "target", True
+    return "actual", cued
