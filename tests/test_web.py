@@ -151,6 +151,18 @@ def test_bad_corrections_are_refused_in_chinese(client, item, field, value, refu
     assert json.loads(client.get(f"/doc/{doc_id}/download/json").content)["corrections"] == []
 
 
+def test_a_control_character_kept_before_validation_does_not_break_downloads(client):
+    import openpyxl
+
+    doc_id = _upload(client, "plan.txt", PLAN_TEXT.encode())["id"]
+    client.app.state.web.store.correct(doc_id, "t1", "lead", "交通\x07局")  # as an older version stored it
+    r = client.get(f"/doc/{doc_id}/download/xlsx")
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content))["任务"]
+    assert "交通局" in [str(c.value) for c in sheet[2]]
+    assert client.get(f"/doc/{doc_id}/download/json").status_code == 200
+
+
 def test_values_are_read_with_their_magnitude_and_shown_with_it(client):
     doc_id = _upload(client, "plan.txt", PLAN_TEXT.encode())["id"]
     page = client.get(f"/doc/{doc_id}").text

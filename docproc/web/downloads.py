@@ -23,7 +23,7 @@ from fastapi.responses import Response
 from ..model import Document
 from .present import figure
 from .state import DocumentFailed, WebState
-from .store import Upload
+from .store import Upload, printable
 from .validate import FIELD_NAMES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,7 +56,8 @@ async def entries(ws: WebState, uploads: list[Upload]) -> list[Entry]:
         name = upload.name if seen[upload.name] == 1 else f"{upload.name} ({seen[upload.name]})"
         doc = copy.copy(doc)
         doc.source = name
-        out.append(Entry(name, original, doc, ws.store.corrections(upload.id)))
+        corrections = [{**c, "value": printable(c["value"])} for c in ws.store.corrections(upload.id)]
+        out.append(Entry(name, original, doc, corrections))
     return out
 
 

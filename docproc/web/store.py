@@ -18,6 +18,7 @@ import re
 import secrets
 import sqlite3
 import threading
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -155,12 +156,17 @@ def _apply_quantity(q, field: str, value: str):
     return replace(q, unit=value, rule="correction")
 
 
+def printable(value: str) -> str:
+    """Without control characters: a correction kept before they were refused must not break a download."""
+    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+
+
 def apply(doc: Document, corrections: list[dict[str, str]]) -> Document:
     """The document with every correction laid over it, the latest winning (tasks t1…, quantities q0…)."""
     tasks = {t.id: t for t in doc.tasks}
     quantities = list(doc.quantities)
     for c in corrections:
-        item, field, value = c["item"], c["field"], c["value"].strip()
+        item, field, value = c["item"], c["field"], printable(c["value"]).strip()
         if item in tasks and field in TASK_FIELDS:
             tasks[item] = _apply_task(tasks[item], field, value)
         elif item.startswith("q") and item[1:].isdigit() and int(item[1:]) < len(quantities) \
