@@ -23,8 +23,9 @@ from pathlib import Path
 DOC_SUFFIXES = {"txt": "txt", "text": "txt", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx",
                 "doc": "docx", "wps": "docx", "xlsx": "xlsx", "csv": "csv", "tsv": "csv",
                 "ofd": "ofd", "xls": "xlsx", "et": "xlsx", "rtf": "docx", "odt": "docx", "ods": "xlsx",
-                "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image"}
-ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+                "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image",
+                "shtml": "html", "xhtml": "html"}
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Item:
     source: str  # the file path, with !member for archive members
     data: bytes | None = None
     error: str | None = None
+    skipped: str | None = None  # not a document we read (unknown suffix): why, for the summary and the store
 
 
 def _kind(name: str) -> str | None:
@@ -50,6 +52,14 @@ def _kind(name: str) -> str | None:
         return "archive"
     suffix = lower.rsplit(".", 1)[-1] if "." in lower else ""
     return DOC_SUFFIXES.get(suffix)
+
+
+def skip_reason(name: str) -> str:
+    """Why a file is not read, in one line."""
+    base = name.rsplit("/", 1)[-1]
+    if "." not in base.strip("."):
+        return "没有扩展名,无法判断格式;已跳过"
+    return f"不支持的文件类型(.{base.rsplit('.', 1)[-1]});已跳过"
 
 
 def _wanted(name: str, formats: set[str] | None) -> bool:
@@ -66,33 +76,63 @@ def walk(paths: list[str | Path], formats: set[str] | None = None, limits: Limit
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            root = path.resolve()
-            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-                dirnames.sort()
-                for fname in sorted(filenames):
-                    full = Path(dirpath) / fname
-                    if full.is_symlink():
-                        try:
-                            target = full.resolve(strict=True)
-                        except (RuntimeError, OSError):
-                            yield Item(str(full), error="broken symlink or symlink loop; not followed")
-                            continue
-                        if not target.is_relative_to(root):
-                            yield Item(str(full), error="symlink out of the folder; not followed")
-                            continue
-                    if _wanted(fname, formats):
-                        yield from _file(full, formats, limits)
+            yield from _folder(path, formats, limits)
         elif path.exists():
             yield from _file(path, formats, limits)
         else:
             yield Item(str(path), error="no such file or folder")
 
 
+def _folder(path: Path, formats: set[str] | None, limits: Limits) -> Iterator[Item]:
+    root = path.resolve()
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            full = Path(dirpath) / fname
+            if full.is_symlink():
+                try:
+                    target = full.resolve(strict=True)
+                except (RuntimeError, OSError):
+                    yield Item(str(full), error="broken symlink or symlink loop; not followed")
+                    continue
+                if not target.is_relative_to(root):
+                    yield Item(str(full), error="symlink out of the folder; not followed")
+                    continue
+            if _wanted(fname, formats):
+                yield from _file(full, formats, limits)
+            else:
+                yield from _unread(str(full), fname)
+
+
+def _unread(label: str, name: str, is_file: bool = True) -> Iterator[Item]:
+    """A file or member not read: listed as skipped when its type is unknown (one left out by --formats
+    was asked for, and is not listed; a folder entry is not a file)."""
+    if is_file and _kind(name) is None:
+        yield Item(label, skipped=skip_reason(name))
+
+
 def _file(path: Path, formats: set[str] | None, limits: Limits) -> Iterator[Item]:
+    """A file of a folder, under the same size cap as an archive member; a pipe, device or socket is
+    refused from its ``stat``, before it is opened (a FIFO would block the batch for ever)."""
+    from .ingest import InputError, regular_size
+
+    cap = limits.member_bytes if _kind(path.name) != "archive" else limits.archive_bytes
     try:
-        data = path.read_bytes()
+        size = regular_size(path)
+        if size > cap:
+            yield Item(str(path), error=f"文件大小 {size / 2**20:.0f} MB 超出上限 {cap / 2**20:.0f} MB;未读取"
+                                        f"(可用 --cap file_mb=数值 调整)")
+            return
+        with open(path, "rb") as fh:
+            data = fh.read(cap + 1)
+    except InputError as e:
+        yield Item(str(path), error=str(e).split(": ", 1)[-1])
+        return
     except OSError as e:
         yield Item(str(path), error=f"cannot read ({e.strerror or e})")
+        return
+    if len(data) > cap:
+        yield Item(str(path), error=f"文件在读取时增长到超出上限 {cap / 2**20:.0f} MB;未读取")
         return
     if _kind(path.name) == "archive":
         yield from _archive(str(path), data, formats, limits, depth=1)
@@ -121,7 +161,8 @@ def _archive(label: str, data: bytes, formats: set[str] | None, limits: Limits, 
                     kind = "link" if member.issym() or member.islnk() else "device or pipe"
                     yield Item(name, error=f"{kind} member in a tar; not followed")
                     continue
-                if not member.isfile() or not _wanted(member.name, formats):
+                if not (member.isfile() and _wanted(member.name, formats)):
+                    yield from _unread(name, member.name, member.isfile())
                     continue
                 if member.size > limits.member_bytes:
                     yield Item(name, error=f"member larger than {limits.member_bytes} bytes; skipped")
@@ -154,6 +195,7 @@ def _zip(label: str, data: bytes, formats: set[str] | None, limits: Limits, dept
         for info in zf.infolist():
             name = f"{label}!{info.filename}"
             if info.is_dir() or not _wanted(info.filename, formats):
+                yield from _unread(name, info.filename, not info.is_dir())
                 continue
             if stat.S_ISLNK(info.external_attr >> 16):  # a Unix symlink stored in the zip: its bytes are a path
                 yield Item(name, error="link member in a zip; not followed")

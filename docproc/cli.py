@@ -132,6 +132,26 @@ def _fail(message: str) -> None:
     typer.echo(f"docproc: {message}", err=True)
 
 
+CAP_HELP = ("单个文档的上限,写成 名称=数值(可重复):seconds 秒、memory_mb、pages、pixels(每页渲染像素)、cells、"
+            "merged_area、ofd_page_refs、glyph_repeat、xml_mb、paragraphs、file_mb。超出上限的文档失败并说明一行。")
+
+
+def _caps(values: list[str] | None, in_process: bool = True) -> None:
+    """Set the caps given on the command line (for this process and its workers); with ``in_process`` this
+    process reads the documents itself, so it runs under the memory cap and ends when stuck past the time cap."""
+    from .ingest import caps
+    from .pipeline import set_hard_exit
+
+    try:
+        caps.export_to_env(caps.parse_flags(values or []))
+    except ValueError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    if in_process:
+        caps.limit_memory()
+        set_hard_exit(2)
+
+
 def _ref_date_ok(ref_date: str | None) -> str | None:
     if ref_date is None:
         return None
@@ -165,6 +185,7 @@ def extract(
     explain: Annotated[bool, typer.Option(help="JSON 中注明每一项由哪条规则得出。")] = False,
     no_checks: Annotated[bool, typer.Option("--no-checks", help="不做数字核对。")] = False,
     max_mb: Annotated[float | None, typer.Option(help="文本/HTML/CSV 输入的上限,单位 MB(默认 50)。")] = None,
+    cap: Annotated[list[str] | None, typer.Option("--cap", help=CAP_HELP)] = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """提取任务、数字、时限、责任单位和核查结果。
@@ -181,6 +202,7 @@ def extract(
     ref = _ref_date_ok(ref_date)
     if max_mb:
         os.environ["DOCPROC_MAX_MB"] = str(max_mb)
+    _caps(cap)
     fmt = _resolve_format(format.value if format else None, out)
     docs, failed = [], 0
     for path in files:
@@ -188,6 +210,10 @@ def extract(
             docs.append(process(path, ref_date=ref, checks=not no_checks))
         except InputError as e:
             _fail(str(e))
+            failed += 1
+            continue
+        except Exception as e:  # noqa: BLE001 (one line, never a traceback; the other files still come out)
+            _fail(f"{path.name}: 内部错误({type(e).__name__}: {e})"[:300])
             failed += 1
             continue
         _warn_empty(docs[-1], path)
@@ -230,6 +256,7 @@ def check(
     ] = None,
     goals_out: Annotated[Path | None, typer.Option(
         "--goals-out", help="另把目标对照表单独写成 .xlsx 或 .csv(未完成在前)。")] = None,
+    cap: Annotated[list[str] | None, typer.Option("--cap", help=CAP_HELP)] = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """核对报告中的数字:文内加总、占比、增幅是否自洽,以及各项结果是否达到计划目标。
@@ -245,11 +272,15 @@ def check(
     from .pipeline import process
 
     ref = _ref_date_ok(ref_date)
+    _caps(cap)
     try:
         doc = process(report, ref_date=ref)
         plans = [process(p) for p in (against or [])]
     except InputError as e:
         _fail(str(e))
+        raise typer.Exit(2) from None
+    except Exception as e:  # noqa: BLE001 (one line, never a traceback)
+        _fail(f"内部错误({type(e).__name__}: {e})"[:300])
         raise typer.Exit(2) from None
     fmt = _resolve_format(format.value if format else None, out, tuple(f.value for f in CheckFormat))
     keep = _statuses(status)
@@ -372,6 +403,7 @@ def batch(
     scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址(与 --engine dask 同用),如 tcp://10.0.0.5:8786。")] = None,
     ref_date: Annotated[str | None, typer.Option(help="所有文件的参照日期 YYYY-MM-DD。")] = None,
     max_mb: Annotated[float | None, typer.Option(help="文本/HTML/CSV 输入的上限,单位 MB(默认 50)。")] = None,
+    cap: Annotated[list[str] | None, typer.Option("--cap", help=CAP_HELP)] = None,
 ) -> None:
     """整批处理文件夹或压缩包,结果写入 SQLite 库;再次运行会续跑,已处理的跳过。有文件失败时退出码为 2。
 
@@ -393,6 +425,7 @@ def batch(
     _batch_inputs_ok(paths, engine, scheduler)
     if max_mb:
         os.environ["DOCPROC_MAX_MB"] = str(max_mb)  # the worker processes read it too
+    _caps(cap, in_process=False)  # each document runs in a worker process, under the caps
     fmt = {f.strip().lower() for f in formats.split(",")} if formats else None
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
@@ -409,7 +442,7 @@ def batch(
 
         try:
             summary = run_batch(paths, out, workers=workers, formats=fmt, engine=engine, scheduler=scheduler,
-                                ref_date=ref, on_progress=tick)
+                                ref_date=ref, on_progress=tick, isolate=True)
         except RuntimeError as e:
             _fail(str(e))
             raise typer.Exit(2) from None
@@ -420,9 +453,13 @@ def batch(
             raise typer.Exit(2) from None
     c = summary.counts
     typer.echo(f"done {c['done']}, unchanged {c['unchanged']}, duplicates {c['duplicate']}, failed {c['failed']}"
-               f" -> {out}", err=True)
+               f", skipped {c['skipped']} -> {out}", err=True)
     for source, reason in summary.failures[:50]:
         typer.echo(f"  failed: {source}: {reason}", err=True)
+    for source, reason in summary.skipped[:20]:
+        typer.echo(f"  skipped: {source}: {reason}", err=True)
+    if len(summary.skipped) > 20:
+        typer.echo(f"  skipped: 另有 {len(summary.skipped) - 20} 个(全部列在结果库的 skipped 表中)", err=True)
     if c["failed"]:
         raise typer.Exit(2)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import structure
-from .ingest import RawDocument, read_path
+from .ingest import RawDocument, caps, read_path
 from .metadata import build_meta
 from .model import Document
 from .normalize import normalize
@@ -46,15 +46,30 @@ def run_stages(doc: Document, checks: bool = True) -> Document:
 
 
 def load(path: str | Path, ref_date: str | None = None) -> Document:
-    """Read and normalize a file, with structure but no extraction."""
-    raw = read_path(path)
-    return document_from_raw(raw, str(path), ref_date=ref_date)
+    """Read and normalize a file, with structure but no extraction (under the time and memory caps)."""
+    with caps.guard(Path(path).name, hard_exit=hard_exit()):
+        raw = read_path(path)
+        return document_from_raw(raw, str(path), ref_date=ref_date)
 
 
 def process(path: str | Path, ref_date: str | None = None, checks: bool = True) -> Document:
-    """The whole pipeline on one file."""
-    doc = load(path, ref_date=ref_date)
-    return run_stages(doc, checks)
+    """The whole pipeline on one file, under the time and memory caps (``ingest.caps``)."""
+    with caps.guard(Path(path).name, hard_exit=hard_exit()):
+        doc = document_from_raw(read_path(path), str(path), ref_date=ref_date)
+        return run_stages(doc, checks)
+
+
+_HARD_EXIT: list[int | None] = [None]
+
+
+def hard_exit() -> int | None:
+    """The exit code a document stuck in native code past the time cap ends this process with; set
+    by the CLI and by batch workers (a library caller's process is never ended)."""
+    return _HARD_EXIT[0]
+
+
+def set_hard_exit(code: int | None) -> None:
+    _HARD_EXIT[0] = code
 
 
 def process_text(

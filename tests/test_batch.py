@@ -188,3 +188,119 @@ def test_limits_stop_oversized_members(tmp_path):
         zf.writestr("big.txt", "全" * 3000)
     items = list(walk([tmp_path / "z.zip"], limits=Limits(member_bytes=1000)))
     assert items[0].error and "larger than" in items[0].error
+
+
+# ---- crash isolation (issue 24) ---------------------------------------------------------------------
+
+def _folder_with_a_victim(tmp_path: Path, n: int = 8) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in _variants(n):
+        (folder / name).write_bytes(data)
+    (folder / "victim.txt").write_text("2024年工作要点\n一、全年新建桥梁3座。\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_killed_mid_batch_costs_one_document(tmp_path, monkeypatch, workers):
+    """The worker that reads victim.txt is killed with SIGKILL (as the OOM killer would): the batch records
+    that document as failed, goes on with a fresh pool, and a rerun says so again without running it."""
+    folder = _folder_with_a_victim(tmp_path)
+    monkeypatch.setenv("DOCPROC_TEST_KILL_ON", "victim.txt")
+    db = tmp_path / "r.db"
+    summary = run_batch([folder], db, workers=workers, isolate=True)
+    assert summary.counts["done"] == 8 and summary.counts["failed"] == 1, summary.as_dict()
+    (source, reason), = summary.failures
+    assert source.endswith("victim.txt") and "worker died" in reason and "SIGKILL" in reason
+    again = run_batch([folder], db, workers=workers, isolate=True)
+    assert again.counts["done"] == 0 and again.counts["unchanged"] == 8
+    assert again.failures == summary.failures  # said again, not run again
+    monkeypatch.delenv("DOCPROC_TEST_KILL_ON")
+    assert run_batch([folder], db).failures == summary.failures  # stays failed until the tool changes
+
+
+def test_cli_batch_survives_a_killed_worker(tmp_path):
+    folder = _folder_with_a_victim(tmp_path, n=3)
+    db = tmp_path / "r.db"
+    result = subprocess.run([sys.executable, "-m", "docproc.cli", "batch", str(folder), "--out", str(db)],
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "DOCPROC_TEST_KILL_ON": "victim.txt"})
+    assert result.returncode == 2, result.stderr
+    assert "done 3" in result.stderr and "failed 1" in result.stderr
+    assert "victim.txt" in result.stderr and "worker died" in result.stderr and "Traceback" not in result.stderr
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_die_with_their_parent(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in _variants(60):
+        (folder / name).write_bytes(data)
+    proc = subprocess.Popen([sys.executable, "-m", "docproc.cli", "batch", str(folder), "--out", str(tmp_path / "r.db"),
+                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    for _ in range(600):  # until both workers run
+        time.sleep(0.1)
+        workers = _children(proc.pid)
+        if len(workers) >= 2:
+            break
+    assert len(workers) >= 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for _ in range(100):
+        if not any(_alive(p) for p in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), workers
+
+
+def test_unknown_suffixes_are_listed_as_skipped_with_the_reason(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = "2024年工作要点\n一、全年新建农村公路{}公里。\n"
+    (folder / "page.shtml").write_text(f"<html><body><p>{good.format(7)}</p></body></html>", encoding="utf-8")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:bz2") as tf:
+        data = good.format(9).encode()
+        info = tarfile.TarInfo("inner.txt")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+        info = tarfile.TarInfo("inner.bin")
+        info.size = 3
+        tf.addfile(info, io.BytesIO(b"abc"))
+    (folder / "bundle.tar.bz2").write_bytes(buf.getvalue())
+    (folder / "README").write_text(good.format(1), encoding="utf-8")
+    (folder / "notes.dat").write_bytes(b"\x00\x01")
+    db = tmp_path / "r.db"
+    summary = run_batch([folder], db)
+    assert summary.counts["done"] == 2 and summary.counts["skipped"] == 3, summary.as_dict()
+    skipped = dict(summary.skipped)
+    assert "没有扩展名" in skipped[str(folder / "README")]
+    assert "不支持的文件类型(.dat)" in skipped[str(folder / "notes.dat")]
+    assert "不支持的文件类型(.bin)" in skipped[f"{folder / 'bundle.tar.bz2'}!inner.bin"]
+    con = sqlite3.connect(db)
+    assert dict(con.execute("SELECT source, reason FROM skipped")) == skipped
+    result = subprocess.run([sys.executable, "-m", "docproc.cli", "batch", str(folder), "--out", str(db)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0 and "skipped 3" in result.stderr and "notes.dat: 不支持的文件类型" in result.stderr

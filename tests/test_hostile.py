@@ -214,7 +214,7 @@ def test_docx_zip_bomb(tmp_path):
     bomb = body + b" " * (300 * 1024 * 1024) + b"</w:body></w:document>"
     path = _docx_with(bomb, tmp_path, "bomb.docx")
     assert path.stat().st_size < 2 * 1024 * 1024
-    one_line_failure(cli("extract", str(path)), "unpacks to more than")
+    one_line_failure(cli("extract", str(path)), "解压后的 XML 大小")
 
 
 # ---- archives and folders ------------------------------------------------------------------------
@@ -426,3 +426,223 @@ def test_threads_do_not_share_a_broken_state():
     for t in threads:
         t.join()
     assert all(r == results[0] for r in results) and results[0]
+
+
+# ---- caps on every document (issue 24): tiny files that ask for gigabytes or for ever ----------------
+
+def capped(*args: str, env: dict | None = None) -> tuple[int, str, float]:
+    """Run the CLI in a child and return its exit code, its stderr and its peak resident memory in MB."""
+    code = ("import json, resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+            "print(json.dumps([r.returncode, r.stderr, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))")
+    out = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "docproc.cli", *args], capture_output=True,
+                         text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300)
+    rc, err, peak = __import__("json").loads(out.stdout)
+    return rc, err, peak
+
+
+def refused(path: Path, words: str, *extra: str) -> None:
+    """One Chinese line naming the cap, exit 2, no traceback, and well under 1.5 GB."""
+    rc, err, peak = capped("extract", str(path), *extra)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert rc == 2 and len(lines) == 1 and words in lines[0] and "上限" in lines[0], err
+    assert peak < 1500, peak
+
+
+HUGE_PAGE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                 b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 14400 14400]/Contents 4 0 R>>endobj\n"
+                 b"4 0 obj<</Length 25>>stream\n10 w 0 0 m 14400 14400 l S\nendstream endobj\n"
+                 b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_pdf_with_a_14400_point_page_is_not_rendered(tmp_path):
+    path = tmp_path / "huge-page.pdf"
+    path.write_bytes(HUGE_PAGE_PDF)  # one stroke across the page, no text layer: OCR would render 28800×28800
+    assert path.stat().st_size < 400
+    refused(path, "每页渲染像素数为 829440000")
+    batch_with(tmp_path, "huge-page.pdf", HUGE_PAGE_PDF, "每页渲染像素数")
+
+
+def _blank_pdf(path: Path, pages: int, white_image: bool = False) -> Path:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for _ in range(pages):
+        if white_image:  # a blank scan: an image, all white
+            c.drawImage(ImageReader(Image.new("L", (400, 560), 255)), 0, 0, width=595, height=842)
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("white_image", [False, True], ids=["no-objects", "white-scan"])
+def test_blank_pages_cost_no_ocr(tmp_path, monkeypatch, white_image):
+    from docproc.ingest import InputError, ocr
+
+    calls: list[int] = []
+    monkeypatch.setattr(ocr, "recognize", lambda image: calls.append(1) or [])
+    path = _blank_pdf(tmp_path / "blank.pdf", 20, white_image)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(InputError, match="20 页全是空白页"):
+        read_path(path)
+    assert calls == []  # the OCR engine never ran (it took about 2 s a page)
+    from fixtures import image_only_pdf
+
+    with pytest.raises(InputError):
+        read_path(image_only_pdf(tmp_path / "grey.pdf"))  # a page with ink still goes to OCR
+    assert calls == [1]
+
+
+def test_png_of_20000_by_20000_is_one_line(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "huge.png"
+    Image.new("1", (20000, 20000), 1).save(path)
+    assert path.stat().st_size < 200_000
+    refused(path, "每页渲染像素数为 400000000")
+
+
+def _xlsx(path: Path, sheet_data: str | None = None, merges: str = "", rows=None) -> Path:
+    """A workbook written as XML (openpyxl itself would expand the hostile ranges when saving them)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main'
+            '+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument"'
+                                   ' Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="任务" sheetId="1"'
+                                       ' r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                                                  f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        with zf.open("xl/worksheets/sheet1.xml", "w") as fh:  # streamed: a million rows never sit in memory
+            fh.write(f'<worksheet xmlns="{main}"><dimension ref="A1:XFD1048576"/><sheetData>'.encode())
+            for chunk in rows or [sheet_data or ""]:
+                fh.write(chunk.encode())
+            fh.write(f"</sheetData>{merges}</worksheet>".encode())
+    return path
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_xlsx_merged_range_over_the_whole_sheet(tmp_path):
+    path = _xlsx(tmp_path / "merged.xlsx", f'<row r="1">{_cell("A1", "任务")}{_cell("C1", "全年新建道路5公里")}</row>',
+                 '<mergeCells count="1"><mergeCell ref="C1:XFD1048576"/></mergeCells>')
+    assert path.stat().st_size < 5000
+    refused(path, "合并单元格覆盖的面积(单元格数)达到 17177772032(合并区域 C1:XFD1048576)")
+    batch_with(tmp_path, "merged.xlsx", path.read_bytes(), "合并单元格")
+
+
+def test_xlsx_one_cell_at_the_last_address_is_read(tmp_path):
+    path = _xlsx(tmp_path / "corner.xlsx", f'<row r="1048576">{_cell("XFD1048576", "全年新建道路5公里")}</row>')
+    rc, err, peak = capped("extract", str(path), "--format", "csv")
+    assert rc == 0, err
+    assert peak < 1500, peak
+    assert "全年新建道路5公里" in read_path(path).text
+
+
+@pytest.mark.slow
+def test_xlsx_of_a_million_rows_is_refused_by_its_cell_count(tmp_path):
+    rows = (f'<row r="{i}">{_cell(f"A{i}", f"第{i}项")}</row>' for i in range(1, 1_000_001))
+    path = _xlsx(tmp_path / "rows.xlsx", rows=rows)
+    refused(path, "表格单元格数为 3")  # counted while streaming, stopped just past the cap
+
+
+def _ofd(path: Path, content: str, pages: int = 1) -> Path:
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("OFD.xml", f"<ofd:OFD {ns}><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                               "</ofd:DocBody></ofd:OFD>")
+        refs = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_0/Content.xml"/>' for i in range(pages))
+        zf.writestr("Doc_0/Document.xml", f"<ofd:Document {ns}><ofd:Pages>{refs}</ofd:Pages></ofd:Document>")
+        zf.writestr("Doc_0/Pages/Page_0/Content.xml", f"<ofd:Page {ns}><ofd:Content><ofd:Layer>{content}</ofd:Layer>"
+                                                      "</ofd:Content></ofd:Page>")
+    return path
+
+
+def _text_object(delta_x: str) -> str:
+    return (f'<ofd:TextObject Boundary="20 30 170 6" Size="4.2"><ofd:TextCode X="0" Y="4" DeltaX="{delta_x}">'
+            "全年新建道路5公里</ofd:TextCode></ofd:TextObject>")
+
+
+def test_ofd_glyph_repeat_of_300_million(tmp_path):
+    path = _ofd(tmp_path / "repeat.ofd", _text_object("g 300000000 4.2"))
+    assert path.stat().st_size < 1500
+    refused(path, "DeltaX 中的 g N)为 300000000")
+    assert "道路5公里" in read_path(_ofd(tmp_path / "fine.ofd", _text_object("g 8 4.2"))).text
+
+
+def test_ofd_of_5000_pages_sharing_one_content_file(tmp_path):
+    path = _ofd(tmp_path / "shared.ofd", _text_object("g 8 4.2"), pages=5000)
+    refused(path, "页数为 5000")
+    refused(_ofd(tmp_path / "five.ofd", _text_object("g 8 4.2"), pages=5), "OFD 同一页面内容被引用的次数为 5")
+
+
+def test_docx_of_five_million_empty_paragraphs(tmp_path):
+    from fixtures import plan_docx
+
+    src = plan_docx(tmp_path / "src.docx", ["正文"])
+    path = tmp_path / "paragraphs.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename != "word/document.xml":
+                zout.writestr(item, zin.read(item))
+                continue
+            with zout.open("word/document.xml", "w") as fh:  # streamed: 30 MB of XML, never in memory at once
+                fh.write(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>')
+                for _ in range(50):
+                    fh.write(b"<w:p/>" * 100_000)
+                fh.write(b"</w:body></w:document>")
+    assert path.stat().st_size < 200_000
+    refused(path, "段落数为")  # counted while streaming, stopped at the first megabyte past the cap
+
+
+def test_time_cap_is_one_line(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text(GOOD * 20000, encoding="utf-8")  # a 2 MB text: far more than a second of work
+    refused(path, "单个文档的处理时间(秒)已超过 1 秒", "--cap", "seconds=1")
+
+
+def test_a_bad_cap_flag_is_one_line(tmp_path):
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    one_line_failure(cli("extract", str(path), "--cap", "pagez=3"), "--cap 需写成 名称=数值")
+
+
+# ---- special files and unread files ---------------------------------------------------------------
+
+def test_fifo_and_devices_are_refused_before_reading(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")  # opening it would block the batch for ever
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "out.db"
+    run_batch([folder], store)
+    rows = _store_rows(store)
+    assert rows[str(folder / "good.txt")] == "done"
+    assert "命名管道" in rows[str(folder / "pipe.txt")]
+    one_line_failure(cli("extract", str(folder / "pipe.txt")), "命名管道")
+    one_line_failure(cli("extract", "/dev/zero"), "字符设备")
+
+
+def test_sparse_3_gb_file_in_a_folder_is_not_read(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "huge.txt").touch()
+    os.truncate(folder / "huge.txt", 3 * 2**30)  # sparse: 3 GB long, nothing on disk
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    store = tmp_path / "out.db"
+    run_batch([folder], store)
+    rows = _store_rows(store)
+    assert rows[str(folder / "good.txt")] == "done"
+    assert "文件大小 3072 MB 超出上限 200 MB" in rows[str(folder / "huge.txt")]
+    one_line_failure(cli("extract", str(folder / "huge.txt")), "文件大小(MB)为 3072")

@@ -7,8 +7,11 @@ suffix) and hand off to one reader per format. Every failure is an
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+from . import caps
 from .detect import sniff
 from .errors import InputError
 from .raw import RawDocument
@@ -23,7 +26,8 @@ def read_path(path: str | Path) -> RawDocument:
     if p.is_dir():
         raise InputError(f"{p}: is a folder (use `docproc batch` for folders)")
     try:
-        size = p.stat().st_size
+        size = regular_size(p)
+        caps.check(p.name, "file_mb", size / 2**20, f"为 {size / 2**20:.0f}")
         if size > max_text_bytes():
             # a huge text is refused from its first bytes, never read whole into memory
             with open(p, "rb") as fh:
@@ -31,17 +35,29 @@ def read_path(path: str | Path) -> RawDocument:
             if sniff(head, p.name) in ("text", "html", "csv"):
                 raise InputError(f"{p.name}: a text of {size // 2**20} MB is over the limit of "
                                  f"{max_text_bytes() // 2**20} MB; raise it with --max-mb (or DOCPROC_MAX_MB)")
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(int(caps.current().file_mb * 2**20) + 1)  # a file that grows while read stops here
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
     return read_bytes(data, name=p.name)
 
 
+SPECIAL = {stat.S_IFIFO: "命名管道(FIFO)", stat.S_IFCHR: "字符设备", stat.S_IFBLK: "块设备", stat.S_IFSOCK: "套接字"}
+
+
+def regular_size(path: Path) -> int:
+    """The size of a regular file; a pipe, device or socket is refused before it is opened (reading a
+    FIFO blocks for ever, a character device never ends)."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        kind = SPECIAL.get(stat.S_IFMT(st.st_mode), "特殊文件")
+        raise InputError(f"{path.name}: 是{kind},不是普通文件;未读取")
+    return st.st_size
+
+
 def max_text_bytes() -> int:
     """Largest text/HTML/CSV input read (50 MB; DOCPROC_MAX_MB or --max-mb raise it): past that a plain
     text is not one notice but a dump, and reading it whole would take the memory of the machine."""
-    import os
-
     return int(float(os.environ.get("DOCPROC_MAX_MB", "50")) * 1024 * 1024)
 
 

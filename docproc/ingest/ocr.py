@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from . import caps
 from . import lines as layout
 from .errors import InputError
 from .raw import RawDocument
@@ -122,6 +124,15 @@ def ocr_lines(image: Any) -> list[str]:
     return reading_order(recognize(image), width)
 
 
+INK_LEVEL = 235  # an image with no pixel darker than this grey is blank: no OCR
+
+
+def inked(image: Any) -> bool:
+    """Whether an image has anything darker than light grey (a blank page costs no OCR)."""
+    darkest, _ = image.convert("L").getextrema()
+    return darkest < INK_LEVEL
+
+
 def read_image(data: bytes, name: str = "") -> RawDocument:
     """A scanned page saved as PNG, JPEG or TIFF (every frame of a multi-page TIFF is a page)."""
     if not available():
@@ -129,12 +140,20 @@ def read_image(data: bytes, name: str = "") -> RawDocument:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
-        image = Image.open(io.BytesIO(data))
-        frames = [f.copy() for f in ImageSequence.Iterator(image)]
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any pixel
+        frames = []
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            caps.check(name, "pages", number)
+            w, h = frame.size
+            caps.check(name, "pixels", w * h, f"为 {w * h}(第{number}页 {w}×{h} 像素)")
+            frames.append(frame.copy())
+    except Image.DecompressionBombError as e:  # Pillow's own guard, when its limit is below ours
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        raise caps.CapExceeded(name, "pixels", f"为 {found.group(1) if found else '?'}", caps.current().pixels) from None
     except (UnidentifiedImageError, OSError) as e:
         raise InputError(f"{name}: broken image ({type(e).__name__})") from None
-    pages = [layout.Page(page_lines(recognize(f), f.size[0]), f.size[0], f.size[1], size_tolerance=SIZE_TOLERANCE)
-             for f in frames]
+    pages = [layout.Page(page_lines(recognize(f), f.size[0]) if inked(f) else [], f.size[0], f.size[1],
+                         size_tolerance=SIZE_TOLERANCE) for f in frames]
     if not any(p.lines for p in pages):
         raise InputError(f"{name}: no text found in the image")
     done = layout.assemble(pages)

@@ -18,8 +18,10 @@ import io
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 
+from . import caps
 from . import lines as layout
 from .errors import InputError
 from .lines import Line
@@ -70,23 +72,28 @@ def _floats(value: str | None) -> list[float]:
     return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", value or "")]
 
 
-def _deltas(value: str | None) -> list[float]:
-    """DeltaX "g 3 5.2 1.1" = three gaps of 5.2, then 1.1."""
-    out: list[float] = []
+def _advance(value: str | None, name: str = "") -> float:
+    """The sum of the gaps in a DeltaX: "g 3 5.2 1.1" = three gaps of 5.2, then 1.1 (16.7). Summed without
+    expanding the repeats, and a repeat count past the cap is refused (a glyph run is a line of text, not
+    300 million glyphs)."""
+    total = 0.0
     tokens = (value or "").split()
     i = 0
     while i < len(tokens):
         if tokens[i] == "g" and i + 2 < len(tokens):
-            out.extend([float(tokens[i + 2])] * int(float(tokens[i + 1])))
+            with contextlib.suppress(ValueError):
+                repeat = int(float(tokens[i + 1]))
+                caps.check(name, "glyph_repeat", repeat, f"为 {repeat}(DeltaX 中的 g {tokens[i + 1]})")
+                total += max(repeat, 0) * float(tokens[i + 2])
             i += 3
         else:
             with contextlib.suppress(ValueError):
-                out.append(float(tokens[i]))
+                total += float(tokens[i])
             i += 1
-    return out
+    return total
 
 
-def _page_glyphs(root) -> list[_Glyphs]:
+def _page_glyphs(root, name: str = "") -> list[_Glyphs]:
     out: list[_Glyphs] = []
     for obj in root.iter():
         if _local(obj.tag) != "TextObject":
@@ -98,7 +105,7 @@ def _page_glyphs(root) -> list[_Glyphs]:
                 continue
             x = box[0] + float(code.get("X") or 0)
             y = box[1] + float(code.get("Y") or 0)
-            width = sum(_deltas(code.get("DeltaX"))) + size
+            width = _advance(code.get("DeltaX"), name) + size
             out.append(_Glyphs(x, y, size, width, code.text))
     return out
 
@@ -129,7 +136,7 @@ def _lines(glyphs: list[_Glyphs]) -> list[Line]:
     return out
 
 
-def _page(root, page, document) -> layout.Page:
+def _page(root, page, document, name: str = "") -> layout.Page:
     """A page's lines, in a page of the size its own or the document's PhysicalBox gives (mm)."""
     box = None
     for node in (root, page, document):
@@ -138,7 +145,7 @@ def _page(root, page, document) -> layout.Page:
             box = _floats(area.text)
             break
     width, height = (box[2], box[3]) if box and len(box) == 4 else (210.0, 297.0)
-    return layout.Page(_lines(_page_glyphs(root)), width, height)
+    return layout.Page(_lines(_page_glyphs(root, name)), width, height)
 
 
 def read_ofd(data: bytes, name: str = "") -> RawDocument:
@@ -164,13 +171,17 @@ def read_ofd(data: bytes, name: str = "") -> RawDocument:
         pages = [p for p in document.iter() if _local(p.tag) == "Page" and p.get("BaseLoc")]
         if not pages:
             raise InputError(f"{name}: the OFD has no pages")
+        caps.check(name, "pages", len(pages))
         page_lines: list[layout.Page] = []
+        refs: Counter[str] = Counter()
         for page in pages:
             loc = page.get("BaseLoc").lstrip("/")
             path = posixpath.normpath(posixpath.join(base, loc)) if not loc.startswith(base + "/") else loc
             if not path.endswith(".xml"):
                 path = posixpath.join(path, "Content.xml")
-            page_lines.append(_page(_parse(zf, path, name), page, document))
+            refs[path] += 1  # pages sharing one content file multiply its work: a real OFD never does
+            caps.check(name, "ofd_page_refs", refs[path], f"为 {refs[path]}({path})")
+            page_lines.append(_page(_parse(zf, path, name), page, document, name))
     if not any(p.lines for p in page_lines):
         raise InputError(f"{name}: the OFD has no text (scanned images only); OCR of OFD images is not supported")
     raw = _assemble(name, page_lines, [], [])

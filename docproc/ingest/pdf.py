@@ -20,8 +20,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from . import caps, ocr, pdfium_layout
 from . import lines as layout
-from . import ocr, pdfium_layout
 from .errors import InputError
 from .lines import PAGE_NO as _PAGE_NO
 from .lines import Line
@@ -241,17 +241,24 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
     pages: list[layout.Page] = []
     found_tables: list[dict[str, Any]] = []
     plumber = None
+    blank = 0
     try:
+        caps.check(name, "pages", len(doc))
         for number in range(1, len(doc) + 1):
             geo = layout.Page([], 0.0, 0.0)
+            empty = False
             try:
                 page = doc[number - 1]
                 paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
                 textpage = page.get_textpage()
                 text = textpage.get_text_range()
                 garbled = garbled_reason(text)
-                if not text.strip() or garbled:
-                    geo = _ocr_page(page, number, garbled, warnings)
+                if not text.strip() and not garbled and not has_ink(page):
+                    empty = True  # nothing drawn, or nothing dark enough to be text: no OCR
+                    blank += 1
+                    geo = layout.Page([], page.get_width(), page.get_height())
+                elif not text.strip() or garbled:
+                    geo = _ocr_page(page, number, garbled, warnings, name)
                 elif tables and (paths >= RULED_PAGE_PATHS or _looks_tabular(text)):
                     if pdfium_layout.usable(page):
                         geo, page_tables = _pdfium_layout(page, textpage, number)
@@ -262,7 +269,7 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
                     found_tables.extend(page_tables)
                 else:
                     geo = layout.Page(_text_lines(page, textpage, text), page.get_width(), page.get_height())
-                if not geo.lines and not ocr.available() and not garbled:
+                if not geo.lines and not ocr.available() and not garbled and not empty:
                     images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
                     if images or not text.strip():
                         warnings.append(f"page {number} has no text layer; {ocr.INSTALL_HINT}")
@@ -276,7 +283,25 @@ def read_pdf(data: bytes, name: str = "", tables: bool = True) -> RawDocument:
         if plumber is not None:
             plumber.close()
         doc.close()
+    if pages and blank == len(pages):
+        raise InputError(f"{name}: PDF 的 {blank} 页全是空白页(没有文字,也没有可识别的笔迹),无可读内容")
     return _assemble(name, pages, found_tables, warnings)
+
+
+INK_SIDE = 600  # the no-ink test renders the page this many pixels on its longer side
+INK_LEVEL = 235  # a grey darker than this is ink (lenient: a page wrongly called blank would lose its text)
+
+
+def has_ink(page: Any) -> bool:
+    """Whether a page without a text layer has anything OCR could read: it draws something, and a
+    thumbnail of it has a pixel darker than light grey (a blank scan is all white). Costs a few ms."""
+    if not any(True for _ in page.get_objects(max_depth=1)):
+        return False
+    width, height = page.get_width(), page.get_height()
+    scale = min(1.0, INK_SIDE / max(width, height, 1.0))
+    thumb = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    darkest, _ = thumb.getextrema()
+    return darkest < INK_LEVEL
 
 
 def _text_lines(page: Any, textpage: Any, text: str) -> list[Line]:
@@ -287,13 +312,15 @@ def _text_lines(page: Any, textpage: Any, text: str) -> list[Line]:
     return found
 
 
-def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str]) -> layout.Page:
+def _ocr_page(page: Any, number: int, garbled: str | None, warnings: list[str], name: str = "") -> layout.Page:
     """A page without a usable text layer, read from its image when OCR is installed (boxes in points)."""
     width, height = page.get_width(), page.get_height()
     if not ocr.available():
         if garbled:
             warnings.append(f"page {number}: the text layer is garbage ({garbled}); {ocr.INSTALL_HINT}")
         return layout.Page([], width, height)
+    w, h = round(width * ocr.RENDER_SCALE), round(height * ocr.RENDER_SCALE)
+    caps.check(name, "pixels", w * h, f"为 {w * h}(第{number}页渲染为 {w}×{h} 像素)")
     image = page.render(scale=ocr.RENDER_SCALE).to_pil()
     found = ocr.page_lines(ocr.recognize(image), image.size[0], scale=1 / ocr.RENDER_SCALE)
     why = f"the text layer is garbage ({garbled})" if garbled else "no text layer"

@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 
+from . import caps
 from .errors import InputError
 from .raw import RawDocument, row_line
-
-MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX that unpacks to more is refused (zip bomb)
 
 
 def _fmt(value: object, number_format: str = "") -> str:
@@ -38,53 +38,134 @@ def _fmt(value: object, number_format: str = "") -> str:
     return " ".join(str(value).split())
 
 
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}\d{1,7})(?::([A-Za-z]{1,3}\d{1,7}))?\"")
+_CHUNK = 1 << 20
+
+
+def _prescan(zf: zipfile.ZipFile, name: str) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Every worksheet's merged ranges, with the caps checked before openpyxl sees a cell: the unpacked
+    size, the cells written and the area the merged ranges cover (one streamed pass over each sheet's XML;
+    a 5 KB file can declare a merge of 17 billion cells, and expanding it is what took all memory)."""
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    caps.check(name, "xml_mb", total / 2**20, f"为 {total / 2**20:.0f}")
+    count = [0, 0]  # cells, merged area
+    merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            merged[info.filename] = _scan_sheet(zf, info, name, count)
+    return merged
+
+
+def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                count: list[int]) -> list[tuple[int, int, int, int]]:
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            buf = tail + chunk
+            safe = len(buf) - 256 if chunk else len(buf)  # a tag cut by the chunk end is read with the next one
+            count[0] += sum(1 for m in _CELL.finditer(buf) if m.start() < safe)
+            for m in _MERGE.finditer(buf):
+                if m.start() >= safe:
+                    break
+                ref = (m.group(1) + (b":" + m.group(2) if m.group(2) else b"")).decode("ascii").upper()
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+                ranges.append((min_row, min_col, max_row, max_col))
+                count[1] += (max_row - min_row + 1) * (max_col - min_col + 1)
+                caps.check(name, "merged_area", count[1], f"达到 {count[1]}(合并区域 {ref})")
+            caps.check(name, "cells", count[0])
+            if not chunk:
+                return ranges
+            tail = buf[max(safe, 0):]
+
+
 def read_xlsx(data: bytes, name: str = "") -> RawDocument:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
-                raise InputError(f"{name}: the spreadsheet unpacks to more than {MAX_UNPACKED // 2**20} MB; refused")
+            merged = _prescan(zf, name)
     except zipfile.BadZipFile:
         raise InputError(f"{name}: broken .xlsx file") from None
     try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # read-only: rows stream from the XML, nothing is expanded to the sheet's declared size
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except InputError:
         raise
     except Exception as e:  # openpyxl raises many types for damaged workbooks
         raise InputError(f"{name}: broken .xlsx file ({type(e).__name__})") from None
     lines: list[str] = []
     tables = []
-    for ws in wb.worksheets:
-        merged_from: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        merged_from[(r, c)] = (rng.min_row, rng.min_col)
-        rows: list[list[str]] = []
-        for row in ws.iter_rows():
-            cells = []
-            for cell in row:
-                origin = merged_from.get((cell.row, cell.column))
-                if origin is None:
-                    cells.append(_fmt(cell.value, cell.number_format or ""))
-                    continue
-                top = ws.cell(*origin)
-                text = _fmt(top.value, top.number_format or "")
-                # a vertical merge of words repeats them; a horizontal one, or a merged figure, is not repeated
-                cells.append(text if origin[1] == cell.column and not isinstance(top.value, int | float) else "")
-            if any(cells):
-                rows.append(cells)
-        if not rows:
-            continue
-        if len(wb.worksheets) > 1:
-            lines.append(ws.title)  # with several sheets, each sheet's name heads its rows
-        lines.extend(line for line in (row_line(r) for r in rows) if line)
-        tables.append({"page": 1, "sheet": ws.title, "rows": rows})
+    budget = [0]
+    try:
+        for ws in wb.worksheets:
+            rows = _sheet_rows(ws, merged.get(getattr(ws, "_worksheet_path", ""), []), name, budget)
+            if not rows:
+                continue
+            if len(wb.worksheets) > 1:
+                lines.append(ws.title)  # with several sheets, each sheet's name heads its rows
+            lines.extend(line for line in (row_line(r) for r in rows) if line)
+            tables.append({"page": 1, "sheet": ws.title, "rows": rows})
+    except InputError:
+        raise
+    except Exception as e:  # a damaged sheet part
+        raise InputError(f"{name}: broken .xlsx file ({type(e).__name__})") from None
+    finally:
+        wb.close()
     if not lines:
         raise InputError(f"{name}: the spreadsheet has no cells with text")
     return RawDocument(text="\n".join(lines), format="xlsx", tables=tables)
+
+
+def _sheet_rows(ws, ranges: list[tuple[int, int, int, int]], name: str, budget: list[int]) -> list[list[str]]:
+    """A sheet's rows as texts, from its first to its last used column. Merged cells: a horizontal merge
+    keeps its text in the first column only; a vertical merge of words repeats them in every row it
+    covers, a merged figure is written once."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    ws.reset_dimensions()  # the declared <dimension> may claim A1:XFD1048576; trust the cells only
+    origins = {(r0, c0) for r0, c0, _, _ in ranges}
+    origin_values: dict[tuple[int, int], object] = {}
+    grid: dict[int, list[str]] = {}
+    first, last = (min(c0 for _, c0, _, _ in ranges), max(c1 for _, _, _, c1 in ranges)) if ranges else (10**9, 0)
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        if not row:
+            continue
+        budget[0] += len(row)
+        caps.check(name, "cells", budget[0], f"达到 {budget[0]}(含行内空位)")
+        texts = []
+        for c, cell in enumerate(row, start=1):
+            if isinstance(cell, ReadOnlyCell):
+                first, last = min(first, c), max(last, c)
+                if (r, c) in origins:
+                    origin_values[(r, c)] = cell.value
+            texts.append(_fmt(cell.value, getattr(cell, "number_format", "") or ""))
+        grid[r] = texts
+    for r0, c0, r1, c1 in ranges:
+        top = origin_values.get((r0, c0))
+        word = "" if isinstance(top, int | float) else _fmt(top)
+        for r in range(r0, r1 + 1):
+            row = grid.setdefault(r, [])
+            if len(row) < c1:
+                row.extend([""] * (c1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    row[c - 1] = word if c == c0 else ""
+    if not grid or last == 0:
+        return []
+    width = last - first + 1
+    caps.check(name, "cells", budget[0] + len(grid) * width, f"按行列展开为 {len(grid)}×{width}")
+    out = []
+    for r in sorted(grid):
+        cells = (grid[r] + [""] * (last - len(grid[r])))[first - 1:last]
+        if any(cells):
+            out.append(cells)
+    return out
 
 
 def read_csv(text: str, name: str = "") -> RawDocument:
