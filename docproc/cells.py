@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import resources
+from .patterns import YEAR
 
 _NUMBER_CELL = re.compile(r"^[-+−]?\s*(?:0|[1-9][\d,]*|0(?=\.))(?:\.\d+)?\s*(?:%|‰)?$")  # 01, 000998 are codes
 _YEARISH = re.compile(
-    r"(?:(?:19|20)\d{2}(?:[-/—–](?:\d{2}|(?:19|20)\d{2}))?\s*(?:年度?|年末|年底|财年)?"
+    rf"(?:{YEAR}(?:[-/—–](?:\d{{2}}|{YEAR}))?\s*(?:年度?|年末|年底|财年)?"
     r"|(?:民国)?\d{2,3}\s*年度?)"
 )
+
 SENTENCE_END = re.compile(r"[。;!?]")
 MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 

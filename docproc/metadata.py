@@ -13,11 +13,12 @@ from collections import Counter
 
 from . import resources
 from .model import DocMeta
+from .patterns import YEAR
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE = re.compile(rf"({YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*日?")
 _DATE_LABEL = re.compile(r"(发布日期|成文日期|发文日期|印发日期|发布时间|时间|日期|更新时间)\s*[:|]*\s*\|?\s*")
-_YEAR = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})\s*年(?!\s*[-—~至到]\s*(?:19|20)?\d{2})")
-_RANGE = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—~至到]+\s*(?:19|20)\d{2}\s*年?")
+_YEAR = re.compile(rf"(?<![\d\-—~至到])({YEAR})\s*年(?!\s*[-—~至到]\s*(?:19|20)?\d{{2}})")
+_RANGE = re.compile(rf"{YEAR}\s*年?\s*[-—~至到]+\s*{YEAR}\s*年?")
 _ROC = re.compile(r"民国\s*(\d{2,3})\s*年")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,40}”|\([^)]{0,30}\)")
 
@@ -33,7 +34,7 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678"
 _ROC_DATE = re.compile(r"(?<!\d)(1[0-4]\d|[89]\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_ISSUED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|公布|签发)")
+_ISSUED = re.compile(rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*(?:印发|发布|公布|签发)")
 
 
 def _cn_number(s: str) -> int:
@@ -104,12 +105,12 @@ def find_date(header: list[str], body: str) -> str | None:
     return None
 
 
-_SPEECH_DATE = re.compile(r"^[(——\-\s]*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在.{2,60}?(?:会议|大会)上")
+_SPEECH_DATE = re.compile(rf"^[(——\-\s]*({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*在.{{2,60}}?(?:会议|大会)上")
 _ROC_LINE = re.compile(r"(?:中华)?民国(\d{2,3})年(\d{1,2})月(\d{1,2})日")
 
 
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(]\s*(?:19|20)\d{2}\s*[〕\]】)]\s*\d+\s*号$")
-_NOT_TITLE = re.compile(r"^-{3,}$|^(?:19|20)\d{2}[-年/.]\d{1,2}(?:[-月/.]\d{1,2}日?)?(?:\s|$)|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享"
+_DOC_NUMBER = re.compile(rf"^[\u4e00-\u9fff]{{1,10}}[〔\[【(]\s*{YEAR}\s*[〕\]】)]\s*\d+\s*号$")
+_NOT_TITLE = re.compile(rf"^-{{3,}}$|^{YEAR}[-年/.]\d{{1,2}}(?:[-月/.]\d{{1,2}}日?)?(?:\s|$)|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享"
                         r"|[::]$|^索引号|^主题分类|^发文单位")  # an addressee line (各区人民政府…:) or a metadata cell
 _NAMES_A_DOCUMENT = re.compile(r"关于.{2,60}的|(?:通知|方案|报告|意见|计划|规划|要点|总结|决定|办法|公报|纲要|清单|细则|预算案)$")
 
@@ -130,7 +131,7 @@ def find_title(body: str) -> str:
 
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
-_HK_FY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/—–至]\s*(\d{2})(?!\d)\s*(?:年度|财政年度)?")
+_HK_FY = re.compile(rf"(?<!\d)({YEAR})\s*[-/—–至]\s*(\d{{2}})(?!\d)\s*(?:年度|财政年度)?")
 
 
 def _plans_its_year(body: str, year: int) -> bool:

@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from .model import Document, Paragraph, Section, Sentence
+from .patterns import YEAR
 
 _CN = "一二三四五六七八九十"
 MARKERS: list[tuple[int, re.Pattern[str]]] = [
@@ -46,7 +47,7 @@ def heading_title(text: str, marker: str) -> str:
     return (marker + title).strip()
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(rf"({YEAR})\s*年")
 
 
 def heading_kind(title: str, doc_year: int | None) -> str | None:

@@ -21,9 +21,10 @@ from .cells import (
 )
 from .labels import header_unit_role
 from .model import Cell, Column
+from .patterns import YEAR
 
 _GENERIC_MEASURE = {"金额", "数值", "数量", "数据", "值", "数", "合计", "总计", "小计", "指标值", "绝对值", "绝对数", "总量"}
-_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})")
+_YEAR_IN_HEADER = re.compile(rf"({YEAR})")
 
 
 def header_role(header: str) -> str | None:
@@ -43,7 +44,7 @@ def _percent_header(header: str) -> bool:
 
 def _measure(header: str) -> str:
     h = re.sub(r"[((][^()()]*[))]", "", header).replace(" ", "")
-    h = re.sub(r"(?:19|20)\d{2}(?:[-/—–]\d{2,4})?年?度?|\d{2,3}年度?", "", h)
+    h = re.sub(rf"{YEAR}(?:[-/—–]\d{{2,4}})?年?度?|\d{{2,3}}年度?", "", h)
     for word, _ in lex().role_words:
         h = h.replace(word, "")
     for w in lex().period_words:
@@ -61,7 +62,7 @@ def _body_kinds(body: list[tuple[Cell, ...]], col: int) -> tuple[int, int, int]:
         t = row[col].text
         if is_empty_cell(t):
             continue
-        if re.fullmatch(r"(?:19|20)\d{2}", t.strip()):
+        if re.fullmatch(rf"{YEAR}", t.strip()):
             years += 1  # a bare 2023 may be a year or a figure: the column decides
         elif is_number_cell(t) or MAG_NUMBER.match(t):
             nums += 1
