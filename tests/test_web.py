@@ -78,6 +78,9 @@ def test_index_and_static_assets(client):
     r = client.get("/")
     assert r.status_code == 200 and "上传文件" in r.text
     assert client.get("/static/app.js").status_code == 200
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "没有这个页面" in missing.text
+    assert client.put("/upload").status_code == 405
     assert "cdn" not in r.text.lower() and "https://" not in r.text
 
 
@@ -399,6 +402,15 @@ def test_a_killed_worker_does_not_break_later_uploads(tmp_path):
         assert small["status"] == "done"
         assert _finish(c, slow)["finished"]
         assert runner.restarts >= 1
+
+
+@pytest.mark.slow
+def test_an_upload_over_the_time_limit_is_stopped(tmp_path):
+    app = _app(tmp_path, executor="process", workers=1, timeout_s=0.5)  # a fresh worker takes longer to start
+    with TestClient(app, headers=SAME_ORIGIN) as c:
+        item = _upload(c, "old.doc", BAD_DOC)
+        assert item["status"] == "failed" and "处理超过 0.5 秒" in item["error"]
+        assert app.state.web.runner.restarts >= 1
 
 
 # ---- a real browser ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .security import guard_request, is_loopback
 from .state import HERE, Settings, WebState
@@ -36,6 +37,9 @@ ROUTER_MODULES = (
 )
 
 
+_FRAMEWORK = {"Not Found": "没有这个页面", "Method Not Allowed": "不支持这种请求方式"}
+
+
 class TokenRequired(ValueError):
     """Binding beyond loopback without a token would serve every upload to the whole network."""
 
@@ -43,11 +47,12 @@ class TokenRequired(ValueError):
 def _errors(app: FastAPI) -> None:
     """Refusals as a Chinese page (or JSON under /api/), never a traceback."""
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
+    @app.exception_handler(StarletteHTTPException)  # the framework's own 404/405 as well as ours
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        detail = _FRAMEWORK.get(str(exc.detail), str(exc.detail))
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-        return request.app.state.web.error(request, str(exc.detail), exc.status_code)
+            return JSONResponse({"error": detail}, status_code=exc.status_code)
+        return request.app.state.web.error(request, detail, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_form(request: Request, exc: RequestValidationError):
