@@ -22,6 +22,15 @@ def _scaled_units() -> frozenset[str]:
     return frozenset(row[1] for row in resources.table("units.tsv") if len(row) < 3 or row[2] not in _UNSCALED_KINDS)
 
 
+def file_name(source: str | None) -> str:
+    """The file's own name for staff (the folder it was read from is the operator's business);
+    an archive member keeps its archive: 资料.zip!计划.txt."""
+    if not source:
+        return ""
+    outer, bang, member = source.partition("!")
+    return outer.replace("\\", "/").rsplit("/", 1)[-1] + bang + member
+
+
 def plain_number(value: float) -> str:
     """At most four decimals, no trailing zeros, no exponent."""
     text = f"{value:.4f}".rstrip("0").rstrip(".")

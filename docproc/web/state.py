@@ -67,7 +67,8 @@ class WebState:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters.update(figure=present.figure, finding=present.finding,
                                           status=lambda s: present.STATUS.get(s, s))
-        self.templates.env.globals.update(word=present.word)
+        self.templates.env.globals.update(word=present.word, has_store=settings.store is not None,
+                                          file_name=present.file_name)
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.cache: OrderedDict[str, Any] = OrderedDict()
         self.active: dict[str, Work] = {}  # upload id → its work while queued or running
