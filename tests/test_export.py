@@ -285,3 +285,29 @@ def test_html_report_in_headless_chromium(tmp_path):
     subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_goal_table_holds_plan_targets_only(tmp_path):
+    """A plan without a target list: milestones, parts after 其中, scopes, the people served and counts of kinds
+    are no goals; the targets to reach are, and the one missed comes first."""
+    from docproc.check.goals import check_against
+
+    plan = process_text(
+        "某县2024年乡村建设工作方案\n"
+        "1.新建通村公路42公里。(责任单位:县交通运输局)\n"
+        "2.资金拨付进度要求(5月底40%、8月底70%),按月调度。(责任单位:县财政局)\n"
+        "3.确保全县130名困难家庭学生(其中:小学61人,初中45人,高中24人)应助尽助。(责任单位:县教育局)\n"
+        "4.持续抓好全县8个安置点后续扶持,改善640人的饮水条件,推动两类资产良性运转。(责任单位:县水利局)\n"
+        "5.改造农村户厕1500户。(责任单位:县农业农村局)\n", ref_date="2024-01-01", kind="plan")
+    report = process_text("某县2024年乡村建设工作总结\n全年新建通村公路39公里,改造农村户厕1500户。\n",
+                          ref_date="2024-12-31", kind="report")
+    goals = check_against(report, [plan])
+    assert [(g.status, g.target_text) for g in goals] == [("missed", "42公里"), ("met", "1500户")]
+    out = tmp_path / "goals.xlsx"
+    from docproc.export.xlsx import goals_xlsx
+
+    goals_xlsx(goals, out)
+    from openpyxl import load_workbook
+
+    rows = _rows(load_workbook(out)["目标"])
+    assert [(r["状态"], r["目标值"], r["实际值"]) for r in rows] == [("未完成", 42, 39), ("已完成", 1500, 1500)]

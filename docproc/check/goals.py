@@ -484,6 +484,23 @@ def _due_later(doc: Document, q: Quantity, year: int | None) -> bool:
     return False
 
 
+def _sets_no_goal(plan: Document, q: Quantity) -> bool:
+    """A target figure of a plan without a target list that is no goal to report on (goals.yaml ``not_goal``):
+    a milestone after a deadline, a part after 其中, a scope (全县12个乡镇), the people served, a count of kinds."""
+    words = _lex().d["not_goal"]
+    text = plan.text
+    if q.unit in words["kinds"] or any(d.span[1] <= q.span[0] <= d.span[1] + 1 for d in plan.deadlines):
+        return True
+    before = text[_sentence(plan, q)[0]: q.span[0]]
+    k = before.rfind("其中")
+    if k >= 0 and not re.search(r"[))〕】。;;]", before[k:]):  # a list of parts that goes on after 其中
+        return True
+    if re.search(words["scope"], text[max(0, q.span[0] - 3): q.span[0]]):
+        return True
+    phrase = re.split(r"[,,、;;。()()和及与]", text[q.span[1]: q.span[1] + 12])[0]
+    return q.unit in ("人", "名", "户", "个") and (phrase.startswith("的") or any(w in phrase for w in words["served"]))
+
+
 def plan_targets(plan: Document, year: int | None) -> list[Target]:
     """The plan's targets for ``year``: its headline list if it has one, else its target figures."""
     spans = _headline_spans(plan, year) if year else []
@@ -494,7 +511,7 @@ def plan_targets(plan: Document, year: int | None) -> list[Target]:
         return sorted(out, key=lambda t: t.sentence[0] if t.quantity is None else t.quantity.span[0])
     out = []
     for q in plan.quantities:
-        if q.role != "target" or _due_later(plan, q, year):
+        if q.role != "target" or _due_later(plan, q, year) or _sets_no_goal(plan, q):
             continue
         measure, sign = measure_of(plan, q)
         direction, threshold, expected = _bound(q, None, measure, sign)
