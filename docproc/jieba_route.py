@@ -8,29 +8,156 @@ fragment looked up once and each word's log-probability computed once per
 process. The arithmetic is jieba's own, in the same order, ties broken the same
 way, so every segmentation is identical (``tests/test_segment.py`` compares the
 two on the seeds and on random text).
+
+The dictionary loads lazily: jieba unmarshals all 580,000 entries of its prefix dictionary (0.4–0.6 s)
+before the first word, though docproc segments only the sentences that hold a figure. Here the
+dictionary, with the domain words added, is cached once (``make_tokenizer(..., cache_dir=...)``) as one
+marshalled block per first character; a process reads the file (a few ms) and unmarshals a block only
+when a sentence holding that character is first segmented. Every fragment the route looks up starts
+with a character of the sentence, so the lookups, and the words, are the same as with the whole
+dictionary loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from math import log
+from pathlib import Path
 from typing import Any
 
 _MISSING = object()
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: single letters and digits are buffered into one word
 
 
-def make_tokenizer(jieba: Any) -> Any:
-    """A ``jieba.Tokenizer`` subclass instance (jieba is passed in: it is imported with care, see resources)."""
+_FORMAT = 1  # of the cache file; bump when its layout changes
 
-    class RouteTokenizer(jieba.Tokenizer):  # type: ignore[name-defined, misc]
+Word = tuple[str, int | None, str | None]  # a domain word: word, frequency (None: jieba suggests one), POS tag
+
+
+class LazyDictionary:
+    """The prefix dictionary in blocks by first character, each unmarshalled into ``FREQ`` when first needed.
+
+    ``_blocks`` is None once everything is in ``FREQ`` (a dictionary built whole, or all blocks read)."""
+
+    FREQ: dict[str, int]
+    _blocks: dict[str, bytes] | None = None
+    _seen: set[str]
+
+    def _need(self, text: str) -> None:
+        """Read the blocks of the characters of ``text`` not read yet (a set difference when none is new)."""
+        blocks = self._blocks
+        if blocks is None:
+            return
+        new = set(text).difference(self._seen)
+        if not new:
+            return
+        self._seen.update(new)
+        for ch in new:
+            blob = blocks.pop(ch, None)
+            if blob is not None:
+                self.FREQ.update(marshal.loads(blob))
+        if not blocks:
+            self._blocks = None
+
+    def load_all(self) -> None:
+        """Read every block (a worker that will segment thousands of documents pays it once, up front)."""
+        if self._blocks is not None:
+            for blob in self._blocks.values():
+                self.FREQ.update(marshal.loads(blob))
+            self._blocks = None
+
+    def blocks_pending(self) -> int:
+        """How many first-character blocks are still unread (0 when the dictionary is whole)."""
+        return len(self._blocks) if self._blocks is not None else 0
+
+
+def cache_key(jieba: Any, words: Iterable[Word]) -> str:
+    """Names the cache file: jieba's version and dictionary file, the domain words and the file layout."""
+    h = hashlib.sha1(f"{_FORMAT}|{jieba.__version__}".encode())
+    dict_file = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+    if dict_file.is_file():
+        st = dict_file.stat()
+        h.update(f"|{dict_file}|{st.st_size}|{st.st_mtime_ns}".encode())
+    for word, freq, tag in words:
+        h.update(f"|{word} {freq} {tag}".encode())
+    return h.hexdigest()[:16]
+
+
+def make_tokenizer(jieba: Any, words: Iterable[Word] = (), cache_dir: Path | None = None) -> Any:
+    """Our tokenizer with ``words`` added. With ``cache_dir``: loaded lazily from the block cache there,
+    which the first run builds (from jieba's own dictionary cache, kept in the same folder)."""
+    words = list(words)
+    tok = _route_class(jieba)()
+    path = cache_dir / f"jieba-blocks-{cache_key(jieba, words)}.marshal" if cache_dir is not None else None
+    if path is not None and _load_blocks(tok, jieba, path):
+        return tok
+    if cache_dir is not None:
+        tok.tmp_dir = str(cache_dir)
+    tok.initialize()
+    for word, freq, tag in words:
+        tok.add_word(word, freq, tag)
+    if path is not None:
+        _save_blocks(tok, path, [w for w, freq, _ in words if freq == 0])
+    return tok
+
+
+def _save_blocks(tok: Any, path: Path, forced: list[str]) -> None:
+    """Write the whole dictionary as blocks by first character (atomically: workers may race to build it)."""
+    groups: dict[str, dict[str, int]] = {}
+    for word, freq in tok.FREQ.items():
+        groups.setdefault(word[0], {})[word] = freq
+    payload = (_FORMAT, tok.total, {ch: marshal.dumps(g) for ch, g in groups.items()}, tok.user_word_tag_tab, forced)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-blocks-")
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(payload, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # an unwritable cache folder: the next process builds the dictionary again
+
+
+def _load_blocks(tok: Any, jieba: Any, path: Path) -> bool:
+    """Install the cached blocks into ``tok`` (nothing unmarshalled yet); False when there is no usable cache."""
+    try:
+        with open(path, "rb") as fh:
+            fmt, total, blocks, tags, forced = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return False
+    if fmt != _FORMAT:
+        return False
+    tok.FREQ, tok.total, tok._blocks, tok._seen = {}, total, blocks, set()
+    tok.user_word_tag_tab = tags
+    for word in forced:
+        jieba.finalseg.add_force_split(word)
+    tok.initialized = True
+    return True
+
+
+_CLASSES: dict[int, type] = {}
+
+
+def _route_class(jieba: Any) -> type:
+    if id(jieba) not in _CLASSES:
+        _CLASSES[id(jieba)] = _define(jieba)
+    return _CLASSES[id(jieba)]
+
+
+def _define(jieba: Any) -> type:
+    """The ``jieba.Tokenizer`` subclass (jieba is passed in: it is imported with care, see resources)."""
+
+    class RouteTokenizer(LazyDictionary, jieba.Tokenizer):  # type: ignore[name-defined, misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._logp: dict[str, float | None] = {}
             self._logp_total = None
 
         def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
+            self._need(word)  # its block first, or reading it later would undo this word
             super().add_word(word, freq, tag)
             self._logp.clear()  # frequencies and the total changed
 
@@ -45,6 +172,7 @@ def make_tokenizer(jieba: Any) -> Any:
         def _route(self, sentence: str) -> list[int]:
             """For each position, the end of the word the best route takes from it (jieba's ``calc``)."""
             self.check_initialized()
+            self._need(sentence)
             memo = self._memo()
             logtotal = log(self.total)
             freq = self.FREQ
@@ -96,6 +224,7 @@ def make_tokenizer(jieba: Any) -> Any:
 
         def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # noqa: N802 - jieba's name
             self.check_initialized()
+            self._need(sentence)
             freq = self.FREQ
             n = len(sentence)
             dag: dict[int, list[int]] = {}
@@ -135,4 +264,4 @@ def make_tokenizer(jieba: Any) -> Any:
                         best = cand
                 route[idx] = best  # type: ignore[assignment]
 
-    return RouteTokenizer()
+    return RouteTokenizer

@@ -96,21 +96,34 @@ def tokenizer() -> Any:
     from .jieba_route import make_tokenizer
 
     jieba.setLogLevel(logging.WARNING)
-    tok = make_tokenizer(jieba)  # jieba's segmentation, its inner loops tightened
+    # jieba's segmentation with its inner loops tightened, and its dictionary read lazily from a cache
+    # built on the first run (see jieba_route)
+    return make_tokenizer(jieba, domain_words(), _cache_dir())
+
+
+def domain_words() -> list[tuple[str, int | None, str | None]]:
+    """``domain_terms.txt``: word, optional frequency, optional POS tag."""
+    out = []
+    for line in _lines("domain_terms.txt"):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        out.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
+    return out
+
+
+def _cache_dir() -> Path | None:
+    """$DOCPROC_CACHE, else ~/.cache/docproc; None when it cannot be made (the dictionary is then built whole)."""
     cache_dir = Path(os.environ.get("DOCPROC_CACHE", Path.home() / ".cache" / "docproc"))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tok.tmp_dir = str(cache_dir)
     except OSError:
-        pass
-    tok.initialize()
-    for line in _lines("domain_terms.txt"):
-        parts = line.split()
-        word = parts[0]
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        tag = parts[2] if len(parts) > 2 else None
-        tok.add_word(word, freq, tag)
-    return tok
+        return None
+    return cache_dir
+
+
+def warm() -> None:
+    """Ready a long-lived worker (pool, web, Dask): the tokenizer with its whole dictionary read, once."""
+    tokenizer().load_all()
 
 
 @cache

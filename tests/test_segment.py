@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from docproc import resources
 from docproc.pipeline import load
 from docproc.segment import spacy_doc, tokens
@@ -79,3 +81,74 @@ def test_tightened_tokenizer_segments_exactly_as_jieba():
     for text in texts[:50]:
         list(ours.tokenize(text, HMM=True))
         assert list(ours.tokenize(text, HMM=False)) == list(plain.tokenize(text, HMM=False))
+
+
+def _lazy_pair(tmp_path):
+    """Two of our tokenizers over one cache folder: the first builds the block cache, the second reads it lazily."""
+    import jieba
+
+    from docproc.jieba_route import make_tokenizer
+
+    built = make_tokenizer(jieba, resources.domain_words(), tmp_path)
+    assert built.blocks_pending() == 0  # built whole, and the cache written
+    assert list(tmp_path.glob("jieba-blocks-*.marshal"))
+    lazy = make_tokenizer(jieba, resources.domain_words(), tmp_path)
+    return built, lazy
+
+
+def test_a_sentence_reads_only_the_blocks_of_its_characters(tmp_path):
+    built, lazy = _lazy_pair(tmp_path)
+    before = lazy.blocks_pending()
+    assert before > 5000 and not lazy.FREQ  # nothing of the dictionary unmarshalled yet
+    sentence = "全年新建农村公路120公里,改造老旧小区35个。"
+    assert list(lazy.tokenize(sentence, HMM=False)) == list(built.tokenize(sentence, HMM=False))
+    assert before - lazy.blocks_pending() <= len(set(sentence))
+    assert len(lazy.FREQ) < len(built.FREQ) // 10
+    lazy.load_all()
+    assert lazy.blocks_pending() == 0 and lazy.FREQ == built.FREQ and lazy.total == built.total
+
+
+def _real_texts(every: int = 4) -> list[str]:
+    """Every ``every``-th document of ../shared/real as docproc reads it (none where shared/ is absent)."""
+    from docproc.ingest import read_path
+
+    from conftest import SHARED
+
+    paths = sorted(p for p in (SHARED / "real").glob("*") if p.suffix.lower() in (".docx", ".html", ".pdf", ".txt"))
+    return [read_path(p).text for p in paths[::every]]
+
+
+@pytest.mark.slow
+def test_lazy_dictionary_segments_as_jieba_on_the_gold_seeds_and_real_documents(tmp_path):
+    _, lazy = _lazy_pair(tmp_path)
+    plain = _plain_jieba_with_our_words()
+    texts = [p.read_text(encoding="utf-8") for p in seed_paths()] + _real_texts()
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    assert len(lines) > 1000
+    for line in lines:
+        assert list(lazy.tokenize(line, HMM=False)) == list(plain.tokenize(line, HMM=False)), line[:40]
+    assert list(lazy.tokenize(texts[0], HMM=True)) == list(plain.tokenize(texts[0], HMM=True))
+
+
+@pytest.mark.slow
+def test_a_cold_process_reads_a_fraction_of_the_dictionary_and_a_worker_all_of_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("from docproc import resources; from docproc.pipeline import process_text; "
+            "process_text('2026年工作要点\\n一、全年新建农村公路120公里,4月底前完成招标。(责任单位:县交通运输局)\\n'); "
+            "t = resources.tokenizer(); print(t.blocks_pending(), len(t.FREQ)); resources.warm(); "
+            "print(t.blocks_pending(), len(t.FREQ))")
+    env = {**os.environ, "DOCPROC_CACHE": str(tmp_path)}
+
+    def run() -> list[list[int]]:
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr[-800:]
+        return [[int(x) for x in line.split()] for line in out.stdout.splitlines()]
+
+    first = run()  # builds the cache: the dictionary is whole from the start
+    assert first[0][0] == 0
+    (pending, entries), (after, whole) = run()
+    assert pending > 5000 and entries < whole // 10  # one page read a small part of the dictionary
+    assert after == 0 and whole == first[1][1]
