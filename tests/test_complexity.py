@@ -36,7 +36,6 @@ ALLOWED: dict[str, set[str]] = {
     "docproc/ingest/pdfium_layout.py": {"text_lines"},
     "docproc/ingest/sheet.py": {"read_xlsx"},
     "docproc/ingest/text.py": {"decode"},
-    "docproc/jieba_route.py": {"make_tokenizer"},
     "docproc/metadata.py": {"find_date", "about_year"},
     "docproc/normalize.py": {"_mark_columns"},
     "docproc/numerals.py": {"_cn_section", "scan"},
