@@ -30,10 +30,11 @@ def tool_version() -> str:
 
 
 def warm() -> None:
-    """Build the tokenizer once per process (the in-process path, and each worker through ``worker_init``)."""
-    from .resources import tokenizer
+    """Build the tokenizer, its whole dictionary read, once per process (the in-process path, and each worker
+    through ``worker_init``)."""
+    from .resources import warm as warm_resources
 
-    tokenizer()
+    warm_resources()
 
 
 WORKER_STUCK = 70  # a worker's exit code when native code held a document past the time cap
@@ -173,7 +174,7 @@ def run_batch(
     pending = _pending(walk(paths, formats, limits), store, summary)
     try:
         if engine == "dask":
-            _run_dask(pending, scheduler, ref_date, done)
+            _run_dask(pending, scheduler, ref_date, done, workers)
         elif workers <= 1 and not isolate:
             warm()
             for source, digest, data in pending:
@@ -313,17 +314,10 @@ def died(exitcode: int | None, seconds: float) -> str:
     return f"工作进程处理此文档时退出(worker died: {why});已记为失败,不再重试"
 
 
-def _run_dask(pending, scheduler: str | None, ref_date, done) -> None:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:
-        raise RuntimeError("the dask engine needs the extra: pip install 'docproc[dask]'") from None
-    client = Client(scheduler) if scheduler else Client(processes=False)
-    try:
-        futures = {}
-        for source, digest, data in pending:
-            futures[client.submit(process_item, source, data, ref_date, pure=False)] = digest
-        for fut in as_completed(list(futures)):
-            done(*_unpack(futures[fut], fut.result()))
-    finally:
-        client.close()
+def _run_dask(pending, scheduler: str | None, ref_date, done, workers: int = 1) -> None:
+    """The Dask engine (``dask_engine``): the same per-document function on a cluster, stored here."""
+    from functools import partial
+
+    from .dask_engine import run_dask
+
+    run_dask(pending, scheduler, partial(process_item, ref_date=ref_date), done, workers)

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"extract"},
     {"check"},
     {"export"},
-    {"pipeline", "archive", "store", "batch", "query", "ledger"},
+    {"pipeline", "archive", "store", "batch", "dask_engine", "query", "ledger"},
     {"web", "cli", "__init__", "__main__"},
 ]
 
