@@ -105,7 +105,7 @@ def test_one_figure_per_row_in_figures_and_one_per_line_in_tasks(tmp_path):
     wb = _workbook(tmp_path, [doc])
     task = _rows(wb["任务"])[0]
     assert task["目标值"].split("\n") == ["15公里", "不少于3座", "不低于2.6亿元"]
-    assert task["数值"].split("\n") == ["15", "3", "260000000"]
+    assert task["数值"].split("\n") == ["15", "3", "260,000,000"]
     assert task["比较"].split("\n") == ["", "不低于", "不低于"]
     figures = _rows(wb["指标"])
     assert [r["数字"] for r in figures] == ["15公里", "不少于3座", "不低于2.6亿元"]

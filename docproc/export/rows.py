@@ -95,6 +95,11 @@ def base_value(q: Quantity) -> float | int:
     return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
 
 
+def _grouped(v: float | int) -> str:
+    """4,500,000,000: a number in a text cell with thousands separators, as a number cell shows it."""
+    return f"{v:,}" if isinstance(v, int) else f"{v:,.4f}".rstrip("0").rstrip(".")
+
+
 def deadline_text(d: Deadline, lang: str = "zh") -> str:
     """2023-05-31(5月底前); a deadline without a date keeps its words (收到资金后30日内)."""
     if not d.date:
@@ -144,7 +149,7 @@ def task_row(n: int, task: Task, doc: Document | None = None, lang: str = "zh") 
     """One task: several figures or deadlines one per line, so that 指标, 目标值 and 数值 line up."""
     qs = task_figures(task)
     units = task.units
-    values: object = LIST_JOIN.join(str(base_value(q)) for q in qs)
+    values: object = LIST_JOIN.join(_grouped(base_value(q)) for q in qs)
     if len(qs) == 1:
         values = base_value(qs[0])
     return {

@@ -9,6 +9,7 @@ on into continuation rows marked 〔续下行〕/〔接上行〕. Offsets into t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 from ..messages import header, word
@@ -35,12 +36,15 @@ from .rows import (
     unit_rows,
 )
 
-_WIDTH = {"任务内容": 60, "章节": 24, "指标": 22, "目标值": 16, "数字": 16, "数值": 14, "牵头单位": 18,
-          "责任单位": 24, "配合单位": 18, "完成时限": 22, "说明": 60, "依据": 50, "文件": 22, "标题": 40,
-          "原文": 16, "行标签": 20, "列标题": 16, "表格": 12, "来源表格": 12, "单位名称": 24, "任务号": 16,
-          "目标原文": 40, "报告原文": 40, "判定": 16, "公式": 24, "内容": 80, "工作表": 12, "日期": 12,
-          "最早时限": 12, "序号": 6, "页码": 6, "比较": 8, "单位": 8, "角色": 8, "级别": 8, "状态": 10}
+_WIDTH = {"任务内容": 48, "章节": 14, "指标": 16, "目标值": 14, "数字": 14, "数值": 13, "牵头单位": 13,
+          "责任单位": 16, "配合单位": 13, "完成时限": 15, "说明": 60, "依据": 46, "文件": 14, "标题": 36,
+          "原文": 14, "行标签": 18, "列标题": 14, "表格": 10, "来源表格": 10, "单位名称": 22, "任务号": 16,
+          "目标原文": 40, "报告原文": 40, "判定": 16, "公式": 24, "内容": 90, "工作表": 12, "日期": 11,
+          "最早时限": 11, "序号": 5, "页码": 5, "比较": 7, "单位": 6, "角色": 6, "级别": 6, "状态": 9, "类型": 9,
+          "行数": 6, "任务数": 7, "牵头": 6, "负责": 6, "配合": 6}
+_LINE_HEIGHT = 15.0  # points per line of 10-11 pt text
 _DATE_COLUMNS = {"日期", "最早时限"}
+_NUMBER_COLUMNS = {"数值", "目标值", "实际值", "期望", "报告值"}  # shown with thousands separators
 TASK_SHEET = ["文件", *TASK_COLUMNS]
 
 
@@ -60,7 +64,8 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict[str, object]], lan
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    numbers = {i + 1 for i, c in enumerate(columns) if c in _NUMBER_COLUMNS}
     for row in rows:
         values = [_date(row.get(c)) if c in _DATE_COLUMNS else clean_text(row.get(c)) for c in columns]
         for piece in split_long(values):
@@ -69,14 +74,37 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict[str, object]], lan
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text from a document is text, even when it starts with =
                     cell.alignment = wrap
-                elif isinstance(cell.value, dt.date):
+                else:
+                    cell.alignment = top
+                if isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
-    for col, title in enumerate(columns, start=1):
-        ws.column_dimensions[ws.cell(1, col).column_letter].width = _WIDTH.get(title, 12)
+                if isinstance(cell.value, int | float) and cell.column in numbers:
+                    cell.number_format = "#,##0.####" if cell.value != int(cell.value) else "#,##0"
+    widths = [_WIDTH.get(title, 12) for title in columns]
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+    _fit_heights(ws, widths)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     _print_setup(ws)
     return ws
+
+
+def _lines(value: object, width: float) -> int:
+    """Lines a wrapped cell takes: a Chinese character is two width units, other characters one."""
+    if not isinstance(value, str):
+        return 1
+    room = max(1.0, width - 1)
+    return sum(max(1, math.ceil(sum(2.2 if ord(ch) > 0x2E80 else 1.15 for ch in line) / room))
+               for line in value.split("\n"))
+
+
+def _fit_heights(ws, widths: list[float]) -> None:
+    """Row heights for wrapped text (spreadsheet programs keep the stored height when they print)."""
+    for row in ws.iter_rows():
+        lines = max(_lines(c.value, widths[c.column - 1]) for c in row)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(409.0, _LINE_HEIGHT * lines + 2)
 
 
 def _print_setup(ws) -> None:
@@ -115,7 +143,7 @@ def _why_empty(sheet: str, docs: list[Document], lang: str) -> str:
 _ABOUT = {
     "任务": ("每项任务一行:任务内容、目标值(原文写法,含万/亿)、数值(换算为基本单位)、牵头/责任/配合单位、完成时限。一项任务有几个数字时每行一个。",
            "one row per task: content, targets as written and in base units, units, deadlines"),
-    "指标": ("每个数字一行:原文、写法(含量级与比较词)、数值(基本单位)、比较、角色(目标/实际/基期/其他)、所在表格。",
+    "指标": ("每个数字一行:原文、数字(含量级与比较词)、数值(基本单位)、比较、角色(目标/实际/基期/其他)、所在表格。",
            "one row per figure: as written, value in base unit, comparator, role, table cell"),
     "时限": ("每个时限一行,按日期排序,附所属任务与责任单位。", "one row per deadline, sorted by date, with its task"),
     "按责任单位": ("每个单位一行:牵头、负责、配合的任务数,最早时限,任务序号。", "one row per unit: counts and first deadline"),
