@@ -649,7 +649,8 @@ def serve(
     allowed_host: Annotated[list[str] | None, typer.Option(
         "--allowed-host", help="Another host name people use to reach the page (repeatable).")] = None,
     shared: Annotated[bool, typer.Option(help="Every browser sees every upload (default: only its own).")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds one upload may take before it is stopped.")] = 300.0,
+    timeout: Annotated[float | None, typer.Option(
+        help="Seconds one upload may take before it is stopped (default: the time cap, 600).")] = None,
 ) -> None:
     """A local web page: drop files, see and correct the task table, download Excel.
 
@@ -668,7 +669,7 @@ def serve(
     if not 0 < port < 65536:
         _fail(f"--port {port}: not a port (1-65535)")
         raise typer.Exit(2)
-    if workers < 1 or timeout <= 0 or max_upload_mb < 1:
+    if workers < 1 or (timeout is not None and timeout <= 0) or max_upload_mb < 1:
         _fail("--workers, --timeout and --max-upload-mb must be positive")
         raise typer.Exit(2)
     shown = f"[{host}]" if ":" in host else host

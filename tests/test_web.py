@@ -405,12 +405,27 @@ def test_a_killed_worker_does_not_break_later_uploads(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_document_that_kills_its_worker_fails_alone_and_the_rest_go_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCPROC_TEST_KILL_ON", "killer.txt")  # the batch's stand-in for the OOM killer
+    app = _app(tmp_path, executor="process", workers=2)
+    with TestClient(app, headers=SAME_ORIGIN) as c:
+        files = [("killer.txt", PLAN_TEXT.encode()), ("plan.txt", PLAN_TEXT.encode()),
+                 ("report.txt", REPORT_TEXT.encode())]
+        by_name = {i["name"]: i for i in _finish(c, _post_files(c, files))["items"]}
+        assert by_name["killer.txt"]["status"] == "failed" and "意外退出" in by_name["killer.txt"]["error"]
+        assert by_name["plan.txt"]["status"] == by_name["report.txt"]["status"] == "done"
+        assert _upload(c, "later.txt", REPORT_TEXT.encode())["status"] == "done"
+        assert app.state.web.runner.restarts >= 2  # once with the others in flight, once alone
+
+
+@pytest.mark.slow
 def test_an_upload_over_the_time_limit_is_stopped(tmp_path):
     app = _app(tmp_path, executor="process", workers=1, timeout_s=0.5)  # a fresh worker takes longer to start
     with TestClient(app, headers=SAME_ORIGIN) as c:
-        item = _upload(c, "old.doc", BAD_DOC)
-        assert item["status"] == "failed" and "处理超过 0.5 秒" in item["error"]
-        assert app.state.web.runner.restarts >= 1
+        long_text = "2024年工作要点\n" + "一、县交通运输局负责新建农村公路120公里,年底前完成。\n" * 8000
+        item = _upload(c, "long.txt", long_text.encode())  # seconds of work: the worker's time cap stops it
+        assert item["status"] == "failed" and "0.5 秒" in item["error"]
+        assert _upload(c, "plan.txt", b"x" * 10)["status"] in ("done", "failed")  # the server goes on
 
 
 # ---- a real browser ------------------------------------------------------------------------------

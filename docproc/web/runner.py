@@ -5,7 +5,10 @@
 - A worker that dies (the kernel's OOM killer, a crash in a C library) breaks a process pool for good;
   here the pool is rebuilt. The uploads that were running are run again, each alone: one that kills
   its worker a second time is failed ("处理进程意外退出"), never retried in a loop, and the others go on.
-- An upload over the time limit is failed and its worker killed (the pool is rebuilt the same way).
+- Workers are batch workers (``batch.worker_init``: they die with the server, run under the memory cap,
+  build jieba once) and run each upload under ``ingest.caps.guard``, the server's ``--timeout`` being
+  their time cap; an upload stuck past it in native code is failed and its worker killed by a backstop
+  here (the pool is rebuilt the same way).
 - Every upload ends ``done`` or ``failed``: a job page never waits for ever.
 
 One dispatcher thread owns the pool and the queue; request handlers and pool callbacks only post
@@ -33,18 +36,38 @@ CRASHED = "处理进程意外退出(可能内存不足或文件有问题),该文
 
 
 def process_upload(data: bytes, name: str, ref_date: str | None):
-    """Runs in a worker: one upload through the whole pipeline (the worker built jieba once, at start)."""
-    from ..ingest import read_bytes
-    from ..pipeline import document_from_raw, run_stages
+    """Runs in a worker: one upload through the whole pipeline under the time and memory caps of
+    ``ingest.caps`` (a document over a cap fails with one line naming it)."""
+    from ..batch import _test_kill
+    from ..ingest import caps, read_bytes
+    from ..pipeline import document_from_raw, hard_exit, run_stages
 
-    raw = read_bytes(data, name=name.rsplit("!", 1)[-1].rsplit("/", 1)[-1])
-    return run_stages(document_from_raw(raw, name, ref_date=ref_date))
+    base = name.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    _test_kill(base)  # the batch's OOM-killer stand-in for tests (DOCPROC_TEST_KILL_ON): never set in use
+    try:
+        with caps.guard(base, hard_exit=hard_exit()):
+            raw = read_bytes(data, name=base)
+            return run_stages(document_from_raw(raw, name, ref_date=ref_date))
+    except InputError as e:  # a subclass with its own constructor (CapExceeded) would not unpickle
+        raise InputError(str(e)) from None
+    except Exception as e:
+        raise WorkerError(type(e).__name__) from None
 
 
-def _warm() -> None:
-    from ..batch import warm
+class WorkerError(Exception):
+    """An unexpected error in a worker, by its type name only (any exception must cross the process
+    boundary: one that fails to unpickle breaks the whole pool)."""
 
-    warm()
+
+def _worker_init(seconds: float | None) -> None:
+    """A web worker is a batch worker (dies with the server, memory cap, jieba built once), with the
+    server's time limit as its time cap."""
+    from ..batch import worker_init
+    from ..ingest import caps
+
+    if seconds is not None:
+        caps.export_to_env({"seconds": seconds})
+    worker_init()
 
 
 @dataclass(eq=False)
@@ -67,7 +90,8 @@ class Work:
 def _message(work: Work, exc: BaseException) -> str:
     if isinstance(exc, InputError):
         return str(exc)
-    return f"{work.name}: 处理时出错({type(exc).__name__}),请检查文件或联系管理员"
+    kind = str(exc) if isinstance(exc, WorkerError) else type(exc).__name__
+    return f"{work.name}: 处理时出错({kind}),请检查文件或联系管理员"
 
 
 class FairQueue:
@@ -99,11 +123,16 @@ class FairQueue:
 
 
 class Runner:
-    def __init__(self, workers: int = 2, executor: str = "process", timeout_s: float = 300.0,
+    def __init__(self, workers: int = 2, executor: str = "process", timeout_s: float | None = None,
                  on_finish: Callable[[Work], None] | None = None) -> None:
+        from ..ingest import caps
+
         self.workers = max(1, workers)
         self.kind = executor
-        self.timeout_s = timeout_s
+        self.cap_s = timeout_s  # the workers' time cap (None: the caps' own default)
+        self.timeout_s = float(timeout_s if timeout_s is not None else caps.current().seconds)
+        # the worker's own timer reports a document over the cap; this backstop kills one stuck in native code
+        self.backstop_s = self.timeout_s + max(10.0, self.timeout_s * 0.25)
         self.on_finish = on_finish
         self.waiting = FairQueue()
         self.running: set[Work] = set()
@@ -133,7 +162,7 @@ class Runner:
     # --- the dispatcher thread --------------------------------------------------------------------
     def _new_pool(self) -> Executor:
         if self.kind == "process":
-            return ProcessPoolExecutor(self.workers, initializer=_warm)
+            return ProcessPoolExecutor(self.workers, initializer=_worker_init, initargs=(self.cap_s,))
         return ThreadPoolExecutor(self.workers)
 
     def _loop(self) -> None:
@@ -211,7 +240,7 @@ class Runner:
     def _check_time(self) -> None:
         now = time.monotonic()
         for work in list(self.running):
-            if work.status == "working" and now - work.started > self.timeout_s:
+            if work.status == "working" and now - work.started > self.backstop_s:
                 work.status, work.crashes = "timeout", 1
                 if self.kind != "process":  # a thread cannot be stopped: give up on its result
                     self.running.discard(work)

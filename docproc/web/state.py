@@ -41,7 +41,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     token: str | None = None  # required when host is not loopback
     shared: bool = False  # every session sees every upload
-    timeout_s: float = 300.0  # per upload
+    timeout_s: float | None = None  # per upload; None: the time cap of ingest.caps (--cap seconds)
     max_files: int = 200  # per request, archive members included
 
 
