@@ -25,11 +25,10 @@ from typing import Any
 from .. import resources
 from ..messages import Message, Word, msg
 from ..model import Document, Finding, Quantity, Span
+from ..patterns import YEAR, unit_set
 from ..spans import starts_of, within
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit, show
 
-_COUNT_UNITS = frozenset(["个户人名家所座项次起例笔件宗批株头只辆台套份本间栋张支队类种位条处口部场"] + list(
-    "个户人名家所座项次起例笔件宗批株头只辆台套份本间栋张支队类种位条处口部场"))
 _RESIDUAL = re.compile(r"其他|其余|其它|剩余")
 _SHARE = re.compile(r"占(?:比|比为|比达|总数的|总量的|全部的)?([\u4e00-\u9fff]{0,12}?)(?:的|比例为|比重为|比重)?$")
 _GROWTH = re.compile(r"(同比|比上年|较上年|较去年|比去年|与上年相比|较上一年度?)?(增长|增加|提高|上升|下降|减少)了?$")
@@ -109,7 +108,8 @@ def _finding(idx: _Index, check: str, severity: str, message: Message, spans: li
 
 
 def _is_count(q: Quantity) -> bool:
-    return q.unit in _COUNT_UNITS
+    """A count of whole things (86个, 41人): units tagged whole in units.tsv."""
+    return q.unit in unit_set("whole")
 
 
 def _lex() -> dict[str, Any]:
@@ -208,7 +208,7 @@ def _subset_parts(labels: list[str]) -> bool:
             return False
     scope = tuple(lex["scope_parts"])
     periods = tuple(lex["period_parts"])
-    return any(re.match(r"(?:19|20)\d{2}年|[上下]半年|[一二三四]季度|\d{1,2}月", b) or b.startswith(scope + periods)
+    return any(re.match(rf"{YEAR}年|[上下]半年|[一二三四]季度|\d{{1,2}}月", b) or b.startswith(scope + periods)
                for b in bodies)
 
 
@@ -281,120 +281,188 @@ def _without_sub_breakdowns(group: list[Quantity]) -> list[Quantity]:
     return group
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """The figures after one 其中 that may break a total down, where they stand, and the figures before it
+    that may hold their total."""
+
+    start: int
+    end: int
+    parts: list[Quantity]
+    before: list[Quantity]
+
+    def snippet(self, text: str) -> str:
+        return text[self.start:self.end][:40]
+
+
 def _check_sums(idx: _Index, stats: Stats) -> list[Finding]:
+    """Each 其中: its parts (step 1), grouped by unit and kind (2), each group against its total (3)."""
+    findings: list[Finding] = []
+    for m in re.finditer(r"其中", idx.text):
+        region = _parts_after(idx, m, stats)
+        if region is None:
+            continue
+        # parts counted with different measure words (医院116个, 卫生监督所17所) are each a partial list
+        mixed_units = len({q.unit for q in region.parts if _is_count(q)}) > 1
+        for (unit, kind), group in _by_unit_and_kind(idx.text, region.parts).items():
+            findings += _check_group(idx, stats, region, unit, kind, group, mixed_units)
+    return findings + _check_listed_totals(idx, stats)
+
+
+def _parts_after(idx: _Index, m: re.Match[str], stats: Stats) -> _Parts | None:
+    """Step 1: the plain figures after 其中 (not nested in brackets), or None when there are none or they are
+    shares or thresholds."""
+    text = idx.text
+    r_start, r_end = _parts_region(idx, m.end(), m.start())
+    nested = _bracket_ranges(text, r_start, r_end)
+    inside = idx.quantities_in(r_start, r_end)
+    if any(q.unit == "%" for q in inside[:1]) or any(q.op not in ("=", "~") for q in inside):
+        # 其中20%达到20万元以上: a share of the group meeting a threshold, not parts of a sum
+        stats.unchecked.append(f"其中 with shares or thresholds: {text[r_start:r_end][:40]}")
+        return None
+    parts = [q for q in inside if _usable(text, q) and not any(s < q.span[0] < e for s, e in nested)]
+    if not parts:
+        return None
+    return _Parts(r_start, r_end, parts, _totals_before(idx, m.start()))
+
+
+def _totals_before(idx: _Index, pos: int) -> list[Quantity]:
+    """The figures that may be the total: the sentence's before 其中 (or the one before, when 其中 opens a
+    sentence), within reach."""
+    text = idx.text
+    s_start = max(idx.sentence_span(pos)[0], pos - _REACH)
+    before_start = s_start
+    if text[s_start: pos].strip("(: ") == "":
+        prev = idx.sentence_index(pos) - 1
+        before_start = idx.sents[prev].span[0] if prev >= 0 else 0
+    before_start = max(before_start, pos - _REACH)
+    return [q for q in idx.quantities_in(before_start, pos) if _usable(text, q) and q.op in ("=", "~")]
+
+
+def _by_unit_and_kind(text: str, parts: list[Quantity]) -> dict[tuple[str, str], list[Quantity]]:
+    """Step 2: parts of one unit and one kind (level, change, budget) add up; others do not."""
+    by_unit: dict[tuple[str, str], list[Quantity]] = {}
+    for q in parts:
+        by_unit.setdefault((q.unit, _kind(text, q)), []).append(q)
+    return by_unit
+
+
+def _check_group(idx: _Index, stats: Stats, region: _Parts, unit: str, kind: str, group: list[Quantity],
+                 mixed_units: bool) -> list[Finding]:
+    """Step 3: the group against the totals before it that count the same thing (same unit, kind and noun)."""
+    text = idx.text
+    nouns = {_counted_noun(text, q) for q in group} - {""}
+    candidates = [q for q in region.before if same_unit(q.unit, unit) and _kind(text, q) == kind
+                  and not (_counted_noun(text, q) and nouns and _counted_noun(text, q) not in nouns)]
+    if not candidates:
+        stats.unchecked.append(f"其中 without a total: {region.snippet(text)}")
+        return []
+    parallel = _parallel_totals(text, group, candidates) if len(group) > 1 else {}
+    if parallel:
+        return _check_parallel(idx, stats, group, parallel)
+    found = _check_breakdown(idx, stats, region, unit, group, candidates, mixed_units)
+    return [found] if found else []
+
+
+def _check_parallel(idx: _Index, stats: Stats, group: list[Quantity], parallel: dict[int, Quantity]) -> list[Finding]:
+    """Each part against the total it names: it only has to fit inside it."""
+    stats.relations_checked += 1
+    findings = []
+    for i, total in parallel.items():
+        part = group[i]
+        if interval(part).lo <= interval(total).hi + 1e-9:
+            continue
+        findings.append(_finding(idx, "sum", "error", msg("sum.part_larger", part=part.text, stated=total.text),
+                                 [idx.sentence_span(total.span[0]), idx.sentence_span(part.span[0])],
+                                 total.value, part.value, f"{part.text} <= {total.text}"))
+    return findings
+
+
+def _total_run(text: str, candidates: list[Quantity]) -> list[Quantity]:
+    """The last candidate with the same-unit figures just before it: 低保…、特困…,其中… may be the total together."""
+    run = [candidates[-1]]
+    for q in reversed(candidates[:-1]):
+        gap = text[q.span[1]: run[0].span[0]]
+        if len(gap) > 12 or re.search(r"[。;]", gap):
+            break
+        run.insert(0, q)
+    return run
+
+
+def _is_slip(part_sum: Interval, total: Quantity) -> bool:
+    """Parts that add up to the total times 10^4 or 10^8 (or divided by it): a 万/亿 slip."""
+    ratio = part_sum.lo / total.value if total.value else 0
+    return bool(total.value) and any(abs(math.log10(max(ratio, 1e-12)) - k) < 0.02 for k in (4, -4, 8, -8))
+
+
+def _check_breakdown(idx: _Index, stats: Stats, region: _Parts, unit: str, group: list[Quantity],
+                     candidates: list[Quantity], mixed_units: bool) -> Finding | None:
+    """The parts against the last figure before 其中 (or the run of figures it ends): a single part must fit
+    inside it, several must add up to it."""
+    text = idx.text
+    total = candidates[-1]
+    run = _total_run(text, candidates)
+    group = _without_sub_breakdowns(group)
+    part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
+    totals = [interval(total, round_total=True)]
+    if len(run) > 1:
+        totals.append(sum((interval(q) for q in run), Interval(0.0, 0.0)))
+    top = max(t.hi for t in totals)
+    slip = _is_slip(part_sum, total)
+    if not slip and not _slipped_part(group, totals) and any(
+            interval(q).lo > _lex()["part_ratio_limit"] * top for q in group):
+        # 2300多人、其中…41人,新增…39万人: a figure far beyond the total is about something else
+        stats.unchecked.append(f"其中 with a part far beyond the total: {region.snippet(text)}")
+        return None
+    stats.relations_checked += 1
+    sentence_spans = [idx.sentence_span(total.span[0]), idx.sentence_span(group[-1].span[0])]
+    if len(group) == 1:
+        if part_sum.lo <= top + 1e-9:
+            return None
+        formula = f"{group[0].text} <= {total.text}"
+        return _finding(idx, "sum", "error", msg("sum.part_larger", part=group[0].text, stated=total.text),
+                        sentence_spans, total.value, group[0].value, formula)
+    if any(part_sum.overlaps(t) for t in totals):
+        return None
+    return _sum_finding(idx, stats, region, unit, group, total, totals, slip, mixed_units, sentence_spans)
+
+
+def _sum_finding(idx: _Index, stats: Stats, region: _Parts, unit: str, group: list[Quantity], total: Quantity,
+                 totals: list[Interval], slip: bool, mixed_units: bool, sentence_spans: list[Span]) -> Finding | None:
+    """Parts that do not add up to their total: a finding, unless the list may be partial or pick out a subset."""
     text = idx.text
     lex = _lex()
-    findings: list[Finding] = []
-    for m in re.finditer(r"其中", text):
-        at = m.end()
-        r_start, r_end = _parts_region(idx, at, m.start())
-        nested = _bracket_ranges(text, r_start, r_end)
-        inside = idx.quantities_in(r_start, r_end)
-        if any(q.unit == "%" for q in inside[:1]) or any(q.op not in ("=", "~") for q in inside):
-            # 其中20%达到20万元以上: a share of the group meeting a threshold, not parts of a sum
-            stats.unchecked.append(f"其中 with shares or thresholds: {text[r_start:r_end][:40]}")
-            continue
-        parts = [q for q in inside if _usable(text, q) and not any(s < q.span[0] < e for s, e in nested)]
-        if not parts:
-            continue
-        # the sentence (or the one before, when 其中 opens a sentence) holds the total
-        s_start = max(idx.sentence_span(m.start())[0], m.start() - _REACH)
-        before_start = s_start
-        if text[s_start: m.start()].strip("(: ") == "":
-            prev = idx.sentence_index(m.start()) - 1
-            before_start = idx.sents[prev].span[0] if prev >= 0 else 0
-        before_start = max(before_start, m.start() - _REACH)
-        before = [q for q in idx.quantities_in(before_start, m.start()) if _usable(text, q) and q.op in ("=", "~")]
-        # parts counted with different measure words (医院116个, 卫生监督所17所) are each a partial list
-        mixed_units = len({q.unit for q in parts if _is_count(q)}) > 1
-        by_unit: dict[tuple[str, str], list[Quantity]] = {}
-        for q in parts:
-            by_unit.setdefault((q.unit, _kind(text, q)), []).append(q)
-        for (unit, kind), group in by_unit.items():
-            nouns = {_counted_noun(text, q) for q in group} - {""}
-            candidates = [q for q in before if same_unit(q.unit, unit) and _kind(text, q) == kind
-                          and not (_counted_noun(text, q) and nouns and _counted_noun(text, q) not in nouns)]
-            if not candidates:
-                stats.unchecked.append(f"其中 without a total: {text[r_start:r_end][:40]}")
-                continue
-            parallel = _parallel_totals(text, group, candidates) if len(group) > 1 else {}
-            if parallel:
-                # each part against the total it names: it only has to fit inside it
-                stats.relations_checked += 1
-                for i, total in parallel.items():
-                    part = group[i]
-                    if interval(part).lo <= interval(total).hi + 1e-9:
-                        continue
-                    findings.append(_finding(idx, "sum", "error", msg("sum.part_larger", part=part.text, stated=total.text),
-                                             [idx.sentence_span(total.span[0]), idx.sentence_span(part.span[0])],
-                                             total.value, part.value, f"{part.text} <= {total.text}"))
-                continue
-            total = candidates[-1]
-            # a run of same-unit figures just before 其中 may be the total together (低保…、特困…,其中…)
-            run = [total]
-            for q in reversed(candidates[:-1]):
-                gap = text[q.span[1]: run[0].span[0]]
-                if len(gap) > 12 or re.search(r"[。;]", gap):
-                    break
-                run.insert(0, q)
-            group = _without_sub_breakdowns(group)
-            part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
-            totals = [interval(total, round_total=True)]
-            if len(run) > 1:
-                totals.append(sum((interval(q) for q in run), Interval(0.0, 0.0)))
-            top = max(t.hi for t in totals)
-            ratio = part_sum.lo / total.value if total.value else 0
-            slip = bool(total.value) and any(abs(math.log10(max(ratio, 1e-12)) - k) < 0.02 for k in (4, -4, 8, -8))
-            if not slip and not _slipped_part(group, totals) and any(
-                    interval(q).lo > lex["part_ratio_limit"] * top for q in group):
-                # 2300多人、其中…41人,新增…39万人: a figure far beyond the total is about something else
-                stats.unchecked.append(f"其中 with a part far beyond the total: {text[r_start:r_end][:40]}")
-                continue
-            stats.relations_checked += 1
-            sentence_spans = [idx.sentence_span(total.span[0]), idx.sentence_span(group[-1].span[0])]
-            if len(group) == 1:
-                if part_sum.lo <= top + 1e-9:
-                    continue
-                formula = f"{group[0].text} <= {total.text}"
-                findings.append(_finding(idx, "sum", "error",
-                                         msg("sum.part_larger", part=group[0].text, stated=total.text),
-                                         sentence_spans, total.value, group[0].value, formula))
-                continue
-            if any(part_sum.overlaps(t) for t in totals):
-                continue
-            each_fits = all(interval(q).lo <= top + 1e-9 for q in group)
-            # 其中26县已收回…,27县已归还…: each part is its own fact; it only has to fit in the total
-            if _separate_facts(text, r_start, group) and each_fits:
-                continue
-            # 执业医师…、执业助理医师…: names that nest may overlap; each only has to fit
-            if _nested_names(text, group) and each_fits:
-                stats.unchecked.append(f"其中 with nested names: {text[r_start:r_end][:40]}")
-                continue
-            residual = any(_RESIDUAL.search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
-            formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
-            if slip:
-                findings.append(_finding(idx, "unit", "error",
-                                         msg("unit.slip", computed=f"{fmt(sum(q.value for q in group))}{unit}",
-                                             stated=total.text),
-                                         sentence_spans, total.value, sum(q.value for q in group), formula))
-                continue
-            exceeds = part_sum.lo > totals[0].hi
-            if not residual and _subset_parts(_part_labels(text, r_start, group)):
-                # 其中2024年…, 其中城区…: parts by year or by area pick out a subset, not a breakdown
-                stats.unchecked.append(f"其中 by year or area: {text[r_start:r_end][:40]}")
-                continue
-            complete = lex["kinds_complete"] if _kinds_of_total(text, group, total) else lex["near_complete"]
-            if not exceeds and (mixed_units or (not residual and part_sum.hi < complete * totals[0].lo)):
-                # 其中小麦…、玉米… of 粮食: a list that names some parts only
-                stats.unchecked.append(f"其中 naming some parts only: {text[r_start:r_end][:40]}")
-                continue
-            severity = "error" if residual or exceeds else "warning"
-            message = msg("sum.parts" if severity == "error" else "sum.parts_incomplete",
-                          parts=[q.text for q in group], computed=show(sum(q.value for q in group), total),
-                          stated=total.text)
-            findings.append(_finding(idx, "sum", severity, message, sentence_spans, total.value,
-                                     sum(q.value for q in group), formula))
-    return findings + _check_listed_totals(idx, stats)
+    part_sum = sum((interval(q) for q in group), Interval(0.0, 0.0))
+    top = max(t.hi for t in totals)
+    each_fits = all(interval(q).lo <= top + 1e-9 for q in group)
+    # 其中26县已收回…,27县已归还…: each part is its own fact; it only has to fit in the total
+    if _separate_facts(text, region.start, group) and each_fits:
+        return None
+    # 执业医师…、执业助理医师…: names that nest may overlap; each only has to fit
+    if _nested_names(text, group) and each_fits:
+        stats.unchecked.append(f"其中 with nested names: {region.snippet(text)}")
+        return None
+    residual = any(_RESIDUAL.search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
+    formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
+    if slip:
+        return _finding(idx, "unit", "error",
+                        msg("unit.slip", computed=f"{fmt(sum(q.value for q in group))}{unit}", stated=total.text),
+                        sentence_spans, total.value, sum(q.value for q in group), formula)
+    exceeds = part_sum.lo > totals[0].hi
+    if not residual and _subset_parts(_part_labels(text, region.start, group)):
+        # 其中2024年…, 其中城区…: parts by year or by area pick out a subset, not a breakdown
+        stats.unchecked.append(f"其中 by year or area: {region.snippet(text)}")
+        return None
+    complete = lex["kinds_complete"] if _kinds_of_total(text, group, total) else lex["near_complete"]
+    if not exceeds and (mixed_units or (not residual and part_sum.hi < complete * totals[0].lo)):
+        # 其中小麦…、玉米… of 粮食: a list that names some parts only
+        stats.unchecked.append(f"其中 naming some parts only: {region.snippet(text)}")
+        return None
+    severity = "error" if residual or exceeds else "warning"
+    message = msg("sum.parts" if severity == "error" else "sum.parts_incomplete",
+                  parts=[q.text for q in group], computed=show(sum(q.value for q in group), total),
+                  stated=total.text)
+    return _finding(idx, "sum", severity, message, sentence_spans, total.value, sum(q.value for q in group), formula)
 
 
 def _check_listed_totals(idx: _Index, stats: Stats) -> list[Finding]:
@@ -628,8 +696,8 @@ def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
 # --- a change stated as an amount and a rate --------------------------------------------------------
 
 _UP = ("增加", "新增", "净增", "增长", "提高", "上升", "增收")
-_COMPARED = re.compile(r"(?:与|同|和)?(?:(?:19|20)\d{2}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)(?:相比|比较)"
-                       r"|(?:比|较)(?:(?:19|20)\d{2}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)")
+_COMPARED = re.compile(rf"(?:与|同|和)?(?:{YEAR}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)(?:相比|比较)"
+                       rf"|(?:比|较)(?:{YEAR}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)")
 
 
 def _change_sign(text: str, q: Quantity) -> int:

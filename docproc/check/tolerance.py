@@ -12,17 +12,16 @@ import re
 from dataclasses import dataclass
 
 from ..model import Quantity
+from ..patterns import unit_groups
 
 _NUMBER = re.compile(r"[\d,]+(?:\.(\d+))?")
 
-# units that count the same thing
-UNIT_GROUPS = [frozenset({"人", "名", "位"})]
-
 
 def same_unit(a: str, b: str) -> bool:
+    """The same unit, or two that count the same thing (人, 名, 位: tag same:… in units.tsv)."""
     if a == b:
         return True
-    return any(a in g and b in g for g in UNIT_GROUPS)
+    return any(a in g and b in g for g in unit_groups())
 
 
 @dataclass(frozen=True)

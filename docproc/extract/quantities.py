@@ -20,6 +20,7 @@ from functools import cache
 from .. import resources
 from ..model import Document, Quantity
 from ..numerals import Number, scan
+from ..patterns import YEAR
 from .indicators import indicator_for
 from .roles import role_for
 
@@ -45,6 +46,7 @@ class _Lex:
     ordinal_after: tuple[str, ...]
     quotes: tuple[str, ...]
     cn_kind_after: tuple[str, ...]
+    date_after: tuple[str, ...]  # 年, 月, 分钟 …: after an arabic number, a date, a time or an age
     currencies: tuple[tuple[str, str], ...]  # (surface, unit) of money words other than 元, longest first
     per_re: re.Pattern[str]  # "/" and a denominator after a unit: 元/人·月, 吨/年 (kind per in units.tsv)
 
@@ -61,7 +63,7 @@ def lex() -> _Lex:
             continue
         units[row[0]] = row[1]
         kinds[row[0]] = row[2] if len(row) > 2 else "count"
-        if len(row) > 3:
+        if len(row) > 3 and row[3]:
             factors[row[0]] = float(row[3])
     mags = {row[0]: float(row[1]) for row in resources.table("magnitudes.tsv")}
     implicit = {row[0]: row[1] for row in resources.table("implicit_units.tsv")}
@@ -87,6 +89,7 @@ def lex() -> _Lex:
         ordinal_after=tuple(nq.get("ordinal_after", [])),
         quotes=tuple(nq["name_quotes"]),
         cn_kind_after=tuple(nq.get("cn_kind_after", [])),
+        date_after=tuple(nq["date_after"]),
         currencies=tuple(sorted(((w, u) for w, u in units.items() if kinds[w] == "money" and u != "元"),
                                 key=lambda wu: -len(wu[0]))),
         per_re=re.compile(r"(?:/(?:" + resources.alternation(per) + r"))+(?![底初末])" if per else r"(?!)"),
@@ -105,7 +108,7 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
             pattern = re.compile(re.escape(open_) + r"[^\n" + re.escape(open_) + r"]{0,40}" + re.escape(open_))
         out.extend(m.span() for m in pattern.finditer(text))
     # a bracketed year range (2022—2025年) is a title part, not a quantity
-    out.extend(m.span() for m in re.finditer(r"\((?:19|20)\d{2}[-—–~至到]+(?:19|20)?\d{2}年?\)", text))
+    out.extend(m.span() for m in re.finditer(rf"\({YEAR}[-—–~至到]+(?:19|20)?\d{{2}}年?\)", text))
     return out
 
 
@@ -127,11 +130,11 @@ def _is_identifier(text: str, n: Number) -> bool:
     if before.endswith("第") or before.endswith(lex().id_before):
         return True
     if n.kind == "arabic":
-        if after[:1] in ("年", "月", "日", "号", "时", "秒") or after.startswith(("分钟", "周岁")):
-            return True
-        if re.match(r"[-—–/~至到]\s*\d", after) and re.fullmatch(r"(?:19|20)\d{2}", raw):
+        if after.startswith(lex().date_after):
+            return True  # 2023年, 5月, 30分钟, 18周岁
+        if re.match(r"[-—–/~至到]\s*\d", after) and re.fullmatch(rf"{YEAR}", raw):
             return True  # 2020-2022年, 2023/12/13
-        if re.search(r"(?:19|20)\d{2}[-—–/~至到]$", before) and re.fullmatch(r"\d{2,4}", raw):
+        if re.search(rf"{YEAR}[-—–/~至到]$", before) and re.fullmatch(r"\d{2,4}", raw):
             return True
         if re.search(r"\d[-/]$", before) or re.match(r"[-/]\d", after):
             return True  # dates and codes written with dashes: 2022-05-24, 15120200009-1
@@ -236,125 +239,196 @@ def _inside_word(text: str, start: int, end: int, sentence: tuple[int, int]) -> 
     return False
 
 
+@dataclass
+class _Reading:
+    """A figure as the steps of ``_resolve`` read it: its value so far, where reading stands (after the
+    magnitude, after the unit), its comparator and its unit."""
+
+    value: float
+    pos: int
+    unit: str | None
+    op: str | None = None
+    surface_unit: str | None = None
+
+
 def _resolve(doc: Document, n: Number, quotes: list[tuple[int, int]], sentence_at,
              ranges: dict | None = None) -> Quantity | None:
+    """A number to a quantity, in steps: reject → magnitude → unit → comparator → role and indicator."""
     ranges = ranges or {}
     text = doc.text
-    L = lex()
+    if _rejected(text, n, quotes, ranges):
+        return None
+    r = _Reading(value=n.value, pos=n.end, unit=n.unit)
+    if n.unit is None:
+        mag = _read_magnitude(text, n, r)
+        _read_approximate(text, r)
+        if not _read_unit(text, n, r, mag, ranges, sentence_at):
+            return None
+    r.unit = _currency(text, n, r.unit)
+    end, after = _read_comparator(text, n, r, ranges)
+    return _quantity(doc, n, r, end, after, ranges, sentence_at)
+
+
+def _rejected(text: str, n: Number, quotes: list[tuple[int, int]], ranges: dict) -> bool:
+    """Reject: a number inside a name quote, an identifier (year, date, code) that starts no range, or a
+    Chinese numeral that names rather than counts."""
     if _inside(n.start, quotes):
-        return None
+        return True
     if _is_identifier(text, n) and n.start not in ranges:
-        return None
-    value = n.value
-    pos = n.end
-    op = None
-    unit = n.unit
-    surface_unit = None
-    if unit is None:
-        # chinese numerals: 一 alone is an article (一批, 一个旅游项目); named sets (十大任务, 三保障)
-        if n.kind == "chinese":
-            raw = text[n.start:n.end]
-            if raw == "一":
-                return None
-            if text.startswith(L.named_after, n.end) and not text.startswith("大类", n.end):
-                return None
-            prev = text[n.start - 1: n.start]
-            if prev and (prev in "0123456789" or prev in "一二三四五六七八九十"):
-                return None
-        mag = _magnitude_at(text, pos)
-        if mag:
-            factor = L.magnitudes[mag.group()]
-            value *= factor
-            pos = mag.end()
-            if n.kind == "arabic":  # 1亿5000万元, 新臺幣2兆8,818億元: a smaller magnitude added on
-                more = _COMPOUND.match(text, pos)
-                small = _magnitude_at(text, more.end()) if more else None
-                if more and small and L.magnitudes[small.group()] < factor:
-                    value += float(more.group().replace(",", "")) * L.magnitudes[small.group()]
-                    pos = small.end()
-        if text.startswith(("余", "多"), pos) and not text.startswith("多方", pos):
-            op = "~"
-            pos += 1
-        found = _unit_at(text, pos)
-        if found is None and len(ranges.get(n.start, ())) >= 4:
-            shared = ranges[n.start]  # 3—12个月: the lower end takes the upper end's unit and magnitude
-            value *= shared[3]
-            found = shared[:3]
-            op = shared[4] if len(shared) > 4 else ">="
-        if found:
-            surface_unit, unit, pos = found
-            value *= L.unit_factors.get(surface_unit, 1.0)
-            if n.kind == "chinese" and (surface_unit not in L.count_units or surface_unit in L.cn_kind_after):
-                return None
-            if n.kind == "chinese" and _inside_word(text, n.start, pos, sentence_at(n.start)):
-                return None  # 三门峡, 二次污染: the numeral is part of a word
-            if surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
-                return None
-            if text.startswith(L.ordinal_after, pos):
-                return None  # 八届五次全会: an ordinal of a meeting
-        else:
-            imp = L.implicit_re.match(text, pos)
-            if imp and (mag or n.kind == "arabic"):
-                unit = L.implicit[imp.group()]
-            else:
-                return None
-    else:
-        pos = n.end
-    if unit == "元":
-        # 新台币 2,500 百万元 / 港币3亿元: the currency written before the figure names the unit
-        left = text[max(0, n.start - 5): n.start].rstrip(" 约近逾为达")
-        unit = next((name for word, name in L.currencies if left.endswith(word)), unit)
-    # comparators
-    after = _op_after(text, pos)
+        return True
+    return n.unit is None and n.kind == "chinese" and _names_not_counts(text, n)
+
+
+def _names_not_counts(text: str, n: Number) -> bool:
+    """一 alone is an article (一批, 一个旅游项目); named sets (十大任务, 三保障); a numeral glued to a figure."""
+    if text[n.start:n.end] == "一":
+        return True
+    if text.startswith(lex().named_after, n.end) and not text.startswith("大类", n.end):
+        return True
+    prev = text[n.start - 1: n.start]
+    return bool(prev) and (prev in "0123456789" or prev in "一二三四五六七八九十")
+
+
+def _read_magnitude(text: str, n: Number, r: _Reading) -> re.Match[str] | None:
+    """Magnitude: 万/亿 scale the value; 1亿5000万元, 新臺幣2兆8,818億元 add a smaller magnitude on."""
+    L = lex()
+    mag = _magnitude_at(text, r.pos)
+    if mag:
+        factor = L.magnitudes[mag.group()]
+        r.value *= factor
+        r.pos = mag.end()
+        if n.kind == "arabic":
+            more = _COMPOUND.match(text, r.pos)
+            small = _magnitude_at(text, more.end()) if more else None
+            if more and small and L.magnitudes[small.group()] < factor:
+                r.value += float(more.group().replace(",", "")) * L.magnitudes[small.group()]
+                r.pos = small.end()
+    return mag
+
+
+def _read_approximate(text: str, r: _Reading) -> None:
+    """余 / 多 after the magnitude: approximately (多方 is a word of its own)."""
+    if text.startswith(("余", "多"), r.pos) and not text.startswith("多方", r.pos):
+        r.op = "~"
+        r.pos += 1
+
+
+def _read_unit(text: str, n: Number, r: _Reading, mag: re.Match[str] | None, ranges: dict,
+               sentence_at) -> bool:
+    """Unit: the measure word written after the figure, the upper end's for the lower end of a range
+    (3—12个月), else a noun that implies one (10万贫困人口 -> 人); False when the figure has none."""
+    L = lex()
+    found = _unit_at(text, r.pos)
+    if found is None and len(ranges.get(n.start, ())) >= 4:
+        shared = ranges[n.start]  # 3—12个月: the lower end takes the upper end's unit and magnitude
+        r.value *= shared[3]
+        found = shared[:3]
+        r.op = shared[4] if len(shared) > 4 else ">="
+    if found:
+        r.surface_unit, r.unit, r.pos = found
+        r.value *= L.unit_factors.get(r.surface_unit, 1.0)
+        return not _unit_rejects(text, n, r, sentence_at)
+    imp = L.implicit_re.match(text, r.pos)
+    if imp and (mag or n.kind == "arabic"):
+        r.unit = L.implicit[imp.group()]
+        return True
+    return False
+
+
+def _unit_rejects(text: str, n: Number, r: _Reading, sentence_at) -> bool:
+    """A Chinese numeral before a unit that counts no things, or inside a word (三门峡, 二次污染); 一倍;
+    an ordinal of a meeting (八届五次全会)."""
+    L = lex()
+    if n.kind == "chinese" and (r.surface_unit not in L.count_units or r.surface_unit in L.cn_kind_after):
+        return True
+    if n.kind == "chinese" and _inside_word(text, n.start, r.pos, sentence_at(n.start)):
+        return True  # 三门峡, 二次污染: the numeral is part of a word
+    if r.surface_unit in ("倍",) and n.kind == "chinese" and n.value <= 1:
+        return True
+    return text.startswith(L.ordinal_after, r.pos)
+
+
+def _currency(text: str, n: Number, unit: str | None) -> str | None:
+    """新台币 2,500 百万元 / 港币3亿元: the currency written before the figure names the unit."""
+    if unit != "元":
+        return unit
+    left = text[max(0, n.start - 5): n.start].rstrip(" 约近逾为达")
+    return next((name for word, name in lex().currencies if left.endswith(word)), unit)
+
+
+def _read_comparator(text: str, n: Number, r: _Reading, ranges: dict) -> tuple[int, tuple[str, int] | None]:
+    """Comparator: a word after the unit (以上) wins over one before the figure (不低于); the upper end of a
+    range is at most. Returns where the quantity's words end and the word after, if any."""
+    after = _op_after(text, r.pos)
     before = _op_before(text, n.start)
     if after:
-        op = after[0]
+        r.op = after[0]
         end = after[1]
     else:
-        end = pos
-    if op is None:
-        op = before or ("<=" if ranges.get(n.start) == ("upper",) else "=")
-    span_end = n.end if len(ranges.get(n.start, ())) >= 4 and surface_unit and not text.startswith(surface_unit, n.end) \
-        else pos  # the lower end of a range is its figure alone
-    span = (n.start, span_end)
-    if span_end <= n.start:
-        return None
-    clause = _clause_bounds(text, n.start, end)
-    sentence = sentence_at(n.start)
+        end = r.pos
+    if r.op is None:
+        r.op = before or ("<=" if ranges.get(n.start) == ("upper",) else "=")
+    return end, after
+
+
+def _context(text: str, span: tuple[int, int], end: int, sentence_at) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The figure's clause and sentence, each cut to a window around it when longer than three windows:
+    a sentence without stops (a table dump, a 20 MB line) must not be segmented whole once per figure;
+    ordinary sentences stay whole, so their tokens are cached."""
+    clause = _clause_bounds(text, span[0], end)
+    sentence = sentence_at(span[0])
     if sentence[1] - sentence[0] > 3 * _WINDOW:
-        # a window around the figure: a sentence without stops (a table dump, a 20 MB line) must not be
-        # segmented whole once per figure; ordinary sentences stay whole, so their tokens are cached
         sentence = (max(sentence[0], span[0] - _WINDOW), min(sentence[1], span[1] + _WINDOW))
     if clause[1] - clause[0] > 3 * _WINDOW:
         clause = (max(clause[0], span[0] - _WINDOW), min(clause[1], span[1] + _WINDOW))
+    return clause, sentence
+
+
+def _quantity(doc: Document, n: Number, r: _Reading, end: int, after: tuple[str, int] | None, ranges: dict,
+              sentence_at) -> Quantity | None:
+    """The quantity with its span (the lower end of a range is its figure alone), role and indicator."""
+    text = doc.text
+    L = lex()
+    span_end = n.end if len(ranges.get(n.start, ())) >= 4 and r.surface_unit \
+        and not text.startswith(r.surface_unit, n.end) else r.pos
+    span = (n.start, span_end)
+    if span_end <= n.start:
+        return None
+    clause, sentence = _context(text, span, end, sentence_at)
+    unit = r.unit or ""
     role = role_for(doc, span, clause, sentence, unit, after)
-    indicator = indicator_for(text, span, clause, unit, counted=surface_unit in L.count_units)
+    indicator = indicator_for(text, span, clause, unit, counted=r.surface_unit in L.count_units)
     return Quantity(
         text=text[span[0]: span[1]],
-        value=round(value, 6),
+        value=round(r.value, 6),
         unit=unit,
-        op=op,
+        op=r.op or "=",
         role=role,
         indicator=indicator,
         span=span,
-        rule=f"quantity.{n.kind}" + (".implicit" if surface_unit is None and n.unit is None else ""),
+        rule=f"quantity.{n.kind}" + (".implicit" if r.surface_unit is None and n.unit is None else ""),
         page=doc.page_of(n.start),
     )
 
 
-_BARE_CHANGE = re.compile(r"^(?:同比|比上年同期|比上年|较上年同期|较上年|与上年相比|与上年比|比去年|较去年|较|比)?$")
-_CHANGE_WORD = re.compile(r"(增长|增加|提高|上升|下降|减少|回落|降低)")
+@cache
+def _changes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(an indicator that is a bare comparison or nothing, a change verb) from ``lexicons/changes.yaml``."""
+    words = resources.data("changes.yaml")
+    return (re.compile(rf"^(?:{resources.alternation(words['bare_comparisons'])})?$"),
+            re.compile(f"({resources.alternation(words['change_verbs'])})"))
 
 
 def _growth_indicators(text: str, qs: list[Quantity], sentence_at) -> list[Quantity]:
     """产值62857万元,同比增长6.3%: a bare change names the figure before it in the sentence (产值增长)."""
+    bare_change, change_word = _changes()
     out: list[Quantity] = []
     for q in qs:
-        if q.unit in ("%", "百分点") and _BARE_CHANGE.match(q.indicator) and out:
+        if q.unit in ("%", "百分点") and bare_change.match(q.indicator) and out:
             prev = out[-1]
             sent = sentence_at(q.span[0])
             if prev.unit not in ("%", "百分点") and sent[0] <= prev.span[0] and prev.indicator:
-                change = _CHANGE_WORD.search(text[prev.span[1]: q.span[0]])
+                change = change_word.search(text[prev.span[1]: q.span[0]])
                 q = replace(q, indicator=prev.indicator + (change.group(1) if change else ""))
         out.append(q)
     return out

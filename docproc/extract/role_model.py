@@ -19,9 +19,10 @@ from functools import cache
 
 from .. import resources
 from ..model import Document, Span
+from ..patterns import YEAR
 from ..segment import tokens_at
 
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_YEAR = re.compile(rf"({YEAR})年")
 _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)")
 _MODEL_FILE = "models/roles.json"
 

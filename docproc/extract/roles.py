@@ -14,10 +14,11 @@ from functools import cache
 
 from ..context import cues, forward_cue, looks_ahead, report_opening
 from ..model import Document, Span
+from ..patterns import YEAR, unit_set
 from ..segment import tokens, tokens_at
 from .role_model import model_role
 
-_YEAR_IN_CLAUSE = re.compile(r"(?<![\d\-—~至到])((?:19|20)\d{2})年(?:底|末)?(?![\d\-—~至到以]|来)")
+_YEAR_IN_CLAUSE = re.compile(rf"(?<![\d\-—~至到])({YEAR})年(?:底|末)?(?![\d\-—~至到以]|来)")
 
 
 @cache
@@ -32,7 +33,6 @@ def _words(text: str) -> set[str]:
 
 _PRIOR_VALUE = re.compile(r"(?:由|从|较|比)(?:去年|上年|上一年|前一年)(?:同期|年底|年末|底)?的\s*$")
 _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)|或之前")
-_COUNTS = frozenset("个家户人名所座项处村镇类种批件台套次")
 _CHANGE_TO = re.compile(r"^(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|缩小|降|升)?(?:到|至|为)")
 _SHARE_OF_GOAL = re.compile(r"(?:为|占|完成|达到|达)(?:了)?(?:年度?|全年|年初|总)?(?:计划|目标|目标任务|任务)(?:数)?的\s*$")
 _STATED_GOAL = re.compile(r"(?:目标|计划)(?:任务|数|值)?(?:为|是|:)")
@@ -65,7 +65,7 @@ def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str
             return "other", True
         # 5万元以上村: a value threshold before a noun; 联系1个以上行政村 is a count to reach
         nxt = text[after_op[1]: after_op[1] + 1]
-        if re.match(r"[\u4e00-\u9fff]", nxt) and nxt not in "的均" and unit not in _COUNTS:
+        if re.match(r"[\u4e00-\u9fff]", nxt) and nxt not in "的均" and unit not in unit_set("reach"):
             return "other", True
     # a count right after an enumeration (识别、帮扶、退出三个环节) describes the list
     if re.search(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff、]{2,}$", before_in_clause) and re.match(

@@ -18,12 +18,10 @@ from functools import cache
 from .. import resources
 from ..cells import is_total_label, unit_from_line
 from ..model import Deadline, Document, Paragraph, Table, TableRef, Task, UnitClause
+from ..patterns import YEAR
 from ..spans import starts_of, within
 from ..tables import continued_rows, takes_cell_above
 from .units import is_label_line
-
-_NEXT_STEPS = re.compile(r"下一步|工作打算|工作计划|重点任务|工作安排|主要任务|工作措施|保障措施")
-
 
 PROSE = "units.prose"
 
@@ -140,12 +138,37 @@ def _table_rows(doc: Document) -> dict[int, tuple[Table, int, tuple[Deadline, ..
     return out
 
 
-_DATE_LINE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_DATE_LINE = re.compile(rf"{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日")
+
+
+@cache
+def _task_words() -> dict:
+    """``lexicons/tasks.yaml``: furniture lines, next-step headings, plan verbs, caption words."""
+    return resources.data("tasks.yaml")
 
 
 @cache
 def _furniture() -> frozenset[str]:
-    return frozenset(resources.data("tasks.yaml")["furniture"])
+    return frozenset(_task_words()["furniture"])
+
+
+@cache
+def _next_steps() -> re.Pattern[str]:
+    """A heading of the part of a report that plans (下一步工作打算, 重点任务)."""
+    return re.compile(resources.alternation(_task_words()["next_steps"]))
+
+
+@cache
+def _caption() -> re.Pattern[str]:
+    """图1: / 附表2-1: a caption line."""
+    return re.compile(rf"^(?:{resources.alternation(_task_words()['caption_words'])})\s*[\d一二三四五六七八九十]+"
+                      r"(?:[-—.]\d+)?\s*[::\s]")
+
+
+@cache
+def _plan_opening() -> re.Pattern[str]:
+    """A paragraph that opens on a plan verb (一是加快…, 推进…)."""
+    return re.compile(rf"^(?:[一二三四五六七八九十]+是)?(?:{resources.alternation(_task_words()['plan_openings'])})")
 
 
 def _is_furniture(line: str) -> bool:
@@ -154,11 +177,6 @@ def _is_furniture(line: str) -> bool:
         return True  # the signing date under the text
     bare = re.sub(r"[\d一二三四五六七八九十()()::、.,,。\s]", "", line)
     return bare in _furniture()
-
-
-_CAPTION = re.compile(r"^(?:图|表|附图|附表)\s*[\d一二三四五六七八九十]+(?:[-—.]\d+)?\s*[::\s]")
-_PLAN_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:要|将|力争|确保|争取|着力|加快|加强|推进|推动|深化|强化|"
-                           r"健全|完善|实施|开展|做好|抓好|持续|全面|坚持|落实|提升|扩大|优化|探索|建立|建设|打造)")
 
 
 def _states_a_task(doc: Document, p: Paragraph, starts: tuple[list[int], list[int]], strict: bool = False) -> bool:
@@ -170,7 +188,7 @@ def _states_a_task(doc: Document, p: Paragraph, starts: tuple[list[int], list[in
     figures = within(doc.quantities, q_starts, p.span[0], p.span[1])
     if figures and sum(1 for q in figures if q.role == "target") * 2 > len(figures):
         return True
-    return not strict and bool(_PLAN_OPENING.match(p.text[len(p.marker or ""):].lstrip()))
+    return not strict and bool(_plan_opening().match(p.text[len(p.marker or ""):].lstrip()))
 
 
 def _around_table(doc: Document, p: Paragraph) -> bool:
@@ -183,100 +201,144 @@ def _around_table(doc: Document, p: Paragraph) -> bool:
     return False
 
 
-def build_tasks(doc: Document) -> list[Task]:
-    paras = doc.paragraphs
-    clauses = doc.unit_clauses
-    kind = doc.meta.kind
-    rows = _table_rows(doc)
-    starts = (starts_of(doc.deadlines), starts_of(doc.quantities))
-    c_starts = starts_of(clauses)  # unit clauses come sorted by span
-    continued: dict[int, dict[int, int]] = {}  # table index -> its rows whose words wrap onto the next line
-    table_span = [t.span for t in doc.tables]
-    extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
-    pieces: list[tuple[int, int, Paragraph, UnitClause | None]] = []
-    consumed: set[int] = set()  # body paragraphs read with the item they belong to
-    for i, p in enumerate(paras):
-        if _around_table(doc, p):
-            continue  # a table's caption or 单位 line states no task
-        if any(s <= p.span[0] < e for s, e in table_span):
-            found = rows.get(p.span[0])
-            if found is None or found[0].kind != "tasks" or found[1] < found[0].header_rows:
-                continue  # a data table's rows, a header, or a repeated header are not tasks
-            table, r, carried = found
-            inside = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
-            label = next((c.text for c in table.rows[r] if c.text and not c.text.isdigit()), "")
-            if is_total_label(label) or _group_row(table, r):
-                continue  # a 合计/小计 row sums the rows above, a group label names them: no task of its own
-            extra[p.span[0]] = (TableRef(table=table.index, row=r, row_label=label[:40]), carried)
-            clause = inside[0] if inside else None
-            for c in inside[1:]:
-                clause = _merge(clause, c)
-            if table.index not in continued:
-                continued[table.index] = continued_rows(doc, table)
-            end = continued[table.index].get(r, p.span[1])
-            pieces.append((p.span[0], end, p, clause))
-            continue
-        if is_label_line(p.text):
-            # a label line (牵头单位:X / 完成时限:6月底前) belongs to the task above: its clause, and its
-            # text with the deadline in it
-            own = [c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]]
-            if pieces:
-                s, e, para, clause = pieces[-1]
-                merged = clause
-                for c in own:
-                    merged = _merge(merged, c)
-                pieces[-1] = (s, max(e, p.span[1]), para, merged)
-            continue
-        if i in consumed:
-            continue  # a body paragraph of the item above, read with it
-        inside = _own_clauses([c for c in within(clauses, c_starts, p.span[0], p.span[1]) if c.span[1] <= p.span[1]])
-        body_end = _item_body(paras, i, inside, clauses, c_starts)
+Piece = tuple[int, int, Paragraph, UnitClause | None]  # (start, end, paragraph, clause) of one task
+
+
+class _Pieces:
+    """Step 1 of ``build_tasks``: the stretches of text that are tasks, each with its own unit clause.
+
+    Holds what the paragraph rules share: the document's clauses and their starts, the task-table rows,
+    the pieces found so far (a label line adds to the last one) and the body paragraphs already read
+    with an item above them."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.paras = doc.paragraphs
+        self.clauses = doc.unit_clauses
+        self.kind = doc.meta.kind
+        self.rows = _table_rows(doc)
+        self.starts = (starts_of(doc.deadlines), starts_of(doc.quantities))
+        self.c_starts = starts_of(self.clauses)  # unit clauses come sorted by span
+        self.continued: dict[int, dict[int, int]] = {}  # table index -> its rows whose words wrap onto the next line
+        self.table_spans = [t.span for t in doc.tables]
+        self.extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
+        self.pieces: list[Piece] = []
+        self.consumed: set[int] = set()  # body paragraphs read with the item they belong to
+
+    def clauses_in(self, start: int, end: int) -> list[UnitClause]:
+        return [c for c in within(self.clauses, self.c_starts, start, end) if c.span[1] <= end]
+
+    def read(self) -> list[Piece]:
+        for i, p in enumerate(self.paras):
+            if _around_table(self.doc, p):
+                continue  # a table's caption or 单位 line states no task
+            if any(s <= p.span[0] < e for s, e in self.table_spans):
+                self.table_row(p)
+            elif is_label_line(p.text):
+                self.label_line(p)
+            elif i not in self.consumed:  # else a body paragraph of the item above, read with it
+                self.paragraph(i, p)
+        return self.pieces
+
+    def table_row(self, p: Paragraph) -> None:
+        """A row of a task table (not its header, a total or a group label) is a task."""
+        found = self.rows.get(p.span[0])
+        if found is None or found[0].kind != "tasks" or found[1] < found[0].header_rows:
+            return  # a data table's rows, a header, or a repeated header are not tasks
+        table, r, carried = found
+        inside = self.clauses_in(p.span[0], p.span[1])
+        label = next((c.text for c in table.rows[r] if c.text and not c.text.isdigit()), "")
+        if is_total_label(label) or _group_row(table, r):
+            return  # a 合计/小计 row sums the rows above, a group label names them: no task of its own
+        self.extra[p.span[0]] = (TableRef(table=table.index, row=r, row_label=label[:40]), carried)
+        clause = inside[0] if inside else None
+        for c in inside[1:]:
+            clause = _merge(clause, c)
+        if table.index not in self.continued:
+            self.continued[table.index] = continued_rows(self.doc, table)
+        end = self.continued[table.index].get(r, p.span[1])
+        self.pieces.append((p.span[0], end, p, clause))
+
+    def label_line(self, p: Paragraph) -> None:
+        """A label line (牵头单位:X / 完成时限:6月底前) belongs to the task above: its clause, and its text
+        with the deadline in it."""
+        if not self.pieces:
+            return
+        s, e, para, clause = self.pieces[-1]
+        for c in self.clauses_in(p.span[0], p.span[1]):
+            clause = _merge(clause, c)
+        self.pieces[-1] = (s, max(e, p.span[1]), para, clause)
+
+    def paragraph(self, i: int, p: Paragraph) -> None:
+        """A paragraph of the text: an item with its body, a heading, no task, or one task per unit clause."""
+        inside = _own_clauses(self.clauses_in(p.span[0], p.span[1]))
+        body_end = _item_body(self.paras, i, inside, self.clauses, self.c_starts)
         if body_end is not None:
-            # (一)统筹建设监管平台。 then its paragraphs: one task, the item with all it says
-            body = range(i + 1, body_end + 1)
-            consumed.update(body)
-            e = paras[body_end].span[1]
-            if (p.kind or kind) == "report" and not any(_states_a_task(doc, paras[j], starts, strict=True) for j in body):
-                continue  # 一是… under a review section reports what was done
-            whole = _own_clauses([c for c in within(clauses, c_starts, p.span[0], e) if c.span[1] <= e])
-            pieces.append((p.span[0], e, p, whole[0] if whole else None))
-            continue
-        if _is_heading(paras, i, inside):
-            continue
-        if p.kind == "report" and not inside and not _states_a_task(doc, p, starts, strict=True):
-            continue  # 一是… under 一、2023年工作回顾 reports what was done
-        if p.level is None and not inside:
-            in_steps = any(_NEXT_STEPS.search(t) for t in p.section)
-            effective = p.kind or kind
-            if effective == "report" and not in_steps:
-                continue
-            if effective == "mixed" and not in_steps and not _states_a_task(doc, p, starts):
-                continue  # in a mixed document, a paragraph of results is no task
-            if _CAPTION.match(p.text) or _is_furniture(p.text):
-                continue
-            if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
-                continue
-            own_deadlines = bool(within(doc.deadlines, starts[0], p.span[0], p.span[1]))
-            if not p.section and not own_deadlines and doc.sections:
-                continue  # a preamble before the first heading states no task
-        if len(inside) > 1:
-            start = p.span[0]
-            for c in inside:
-                pieces.append((start, c.span[1], p, c))
-                start = c.span[1]
-                while start < p.span[1] and doc.text[start] in "。;,":
-                    start += 1
-            if start < p.span[1] - 1:
-                pieces.append((start, p.span[1], p, None))
-        else:
-            pieces.append((p.span[0], p.span[1], p, inside[0] if inside else None))
-    tasks: list[Task] = []
-    d_starts, q_starts = starts
+            self.item_with_body(i, p, body_end)
+        elif not _is_heading(self.paras, i, inside) and not self.states_no_task(i, p, inside):
+            self.pieces.extend(_split_at_clauses(self.doc, p, inside))
+
+    def item_with_body(self, i: int, p: Paragraph, body_end: int) -> None:
+        """(一)统筹建设监管平台。 then its paragraphs: one task, the item with all it says."""
+        body = range(i + 1, body_end + 1)
+        self.consumed.update(body)
+        e = self.paras[body_end].span[1]
+        if (p.kind or self.kind) == "report" and not any(
+                _states_a_task(self.doc, self.paras[j], self.starts, strict=True) for j in body):
+            return  # 一是… under a review section reports what was done
+        whole = _own_clauses(self.clauses_in(p.span[0], e))
+        self.pieces.append((p.span[0], e, p, whole[0] if whole else None))
+
+    def states_no_task(self, i: int, p: Paragraph, inside: list[UnitClause]) -> bool:
+        """A paragraph with no unit clause that is no task: a report's results, a caption, furniture, the
+        title, a preamble."""
+        if inside:
+            return False
+        if p.kind == "report" and not _states_a_task(self.doc, p, self.starts, strict=True):
+            return True  # 一是… under 一、2023年工作回顾 reports what was done
+        return p.level is None and self.body_is_no_task(i, p)
+
+    def body_is_no_task(self, i: int, p: Paragraph) -> bool:
+        doc = self.doc
+        in_steps = any(_next_steps().search(t) for t in p.section)
+        effective = p.kind or self.kind
+        if effective == "report" and not in_steps:
+            return True
+        if effective == "mixed" and not in_steps and not _states_a_task(doc, p, self.starts):
+            return True  # in a mixed document, a paragraph of results is no task
+        if _caption().match(p.text) or _is_furniture(p.text):
+            return True
+        if i == 0 and doc.meta.title and p.text.strip() == doc.meta.title:
+            return True
+        own_deadlines = bool(within(doc.deadlines, self.starts[0], p.span[0], p.span[1]))
+        return not p.section and not own_deadlines and bool(doc.sections)  # a preamble before the first heading
+
+
+def _split_at_clauses(doc: Document, p: Paragraph, inside: list[UnitClause]) -> list[Piece]:
+    """A paragraph holding several unit clauses is split after each (the rest, if any, is a task of its own)."""
+    if len(inside) <= 1:
+        return [(p.span[0], p.span[1], p, inside[0] if inside else None)]
+    out: list[Piece] = []
+    start = p.span[0]
+    for c in inside:
+        out.append((start, c.span[1], p, c))
+        start = c.span[1]
+        while start < p.span[1] and doc.text[start] in "。;,":
+            start += 1
+    if start < p.span[1] - 1:
+        out.append((start, p.span[1], p, None))
+    return out
+
+
+def _inherit_units(paras: list[Paragraph], pieces: list[Piece]) -> list[UnitClause | None]:
+    """Step 2: the clause of each piece, its own or inherited: a clause marked 下同 covers the pieces after it
+    until the next clause; a marked item's clause covers its sub-items ((一)…(牵头单位:X) then 1. 2.)."""
+    out: list[UnitClause | None] = []
     covering: UnitClause | None = None
     above: list[tuple[int, UnitClause]] = []  # (level, clause) of marked items whose clause covers their sub-items
     index_of = {id(p): i for i, p in enumerate(paras)}
     last = -1
-    for n, (s, e, para, clause) in enumerate(pieces, start=1):
+    for _s, _e, para, clause in pieces:
         here = index_of[id(para)]
         # every marked line since the last task (headings too) closes the items it is not inside
         levels = [q.level for q in paras[last + 1: here + 1] if q.level is not None]
@@ -292,22 +354,29 @@ def build_tasks(doc: Document) -> list[Task]:
             clause = covering
         elif above and para.level is not None:
             clause = above[-1][1]
+        out.append(clause)
+    return out
+
+
+def _attach(doc: Document, pieces: list[Piece], clauses: list[UnitClause | None],
+            extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]]) -> list[Task]:
+    """Step 3: each piece with its clause, the deadlines and quantities inside it, and (table rows) its table
+    reference and the deadlines carried from the row above."""
+    d_starts, q_starts = starts_of(doc.deadlines), starts_of(doc.quantities)
+    tasks: list[Task] = []
+    for n, ((s, e, para, _own), clause) in enumerate(zip(pieces, clauses, strict=True), start=1):
         deadlines = tuple(d for d in within(doc.deadlines, d_starts, s, e) if d.span[1] <= e)
         quantities = tuple(q for q in within(doc.quantities, q_starts, s, e) if q.span[1] <= e)
         ref, carried = extra.get(s, (None, ()))
         deadlines += tuple(d for d in carried if d not in deadlines)
-        section = para.section
-        tasks.append(
-            Task(
-                id=f"t{n}",
-                section=section,
-                text=doc.text[s:e],
-                span=(s, e),
-                page=doc.page_of(s),
-                units=clause,
-                deadlines=deadlines,
-                quantities=quantities,
-                table=ref,
-            )
-        )
+        tasks.append(Task(id=f"t{n}", section=para.section, text=doc.text[s:e], span=(s, e), page=doc.page_of(s),
+                          units=clause, deadlines=deadlines, quantities=quantities, table=ref))
     return tasks
+
+
+def build_tasks(doc: Document) -> list[Task]:
+    """Tasks in three steps: the pieces of text that are tasks → the unit clauses they inherit → what each
+    holds (deadlines, quantities, its table row)."""
+    reader = _Pieces(doc)
+    pieces = reader.read()
+    return _attach(doc, pieces, _inherit_units(doc.paragraphs, pieces), reader.extra)
