@@ -551,7 +551,9 @@ def export_store(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入此文件(xlsx 必须给)。")] = None,
     lang: LangOption = Lang.zh,
 ) -> None:
-    """导出结果库中的全部任务;xlsx 与 extract --out x.xlsx 的工作簿相同(说明、任务、指标、时限、按责任单位……)。
+    """导出结果库中的全部任务,默认为与 extract --out 相同的 Excel 工作簿。
+
+    xlsx 含说明、任务、指标、时限、按责任单位、核查、文档、技术各表;csv/json/table 为任务清单。
 
     示例:docproc export results.db --format xlsx --out 全部任务.xlsx
     """
@@ -583,17 +585,16 @@ class LedgerFormat(str, Enum):
 
 @app.command()
 def ledger(
-    store: Annotated[Path, typer.Argument(help="A store written by `docproc batch`.", show_default=False)],
-    as_of: Annotated[str, typer.Option("--as-of", help="The date the ledger is drawn up on, YYYY-MM-DD.")],
-    unit: Annotated[str | None, typer.Option(help="Only tasks led by or assigned to this unit.")] = None,
-    days: Annotated[int, typer.Option(help="Due within this many days counts as due soon.")] = 30,
-    format: Annotated[LedgerFormat | None, typer.Option("--format", "-f", help="Default: from --out, else md.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    store: Annotated[Path, typer.Argument(help="docproc batch 写出的结果库。", show_default=False)],
+    as_of: Annotated[str, typer.Option("--as-of", help="台账的统计日期 YYYY-MM-DD。")],
+    unit: Annotated[str | None, typer.Option(help="只列该单位牵头或承担的任务。")] = None,
+    days: Annotated[int, typer.Option(help="多少天内到期算“即将到期”。")] = 30,
+    format: Annotated[LedgerFormat | None, typer.Option("--format", "-f", help="默认按 --out 的后缀,否则 md。")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写入此文件,不写则输出到屏幕。")] = None,
 ) -> None:
-    """The supervision ledger (督办台账): every plan task of a store with its status on a date, by unit,
-    and its targets against what later reports in the store give.
+    """督办台账:结果库中各计划任务在某日的完成状态,按单位汇总,并对照后来报告中的完成情况。
 
-    Example: docproc ledger results.db --as-of 2026-06-15 --unit 县交通局 --out 台账.xlsx
+    示例:docproc ledger results.db --as-of 2026-06-15 --unit 县交通局 --out 台账.xlsx
     """
     import datetime as dt
 
@@ -635,26 +636,26 @@ def ledger(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (only this one).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    db: Annotated[Path, typer.Option(help="SQLite file for uploads and corrections.")] = Path("docproc-web.db"),
+    host: Annotated[str, typer.Option(help="监听的地址(只监听这一个)。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="监听的端口(1-65535)。")] = 8000,
+    db: Annotated[Path, typer.Option(help="保存上传文件和修改的 SQLite 文件。")] = Path("docproc-web.db"),
     store: Annotated[
-        Path | None, typer.Option(help="A store made by `docproc batch --out` to browse under /archive.")
+        Path | None, typer.Option(help="在 /archive 下浏览的 docproc batch 结果库。")
     ] = None,
-    max_upload_mb: Annotated[int, typer.Option(help="Largest file accepted, in MB.")] = 50,
-    workers: Annotated[int, typer.Option(help="Worker processes for uploads (a slow file holds only one).")] = 2,
+    max_upload_mb: Annotated[int, typer.Option(help="可上传的最大文件,单位 MB。")] = 50,
+    workers: Annotated[int, typer.Option(help="处理上传的工作进程数(一个慢文件只占一个)。")] = 2,
     token: Annotated[str | None, typer.Option(
-        help="Access token (header X-Docproc-Token or cookie); generated and printed when --host is not loopback.")
+        help="访问口令(请求头 X-Docproc-Token 或 cookie);--host 不是本机地址时自动生成并打印。")
     ] = None,
     allowed_host: Annotated[list[str] | None, typer.Option(
-        "--allowed-host", help="Another host name people use to reach the page (repeatable).")] = None,
-    shared: Annotated[bool, typer.Option(help="Every browser sees every upload (default: only its own).")] = False,
+        "--allowed-host", help="访问本页面可用的其他主机名(可重复)。")] = None,
+    shared: Annotated[bool, typer.Option(help="所有浏览器都能看到全部上传(默认只看到自己的)。")] = False,
     timeout: Annotated[float | None, typer.Option(
-        help="Seconds one upload may take before it is stopped (default: the time cap, 600).")] = None,
+        help="单个上传最多处理多少秒,超时即停止(默认按时间上限 600)。")] = None,
 ) -> None:
-    """A local web page: drop files, see and correct the task table, download Excel.
+    """本机网页:拖入文件,查看并修改任务表,下载 Excel。
 
-    Example: docproc serve --port 8000 --store results.db   (then open http://127.0.0.1:8000)
+    示例:docproc serve --port 8000 --store results.db   (然后打开 http://127.0.0.1:8000)
     """
     try:
         from .web.app import Settings
