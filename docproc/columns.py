@@ -20,7 +20,6 @@ from . import resources
 from .cells import (
     MAG_NUMBER,
     header_like,
-    header_matches,
     is_empty_cell,
     is_number_cell,
     is_row_line,
@@ -64,17 +63,39 @@ class ColumnPlan:
 
 
 @cache
-def _caption_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _caption_words() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """The caption lexicon, compiled once: one pattern for the starts (表3), the ends as they are."""
     words = resources.data("chrome.yaml")["table_captions"]
-    return tuple(words["starts"]), tuple(words["ends"])
+    starts = re.compile(r"(?:" + resources.alternation(words["starts"]) + r")\d")
+    return starts, tuple(words["ends"])
 
 
 def _caption_like(text: str) -> bool:
     """表3 … / …情况 / …一览表: the caption above a table, which is no header cell."""
     starts, ends = _caption_words()
     t = text.replace(" ", "")
-    return any(re.match(re.escape(w) + r"\d", t) for w in starts) or any(
-        t.endswith(w) and len(t) > len(w) + 1 for w in ends)
+    return bool(starts.match(t)) or any(t.endswith(w) and len(t) > len(w) + 1 for w in ends)
+
+
+@cache
+def _task_header_words() -> tuple[str, ...]:
+    """Task and deadline column words, longest first, sorted once (not at every header tested)."""
+    L = lex()
+    return tuple(sorted(L.task_columns + L.deadline_columns, key=len, reverse=True))
+
+
+@cache
+def _header_words() -> tuple[str, ...]:
+    """Every header word a group label must not hold, longest first, sorted once."""
+    L = lex()
+    words = L.task_columns + L.deadline_columns + L.growth_headers + L.share_headers + L.completion_headers
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` (spaces ignored) holds one of ``words`` (``header_matches`` without its sort)."""
+    t = text.replace(" ", "")
+    return any(w in t for w in words)
 
 
 def _cells_by_gap(line: str) -> list[str]:
@@ -138,8 +159,7 @@ def _kind(cell: str) -> str:
 def _task_header(head: list[str]) -> bool:
     if not head or head[0] not in ("序号", "编号"):
         return False
-    L = lex()
-    named = sum(1 for h in head if header_matches(h, L.task_columns + L.deadline_columns))
+    named = sum(1 for h in head if _holds_any(h, _task_header_words()))
     return bool(header_unit_roles(head)) and named >= 1
 
 
@@ -231,9 +251,8 @@ def _label_words(t: str) -> bool:
     """Whether words can be a group label rather than a header cell (asked many times per line)."""
     if unit_in_cell(t) is not None or is_year_cell(t):
         return False
-    L = lex()
-    words = L.task_columns + L.deadline_columns + L.growth_headers + L.share_headers + L.completion_headers
-    return not header_matches(t, words) and not header_unit_roles([t]) and not any(w == t for w, _ in L.role_words)
+    return (not _holds_any(t, _header_words()) and not header_unit_roles([t])
+            and not any(w == t for w, _ in lex().role_words))
 
 
 def _data_rows(r: _Run, q: int, head: list[str], lead: int) -> tuple[list[list[list[int]]], int, int]:
@@ -343,8 +362,19 @@ def _table_at(r: _Run, p: int, k: int) -> tuple[list[list[list[int]]], int, int]
     return [head_cells, *body], end, partial
 
 
+_CELL_MAX = 18  # header_like's limit: a longer line is no header cell, and a figure that long is rare
+
+
+def _may_hold_cells(lines: list[str], run: list[int]) -> bool:
+    """Whether a run has a line that can be a header cell or a figure: a run of prose lines (a PDF's text
+    layer wraps paragraphs into lines of 30-40 characters) has none, and is passed over at once."""
+    return any(len(s) <= _CELL_MAX or is_number_cell(s) for s in (lines[i].strip() for i in run))
+
+
 def _plan_joins(lines: list[str], plan: ColumnPlan) -> None:
     for run in _cell_runs(lines, plan):
+        if not _may_hold_cells(lines, run):
+            continue
         r = _Run(lines, run)
         tried: dict[tuple[int, int], tuple[list[list[list[int]]], int, int] | None] = {}
         pos = 0
