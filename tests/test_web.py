@@ -419,6 +419,17 @@ def test_a_document_that_kills_its_worker_fails_alone_and_the_rest_go_on(tmp_pat
 
 
 @pytest.mark.slow
+def test_a_slow_upload_does_not_hold_back_the_next_small_text(tmp_path):
+    app = _app(tmp_path, executor="process", workers=2, max_upload_mb=5, timeout_s=60)
+    long_text = "2024年工作要点\n" + "一、县交通运输局负责新建农村公路120公里,年底前完成。\n" * 30000
+    with TestClient(app, headers=SAME_ORIGIN) as c:
+        slow = _post_files(c, [("long.txt", long_text.encode())])
+        small = _upload(c, "plan.txt", PLAN_TEXT.encode())
+        assert small["status"] == "done"
+        assert c.get(f"/api/jobs/{slow}").json()["items"][0]["status"] == "working"  # still at it
+
+
+@pytest.mark.slow
 def test_an_upload_over_the_time_limit_is_stopped(tmp_path):
     app = _app(tmp_path, executor="process", workers=1, timeout_s=0.5)  # a fresh worker takes longer to start
     with TestClient(app, headers=SAME_ORIGIN) as c:

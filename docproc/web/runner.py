@@ -152,6 +152,8 @@ class Runner:
         self._stop.set()
         self._events.put(("stop", None, None))
         self._thread.join(timeout=5)
+        for pid in self.worker_pids():  # an upload still running would hold a core long after the server
+            _kill(pid)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def worker_pids(self) -> list[int]:
