@@ -7,7 +7,10 @@ The app is a list of routers, one module each (``ROUTER_MODULES``):
 - ``doc_routes``     ``GET /doc/{id}`` the result; ``POST /api/doc/{id}/corrections`` validated corrections;
   ``GET /doc/{id}/download/{xlsx|csv|corrections.csv|md|json}`` corrections applied and marked;
 - ``check_routes``   ``POST /check`` a report against its plan: the goal table;
-- ``archive_routes`` ``GET /archive…`` the batch store given to ``--store``: tasks, documents, findings.
+- ``archive_routes`` ``GET /archive…`` the batch store given to ``--store``: tasks, documents, findings;
+- ``ledger_routes``  ``GET /ledger…`` the supervision ledger (督办台账) of that store.
+
+Routes share one ``state.WebState`` (settings, upload store, worker runner, jobs, page renderer).
 
 Every request passes ``security.guard_request`` (Host, token, session, same-origin writes). No path from
 the client is used as a file path: uploads are bytes in SQLite, the store is the one on the command line.

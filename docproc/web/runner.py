@@ -75,7 +75,7 @@ class Work:
     """One upload on its way through the pool; ``result`` resolves to the Document or an error line."""
 
     key: str  # the upload id (or a label for work that is not an upload)
-    job: str  # the queue turn it belongs to
+    job: str  # the queue line it waits in (a browser session; its own line for a page view or a check)
     name: str
     args: tuple
     fn: Callable[..., Any] = process_upload
@@ -95,7 +95,8 @@ def _message(work: Work, exc: BaseException) -> str:
 
 
 class FairQueue:
-    """Work waiting to run, one line per job, served in turns (the job served last goes to the back)."""
+    """Work waiting to run, one line per browser session (``Work.job``), served in turns: the line served
+    last goes to the back, so one person's folder of forty files does not hold back another's one file."""
 
     def __init__(self) -> None:
         self.lines: OrderedDict[str, deque[Work]] = OrderedDict()
