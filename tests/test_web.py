@@ -450,6 +450,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def test_serve_refuses_a_bad_port_or_one_in_use_in_one_line(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "docproc.cli", "serve", "--port", "99999", "--db", str(tmp_path / "w.db")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "not a port" in bad.stderr and "Traceback" not in bad.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run([sys.executable, "-m", "docproc.cli", "serve", "--port", str(port), "--db",
+                               str(tmp_path / "w.db")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert busy.returncode == 2 and "cannot listen" in busy.stderr and "Traceback" not in busy.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)")
 def test_browser_upload_highlight_edit_download(tmp_path):
