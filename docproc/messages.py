@@ -94,12 +94,15 @@ def header(name: str, lang: str = "zh") -> str:
 
 
 def where(doc: Any, offset: int, lang: str = "zh") -> str:
-    """(第2页第5段): the page and paragraph (both from 1) of a text offset."""
+    """(第2页第5段): the page of a text offset and its paragraph on that page, both counted from 1."""
     starts = [p.span[0] for p in doc.paragraphs]
     if not starts:  # a document rebuilt from a store keeps no paragraphs
         return _data()["where_page"][_lang(lang)].format(page=doc.page_of(offset))
-    paragraph = max(1, bisect.bisect_right(starts, offset))
-    return _data()["where"][_lang(lang)].format(page=doc.page_of(offset), paragraph=paragraph)
+    page = doc.page_of(offset)
+    page_start = doc.page_starts[page - 2] if page > 1 and len(doc.page_starts) >= page - 1 else 0
+    # paragraphs counted from the top of the page, as a reader counts them on paper
+    paragraph = max(1, bisect.bisect_right(starts, offset) - bisect.bisect_left(starts, page_start))
+    return _data()["where"][_lang(lang)].format(page=page, paragraph=paragraph)
 
 
 def finding_text(f: Any, lang: str = "zh", doc: Any = None) -> str:

@@ -311,3 +311,13 @@ def test_goal_table_holds_plan_targets_only(tmp_path):
 
     rows = _rows(load_workbook(out)["目标"])
     assert [(r["状态"], r["目标值"], r["实际值"]) for r in rows] == [("未完成", 42, 39), ("已完成", 1500, 1500)]
+
+
+def test_where_counts_paragraphs_on_their_page():
+    from docproc.messages import where
+
+    doc = process_text("某镇2024年工作总结\n一段文字。\n第二段文字。\n第三段文字。\n", ref_date="2024-12-31", kind="report")
+    third = doc.paragraphs[2].span[0]
+    assert where(doc, third) == "(第1页第3段)"
+    doc.page_starts = [doc.paragraphs[2].span[0]]  # the third paragraph opens page 2
+    assert where(doc, third) == "(第2页第1段)" and where(doc, doc.paragraphs[3].span[0], "en") == " (page 2, paragraph 2)"
