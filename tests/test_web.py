@@ -129,7 +129,8 @@ def test_edit_is_kept_beside_the_extraction_marked_in_downloads_and_logged(clien
     assert rows[0][-1] == "已修改" and rows[1][-1] == "完成时限" and "2024-06-30" in rows[1]
     log_csv = client.get(f"/doc/{doc_id}/download/corrections.csv").content.decode("utf-8-sig")
     assert "完成时限" in log_csv and "2024-06-30" in log_csv
-    assert "2024-06-30" in client.get(f"/doc/{doc_id}/download/md").text
+    markdown = client.get(f"/doc/{doc_id}/download/md").text
+    assert "2024-06-30" in markdown and "## 修改记录" in markdown and "| 完成时限 |" in markdown
     assert client.get(f"/doc/{doc_id}/download/exe").status_code == 404
     page = client.get(f"/doc/{doc_id}").text
     assert 'class="edit corrected" data-field="deadline"' in page
@@ -369,6 +370,13 @@ def test_a_zip_upload_gives_one_document_per_member_and_one_workbook(client):
     assert len({r[0] for r in rows}) >= 2
     broken = client.post("/upload", files=[("files", ("broken.zip", b"PK\x03\x04 not really a zip", "x"))])
     assert broken.status_code == 400 and "压缩包损坏" in broken.text
+
+
+def test_a_folder_upload_keeps_relative_names_but_never_a_way_out(client):
+    status = _finish(client, _post_files(client, [("资料/二季度/plan.txt", PLAN_TEXT.encode()),
+                                                  ("../../etc/report.txt", REPORT_TEXT.encode())]))
+    names = sorted(i["name"] for i in status["items"])
+    assert names == ["etc/report.txt", "资料/二季度/plan.txt"] and status["ok"] == 2
 
 
 def test_the_queue_takes_turns_between_jobs():

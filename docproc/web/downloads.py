@@ -227,6 +227,20 @@ def log_csv(entries_: list[Entry]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
+def _md_cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def log_markdown(entries_: list[Entry]) -> str:
+    """修改记录 as a Markdown table after the document (nothing when no cell was corrected)."""
+    rows = log_rows(entries_)
+    if not rows:
+        return ""
+    lines = ["", "## 修改记录", "", "| " + " | ".join(LOG_COLUMNS) + " |", "|" + " --- |" * len(LOG_COLUMNS)]
+    lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def _finite(obj):
     """JSON has no NaN or Infinity: such numbers become null."""
     if isinstance(obj, float) and not math.isfinite(obj):
@@ -261,7 +275,8 @@ def respond(entries_: list[Entry], fmt: str, stem: str) -> Response:
     elif fmt == "json":
         data, media = as_json(entries_), "application/json"
     elif fmt == "md":
-        data, media = render_text([e.doc for e in entries_], "md").encode(), "text/markdown; charset=utf-8"
+        text = render_text([e.doc for e in entries_], "md") + log_markdown(entries_)
+        data, media = text.encode(), "text/markdown; charset=utf-8"
     else:
         raise HTTPException(404, f"不能下载为 {fmt}")
     disposition = f"attachment; filename*=UTF-8''{quote(stem)}.{suffix}"
