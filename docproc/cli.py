@@ -297,7 +297,7 @@ def check(
         obj["goals"] = [g.to_json() for g in goals if not keep or g.status in keep]
         return strict_json(obj) + "\n"
 
-    _emit([doc], goals, fmt, out, payload, lang.value, keep)
+    _emit([doc], goals if plans else None, fmt, out, payload, lang.value, keep)
     if goals_out is not None:
         _write_goals(goals, goals_out, lang.value, keep)
 

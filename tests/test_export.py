@@ -321,3 +321,13 @@ def test_where_counts_paragraphs_on_their_page():
     assert where(doc, third) == "(第1页第3段)"
     doc.page_starts = [doc.paragraphs[2].span[0]]  # the third paragraph opens page 2
     assert where(doc, third) == "(第2页第1段)" and where(doc, doc.paragraphs[3].span[0], "en") == " (page 2, paragraph 2)"
+
+
+def test_check_without_a_plan_has_no_goal_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    report, out = tmp_path / "report.txt", tmp_path / "check.xlsx"
+    report.write_text(REPORT, encoding="utf-8")
+    assert runner.invoke(app, ["check", str(report), "--out", str(out)]).exit_code == 0
+    wb = load_workbook(out)
+    assert "目标" not in wb.sheetnames and len(_rows(wb["核查"])) == 1

@@ -49,21 +49,24 @@ def _highlighted(doc: Document, start: int, end: int, lang: str = "zh") -> str:
     return "".join(out)
 
 
-def _summary(doc: Document) -> str:
+def _summary(doc: Document, lang: str = "zh") -> str:
+    def h(name: str) -> str:
+        return escape(header(name, lang))
+
     months = Counter(d.date[:7] for d in doc.deadlines if d.date)
     units = Counter(n for t in doc.tasks if t.units for n in (*t.units.lead, *t.units.responsible, *t.units.support))
     targets = sum(1 for q in doc.quantities if q.role == "target")
     parts = [
-        f"<div>任务 <b>{len(doc.tasks)}</b></div>",
-        f"<div>目标 <b>{targets}</b> / 数字 {len(doc.quantities)}</div>",
-        f"<div>时限 <b>{len(doc.deadlines)}</b></div>",
-        f"<div>核查 <b>{len(doc.findings)}</b></div>",
+        f"<div>{h('任务')} <b>{len(doc.tasks)}</b></div>",
+        f"<div>{h('目标')} <b>{targets}</b> / {h('指标')} {len(doc.quantities)}</div>",
+        f"<div>{h('时限')} <b>{len(doc.deadlines)}</b></div>",
+        f"<div>{h('核查')} <b>{len(doc.findings)}</b></div>",
     ]
     rows = "".join(f"<tr><td>{escape(m)}</td><td>{n}</td></tr>" for m, n in sorted(months.items()))
     unit_rows = "".join(f"<tr><td>{escape(u)}</td><td>{n}</td></tr>" for u, n in units.most_common(15))
     return (f'<div class="summary">{"".join(parts)}</div>'
-            f'<div class="summary"><table><tr><th>月份</th><th>时限数</th></tr>{rows}</table>'
-            f'<table><tr><th>单位</th><th>任务数</th></tr>{unit_rows}</table></div>')
+            f'<div class="summary"><table><tr><th>{h("月份")}</th><th>{h("时限数")}</th></tr>{rows}</table>'
+            f'<table><tr><th>{h("单位名称")}</th><th>{h("任务数")}</th></tr>{unit_rows}</table></div>')
 
 
 def _goals(goals: list, lang: str = "zh", status: set[str] | None = None) -> str:
@@ -88,11 +91,12 @@ def _document(doc: Document, goals: list | None, lang: str = "zh", status: set[s
     head = (f"<h1>{escape(m.title or file_name(doc))}</h1><p>{escape(file_name(doc))} · "
             f"{escape(word('kind', m.kind, lang))} · {year}{' · ' + m.date if m.date else ''} · "
             f"{escape(word('script', m.script, lang))} · {m.pages} {escape(word('misc', 'pages', lang))}</p>")
-    body = [head, "<h2>概览</h2>", _summary(doc)]
+    body = [head, f"<h2>{escape(header('概览', lang))}</h2>", _summary(doc, lang)]
     if goals:
         body.append(_goals(goals, lang, status))
-    body.append('<h2>原文</h2><p class="legend"><mark class="q">数字</mark><mark class="d">时限</mark>'
-                '<mark class="u">责任单位</mark></p>')
+    body.append(f'<h2>{escape(header("正文", lang))}</h2><p class="legend"><mark class="q">{escape(header("数字", lang))}'
+                f'</mark><mark class="d">{escape(header("时限", lang))}</mark>'
+                f'<mark class="u">{escape(header("责任单位", lang))}</mark></p>')
     for p in doc.paragraphs:
         s, e = p.span
         body.append(f'<p class="para" data-start="{s}">{_highlighted(doc, s, e, lang)}</p>')
