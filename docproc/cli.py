@@ -506,8 +506,8 @@ def query(
         help="列出这一类核查结果(不是任务):sum 合计、share 占比、growth 增幅、completion 完成率、goal、conflict、unit。")
     ] = None,
     text: Annotated[str | None, typer.Option(help="任务内容含这些字。")] = None,
-    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table(屏幕)、csv、xlsx 或 json。")
-                      ] = QueryFormat.table,
+    format: Annotated[QueryFormat | None, typer.Option(
+        "--format", "-f", help="table(屏幕,默认)、csv、xlsx 或 json;给了 --out 时默认按其后缀。")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入此文件。")] = None,
     lang: LangOption = Lang.zh,
 ) -> None:
@@ -526,28 +526,41 @@ def query(
     if finding and (unit or due_before or text):
         _fail("--finding 列出核查结果,不能与 --unit、--due-before、--text 同用")
         raise typer.Exit(2)
-    if out is not None:
-        _resolve_format(format.value if format is not QueryFormat.table else None, out, ("csv", "xlsx", "json"))
+    fmt = _store_format(format, out, "table")
     try:
         if finding:
             rows = run_findings(store, finding, kind)
         else:
             rows = run_query(store, unit=unit, due_before=due_before, kind=kind, text=text)
-        write_rows(rows, format.value, out, lang.value, findings=bool(finding))
+        write_rows(rows, fmt, out, lang.value, findings=bool(finding))
+    except typer.Exit:
+        raise
     except (RuntimeError, ValueError, sqlite3.DatabaseError) as e:
         _fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
         raise typer.Exit(2) from None
+    _rows_written(len(rows), out, lang.value, "核查" if finding else "任务")
+
+
+def _rows_written(n: int, out: Path | None, lang: str, what: str) -> None:
     if out is not None:
-        what = "核查" if finding else "任务"
-        typer.echo(f"docproc: 已写出 {len(rows)} 条{what}:{out.resolve()}" if lang is Lang.zh else
-                   f"docproc: wrote {len(rows)} rows to {out.resolve()}", err=True)
+        typer.echo(f"docproc: 已写出 {n} 条{what}:{out.resolve()}" if lang == "zh" else
+                   f"docproc: wrote {n} rows to {out.resolve()}", err=True)
+
+
+def _store_format(format: QueryFormat | None, out: Path | None, default: str) -> str:
+    """The format of query/export: --format, else the suffix of --out (.csv .xlsx .json), else ``default``."""
+    if format is QueryFormat.table:
+        return "table"
+    if out is None:
+        return format.value if format else default
+    return _resolve_format(format.value if format else None, out, ("csv", "xlsx", "json"))
 
 
 @app.command("export")
 def export_store(
     store: Annotated[Path, typer.Argument(help="docproc batch 写出的结果库。", show_default=False)],
-    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="xlsx(默认)、csv、json 或 table。")
-                      ] = QueryFormat.xlsx,
+    format: Annotated[QueryFormat | None, typer.Option(
+        "--format", "-f", help="xlsx(默认)、csv、json 或 table;给了 --out 时默认按其后缀。")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入此文件(xlsx 必须给)。")] = None,
     lang: LangOption = Lang.zh,
 ) -> None:
@@ -562,17 +575,20 @@ def export_store(
     if not store.exists():
         _fail(f"{store}: no such store")
         raise typer.Exit(2)
-    if out is not None:
-        _resolve_format(format.value if format is not QueryFormat.table else None, out, ("csv", "xlsx", "json"))
+    fmt = _store_format(format, out, "xlsx")
     try:
-        if format is QueryFormat.xlsx:
+        if fmt == "xlsx":
             docs = documents_from_store(store)
             _emit(docs, None, "xlsx", out, None, lang.value)
             return
-        write_rows(run_query(store), format.value, out, lang.value)
+        rows = run_query(store)
+        write_rows(rows, fmt, out, lang.value)
+    except typer.Exit:
+        raise
     except (RuntimeError, ValueError, sqlite3.DatabaseError) as e:
         _fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
         raise typer.Exit(2) from None
+    _rows_written(len(rows), out, lang.value, "任务")
 
 
 class LedgerFormat(str, Enum):

@@ -202,3 +202,16 @@ def test_export_xlsx_is_the_workbook_of_extract(store, tmp_path):
     tasks_a = [r[3] for r in a["任务"].iter_rows(min_row=2, values_only=True)]
     tasks_b = [r[3] for r in b["任务"].iter_rows(min_row=2, values_only=True)]
     assert sorted(map(str, tasks_a)) == sorted(map(str, tasks_b))
+
+
+def test_query_and_export_take_the_format_from_out(store, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "q.xlsx"
+    proc = _cli("query", store, "--kind", "plan", "--out", sheet)
+    assert proc.returncode == 0 and "已写出" in proc.stderr and load_workbook(sheet).sheetnames == ["任务"]
+    listed = tmp_path / "all.csv"
+    proc = _cli("export", store, "--out", listed)
+    assert proc.returncode == 0 and listed.read_text(encoding="utf-8").startswith("\ufeff文件,")
+    _one_line(_cli("export", store), "需要 --out")
+    _one_line(_cli("query", store, "--out", tmp_path / "q.txt"), ".txt")
