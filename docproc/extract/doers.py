@@ -41,6 +41,7 @@ class _Lex:
     bad_endings: tuple[str, ...]
     verb_openings: tuple[str, ...]
     adverbial_verbs: re.Pattern[str]
+    places: tuple[str, ...]
 
 
 @cache
@@ -63,11 +64,13 @@ def _lex() -> _Lex:
         bad_endings=tuple(d["not_org_endings"]),
         verb_openings=tuple(d["verb_openings"]),
         adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
+        places=tuple(d["place_endings"]),
     )
 
 
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
 _NAME_STOP = re.compile(r"[,。;:!?\n]")
+_NAMES_REACH = 120  # a list of sixteen departments before its verb is about a hundred characters
 
 
 def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
@@ -81,7 +84,7 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             requested = word in L.request
             break
     stop = _NAME_STOP.search(text, start)
-    limit = min(stop.start() if stop else len(text), start + 62)
+    limit = min(stop.start() if stop else len(text), start + _NAMES_REACH)
     if requested:  # 请财政部落实…: a request names its doers whatever verb follows
         w = L.with_words.search(text, start + 2, limit)
         if w and (names := split_names(text[start: w.start()])):
@@ -138,8 +141,10 @@ def _split(raw: str) -> list[str]:
 
 def _with_head(part: str, head: str | None, last: str) -> str:
     """市、区民政部门: 市 -> 市民政部门; 市场监管、统计等部门: 市场监管 -> 市场监管部门."""
-    if not head or _is_doer(part) or len(part) > 10 or part.endswith(head):
+    if not head or len(part) > 10 or part.endswith(head):
         return part
+    if _is_doer(part) and (part.startswith("各") or not part.endswith(_lex().places)):
+        return part  # 农业农村、商务等部门: 农业农村 ends like a village, yet names a field here
     return part + last[1:] if _ADMIN_CHAR.match(part) and _ADMIN_CHAR.match(last[0]) else part + head
 
 
@@ -155,38 +160,67 @@ def _split_each(parts: list[str]) -> list[str]:
     return out
 
 
+def _pieces(part: str) -> list[str]:
+    """文化和旅游部门 and 工业和信息化部 are one name each; 科技部和财政部 two: a part is split on 和/及/与
+    only when every piece before the last is a name (the last may run on into what follows)."""
+    pieces = [q for q in _CONJUNCTIONS.split(part) if q]
+    if len(pieces) > 1 and not all(_is_doer(q) for q in pieces[:-1]):
+        return [part]
+    return pieces
+
+
 def _cut_tail(raw: str) -> tuple[str, str | None]:
     """A list before its tail and the tail's noun: A、B等有关部门 -> (A、B, 有关部门), A等部门 -> (A, 部门),
-    A、B等 -> (A、B, ''); no tail -> (raw, None)."""
+    A、B等 -> (A、B, ''); no tail -> (raw, None). A tail may describe its noun (A、B等本行业有关部门)."""
+    described = _described_tail().search(raw)
+    if described:
+        return raw[: described.start()], described.group("noun")
     for tail in _lex().tails:
         if tail in raw:
             return raw.partition(tail)[0], tail[1:]
     return raw, None
 
 
+@cache
+def _described_tail() -> re.Pattern[str]:
+    """等 + a few words that narrow the noun + the noun of a list tail, at the end of the list."""
+    nouns = sorted({t[1:] for t in _lex().tails if len(t) > 1}, key=len, reverse=True)
+    return re.compile(rf"等(?!{resources.alternation(nouns)})[\u4e00-\u9fff]{{2,10}}?(?P<noun>{resources.alternation(nouns)})$")
+
+
+def _shared_head(last: str) -> str | None:
+    """The ending the list's last name may share with the names before it: a shared head (部门, 人民政府)
+    or an organisation ending of two characters or more (基金, 委员会), with a bracketed note after it
+    (省级担保、再担保基金(机构) -> 基金(机构))."""
+    L = _lex()
+    note = re.search(r"\([^()]{1,4}\)$", last)
+    base = last[: note.start()] if note else last
+    head = next((h for h in L.heads if base.endswith(h) and len(base) > len(h)), None)
+    if head is None:
+        head = next((s for s in sorted(L.suffixes, key=len, reverse=True)
+                     if len(s) >= 2 and base.endswith(s) and len(base) > len(s) + 1), None)
+    return head + note.group() if head and note else head
+
+
 def split_names(raw: str) -> list[str] | None:
     """A list of organisation names as written, its shared ending put back; None when a part is no name."""
-    L = _lex()
     raw = raw.strip().lstrip("(“‘\"'")
     extra: list[str] = []
     shared = None
     raw, noun = _cut_tail(raw)
     if noun and noun.startswith("有关"):
         extra.append(noun)  # A、B等有关部门: A, B and 有关部门
+        shared = noun[2:]  # 市场监管、统计等有关部门: 市场监管部门, 统计部门
     elif noun:
         shared = noun  # 市场监管、统计等部门: the list shares 部门
     parts = _split(raw)
     if not parts:
         return None
     last = parts[-1]
-    head = shared or next((h for h in L.heads if last.endswith(h) and len(last) > len(h)), None)
+    head = shared or _shared_head(last)
     names: list[str] = []
     for part in _split_each(parts):
-        # 文化和旅游部门 is one name; 科技部和财政部 two: split on 和/及/与 only when every piece is a name
-        pieces = [q for q in _CONJUNCTIONS.split(part) if q]
-        if len(pieces) > 1 and not all(_is_doer(q) for q in pieces[:-1]):
-            pieces = [part]
-        names.extend(_with_head(q, head, last) for q in pieces)
+        names.extend(_with_head(q, head, last) for q in _pieces(part))
     if not all(_is_doer(n) for n in names):
         return None
     return names + [e for e in extra if e not in names]
@@ -195,7 +229,7 @@ def split_names(raw: str) -> list[str] | None:
 def _objects(text: str) -> list[str]:
     """The names after 会同: as many organisations as open the rest of the clause."""
     clause = re.split(r"[,。;:]", text, maxsplit=1)[0]
-    parts = [q for p in _split(clause) for q in _CONJUNCTIONS.split(p) if q]
+    parts = [q for p in _split(clause) for q in _pieces(p)]
     out: list[str] = []
     for p in parts:
         before, noun = _cut_tail(p)

@@ -229,7 +229,7 @@ def _clause(roles: dict[str, list[str]], span: tuple[int, int], rule: str, cover
 
 
 _BRACKET = re.compile(r"[(〔\[【]((?:[^()〔〕\[\]【】\n]|\([^()\n]{0,20}\)){2,400})[)〕\]】]")
-_BY = re.compile(r"(?:这项工作|此项工作|该项工作)?由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)"
+_BY = re.compile(r"(?:这项工作|此项工作|该项工作)?(?<!转)由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)"
                  r"(?:[,、]\s*(?P<rest>[^,。;由]{2,40}?)(?P<verb2>配合|参与|协助|协同))?")
 
 
