@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Span
-from ..patterns import YEAR
+from ..patterns import RANGE, YEAR
 
 _SCOPE = re.compile(r"^(?:共有|当中|我们[将会]?|政府[将会]|力争|争取|确保|年末|年初|预计|预期|未来[一二三四五六七八九十\d]{1,2}年(?:内|的)?|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
 _TAIL = re.compile(
@@ -53,7 +53,7 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
         left = after if len(_TAIL.sub("", after).strip(" ,、")) >= 2 else _DATED.sub("", left)
     # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
     left = re.sub(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
-    left = re.sub(r"(?:为|是|在)?\d+(?:\.\d+)?\s*[-—–~至到]\s*$", "", left)  # 为3—12个月: the range's lower end
+    left = re.sub(rf"(?:为|是|在)?\d+(?:\.\d+)?\s*{RANGE}\s*$", "", left)  # 为3—12个月: the range's lower end
     left = re.sub(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$", "", left)  # 分别回落2.16和1.66个百分点
     left = _SCOPE.sub("", left)
     previous = None
