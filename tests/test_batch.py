@@ -219,6 +219,17 @@ def test_a_worker_killed_mid_batch_costs_one_document(tmp_path, monkeypatch, wor
     assert run_batch([folder], db).failures == summary.failures  # stays failed until the tool changes
 
 
+def test_a_document_over_the_time_cap_fails_and_the_batch_goes_on(tmp_path, monkeypatch):
+    folder = _folder_with_a_victim(tmp_path, n=2)
+    (folder / "long.txt").write_text("2024年工作要点\n" + "一、全年新建农村公路120公里,4月底前完成招标。\n" * 40000,
+                                     encoding="utf-8")
+    monkeypatch.setenv("DOCPROC_CAP_SECONDS", "5")
+    summary = run_batch([folder], tmp_path / "r.db", isolate=True)
+    assert summary.counts["done"] == 3, summary.as_dict()
+    (source, reason), = summary.failures
+    assert source.endswith("long.txt") and "单个文档的处理时间(秒)已超过 5 秒" in reason
+
+
 def test_cli_batch_survives_a_killed_worker(tmp_path):
     folder = _folder_with_a_victim(tmp_path, n=3)
     db = tmp_path / "r.db"

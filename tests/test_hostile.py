@@ -494,6 +494,7 @@ def test_blank_pages_cost_no_ocr(tmp_path, monkeypatch, white_image):
     assert calls == [1]
 
 
+@pytest.mark.slow
 def test_png_of_20000_by_20000_is_one_line(tmp_path):
     from PIL import Image
 
@@ -577,7 +578,7 @@ def _text_object(delta_x: str) -> str:
 def test_ofd_glyph_repeat_of_300_million(tmp_path):
     path = _ofd(tmp_path / "repeat.ofd", _text_object("g 300000000 4.2"))
     assert path.stat().st_size < 1500
-    refused(path, "DeltaX 中的 g N)为 300000000")
+    refused(path, "(DeltaX 中的 g N)为 300000000")
     assert "道路5公里" in read_path(_ofd(tmp_path / "fine.ofd", _text_object("g 8 4.2"))).text
 
 
@@ -610,6 +611,12 @@ def test_time_cap_is_one_line(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text(GOOD * 20000, encoding="utf-8")  # a 2 MB text: far more than a second of work
     refused(path, "单个文档的处理时间(秒)已超过 1 秒", "--cap", "seconds=1")
+
+
+def test_memory_cap_is_one_line(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text(GOOD * 20000, encoding="utf-8")  # needs far more than 200 MB of address space
+    refused(path, "工作进程的内存(地址空间,MB)已用尽", "--cap", "memory_mb=200")
 
 
 def test_a_bad_cap_flag_is_one_line(tmp_path):

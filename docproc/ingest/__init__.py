@@ -27,19 +27,27 @@ def read_path(path: str | Path) -> RawDocument:
         raise InputError(f"{p}: is a folder (use `docproc batch` for folders)")
     try:
         size = regular_size(p)
-        caps.check(p.name, "file_mb", size / 2**20, f"为 {size / 2**20:.0f}")
         if size > max_text_bytes():
             # a huge text is refused from its first bytes, never read whole into memory
             with open(p, "rb") as fh:
                 head = fh.read(65536)
-            if sniff(head, p.name) in ("text", "html", "csv"):
+            if _sniff_head(head, p.name) in ("text", "html", "csv"):
                 raise InputError(f"{p.name}: a text of {size // 2**20} MB is over the limit of "
                                  f"{max_text_bytes() // 2**20} MB; raise it with --max-mb (or DOCPROC_MAX_MB)")
+        caps.check(p.name, "file_mb", size / 2**20, f"为 {size / 2**20:.0f}")
         with open(p, "rb") as fh:
             data = fh.read(int(caps.current().file_mb * 2**20) + 1)  # a file that grows while read stops here
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
     return read_bytes(data, name=p.name)
+
+
+def _sniff_head(head: bytes, name: str) -> str | None:
+    """The format the first bytes suggest, or None when they say nothing (all NUL: a sparse file)."""
+    try:
+        return sniff(head, name)
+    except InputError:
+        return None
 
 
 SPECIAL = {stat.S_IFIFO: "命名管道(FIFO)", stat.S_IFCHR: "字符设备", stat.S_IFBLK: "块设备", stat.S_IFSOCK: "套接字"}

@@ -113,7 +113,8 @@ def check(name: str, cap: str, value: float, found: str | None = None) -> None:
     """Raise CapExceeded when ``value`` is over the current cap ``cap``."""
     limit = getattr(current(), cap)
     if value > limit:
-        raise CapExceeded(name, cap, found if found is not None else f"为 {value:g}", limit)
+        shown = str(value) if isinstance(value, int) else f"{value:g}"
+        raise CapExceeded(name, cap, found if found is not None else f"为 {shown}", limit)
 
 
 # ---- time and memory, around a whole document ---------------------------------------------------------

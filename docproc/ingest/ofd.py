@@ -83,7 +83,7 @@ def _advance(value: str | None, name: str = "") -> float:
         if tokens[i] == "g" and i + 2 < len(tokens):
             with contextlib.suppress(ValueError):
                 repeat = int(float(tokens[i + 1]))
-                caps.check(name, "glyph_repeat", repeat, f"为 {repeat}(DeltaX 中的 g {tokens[i + 1]})")
+                caps.check(name, "glyph_repeat", repeat)
                 total += max(repeat, 0) * float(tokens[i + 2])
             i += 3
         else:
