@@ -712,7 +712,14 @@ def serve(
 
 
 def main() -> None:
-    app()
+    """Every failure is one line and exit 2, never a traceback (DOCPROC_TRACEBACK=1 shows it, for a bug report)."""
+    try:
+        app()
+    except Exception as e:  # noqa: BLE001 (what no command caught: still one line)
+        if os.environ.get("DOCPROC_TRACEBACK"):
+            raise
+        _fail(f"内部错误({type(e).__name__}: {str(e)[:200]});设置 DOCPROC_TRACEBACK=1 可看到详细信息")
+        sys.exit(2)
 
 
 if __name__ == "__main__":
