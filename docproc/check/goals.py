@@ -35,12 +35,13 @@ from typing import Any
 from ..messages import Message, msg
 from ..messages import word as code_word
 from ..model import Document, Finding, Quantity, Sentence, Span
+from ..patterns import YEAR
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit
 
 MIN_SIMILARITY = 0.35
 _COMPLETION = re.compile(r"完成(?:了)?(?:年度|全年|计划|目标)?(?:目标|任务|计划)?(?:任务)?的$|完成率(?:为|达)?$")
 _BREAK = re.compile(r"[,;。:!?\n]|其中")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(rf"({YEAR})\s*年")
 _RANGE_GAP = re.compile(r"^\s*[—\-~～至到]{1,2}\s*$")
 _FROM = re.compile(r"(?:从|由)(?:\d{4}年(?:的|底)?)?$")
 

@@ -16,6 +16,7 @@ from functools import cache
 
 from ..check.goals import Goal, match_goals, review_scope
 from ..model import Document, Task
+from ..patterns import YEAR
 from .load import StoredDoc
 from .status import lexicon
 
@@ -48,7 +49,7 @@ def _later(plan: Document, report: Document) -> bool:
     return False
 
 
-_YEARS = re.compile(r"(?:(?:19|20)\d{2}|\d{2,3})(?:—|-|至)?(?:(?:19|20)\d{2})?年(?:度)?")
+_YEARS = re.compile(rf"(?:{YEAR}|\d{{2,3}})(?:—|-|至)?(?:{YEAR})?年(?:度)?")
 
 
 def _opened(title: str) -> str:
