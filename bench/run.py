@@ -3,7 +3,9 @@
     python bench/run.py [--mb 5] [--only pdf]
 
 Prints text-pipeline throughput beside raw ``jieba.lcut``, PDF seconds per page
-beside pdfplumber's own ``extract_text()``, and cold start-up times.
+beside pdfplumber's own ``extract_text()``, and cold start-up times; and the growth
+series of ``bench/scale.py`` (listings, the store, cold start against bare jieba,
+batch size, Dask against the pool, the real documents' texts). Figures: bench/README.md.
 """
 
 from __future__ import annotations
@@ -236,14 +238,32 @@ def bench_ocr(pages: int = 4) -> None:
           f"character accuracy {accuracy:.4f}")
 
 
+PARTS = ["startup", "batch", "text", "scaling", "pdf", "ocr", "memory"]
+GROWTH = ["listing", "store", "cold", "batchsize", "dask", "realtext"]  # bench/scale.py (issue 27)
+
+
+def _growth(parts: list[str], store_docs: int, store_doc: str) -> None:
+    import scale
+
+    steps = {"listing": scale.bench_listing, "store": lambda: scale.bench_store(store_docs, store_doc), "cold": scale.bench_cold,
+             "batchsize": scale.bench_batch_size, "dask": scale.bench_dask, "realtext": scale.bench_real_text}
+    for name in GROWTH:
+        if name in parts:
+            steps[name]()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=5.0, help="size of the text corpus in MB")
     ap.add_argument("--docs", type=int, default=400, help="documents in the batch benchmark")
-    ap.add_argument("--only", choices=["startup", "batch", "text", "scaling", "pdf", "ocr", "memory"], action="append",
+    ap.add_argument("--store-docs", type=int, default=10_000, help="documents in the store series (100000: 10^5)")
+    ap.add_argument("--store-doc", choices=["richest", "median"], default="richest",
+                    help="the seed whose rows every synthetic document of the store series repeats")
+    ap.add_argument("--only", choices=[*PARTS, *GROWTH], action="append",
                     help="run only these parts (repeatable); default: all")
     args = ap.parse_args()
-    parts = args.only or ["startup", "batch", "text", "scaling", "pdf", "ocr", "memory"]
+    parts = args.only or [*PARTS, *GROWTH]
+    _growth(parts, args.store_docs, args.store_doc)
     if "startup" in parts:
         bench_startup()
     if "batch" in parts:
