@@ -22,14 +22,14 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # file -> (literals, Chinese characters in them); measured 2026-12-02 (issue 23: 360 literals and 2,297
 # characters in these two folders before the move, by this count)
 ALLOWED: dict[str, tuple[int, int]] = {
-    "docproc/check/arithmetic.py": (65, 376),
+    "docproc/check/arithmetic.py": (56, 336),
     "docproc/check/goals.py": (58, 214),
     "docproc/check/tables.py": (1, 1),
     "docproc/check/tolerance.py": (3, 4),
-    "docproc/extract/deadlines.py": (78, 339),
-    "docproc/extract/doers.py": (19, 38),
+    "docproc/extract/deadlines.py": (67, 310),
+    "docproc/extract/doers.py": (20, 39),  # the lead was adding words here while this was measured
     "docproc/extract/indicators.py": (11, 396),
-    "docproc/extract/quantities.py": (32, 86),
+    "docproc/extract/quantities.py": (31, 80),
     "docproc/extract/role_model.py": (6, 26),
     "docproc/extract/roles.py": (19, 235),
     "docproc/extract/table_cells.py": (9, 18),

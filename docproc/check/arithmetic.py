@@ -20,6 +20,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .. import resources
@@ -29,12 +30,10 @@ from ..patterns import YEAR, unit_set
 from ..spans import starts_of, within
 from .tolerance import Interval, fmt, interval, percent_interval, same_unit, show
 
-_RESIDUAL = re.compile(r"其他|其余|其它|剩余")
 _SHARE = re.compile(r"占(?:比|比为|比达|总数的|总量的|全部的)?([\u4e00-\u9fff]{0,12}?)(?:的|比例为|比重为|比重)?$")
 _GROWTH = re.compile(r"(同比|比上年|较上年|较去年|比去年|与上年相比|较上一年度?)?(增长|增加|提高|上升|下降|减少)了?$")
 _SCOPE = re.compile(r"^(?:全[市县区旗省国镇乡年]|我[市县区旗省]|本[市县区]|今年|全年)")
 _REACH = 400  # how far a check looks for a total or a denominator: two sentences of a real report
-_TOTAL_WORDS = re.compile(r"(?:合计|共计|总计|累计共|共)为?$")
 
 
 @dataclass
@@ -114,6 +113,26 @@ def _is_count(q: Quantity) -> bool:
 
 def _lex() -> dict[str, Any]:
     return resources.data("checks.yaml")
+
+
+@cache
+def _words_re(key: str, template: str = "{}") -> re.Pattern[str]:
+    """A list of ``checks.yaml`` as an alternation, placed in ``template``."""
+    return re.compile(template.format(resources.alternation(_lex()[key])))
+
+
+def _residual() -> re.Pattern[str]:
+    """其他 / 其余: a part that claims the rest of the total."""
+    return _words_re("residual_parts")
+
+
+def _total_words() -> re.Pattern[str]:
+    """合计 / 共计 right before a figure: the total of the figures listed before it."""
+    return _words_re("total_words", "(?:{})为?$")
+
+
+def _up_words() -> tuple[str, ...]:
+    return tuple(_lex()["up_words"])
 
 
 _CLAUSE_BREAK = re.compile(r"[,,;;。::()()、\n]")
@@ -442,7 +461,7 @@ def _sum_finding(idx: _Index, stats: Stats, region: _Parts, unit: str, group: li
     if _nested_names(text, group) and each_fits:
         stats.unchecked.append(f"其中 with nested names: {region.snippet(text)}")
         return None
-    residual = any(_RESIDUAL.search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
+    residual = any(_residual().search(text[idx.sentence_span(q.span[0])[0]: q.span[0]][-12:]) for q in group)
     formula = " + ".join(q.text for q in group) + f" = {fmt(sum(q.value for q in group))}, stated {total.text}"
     if slip:
         return _finding(idx, "unit", "error",
@@ -472,7 +491,7 @@ def _check_listed_totals(idx: _Index, stats: Stats) -> list[Finding]:
     findings: list[Finding] = []
     for total in idx.qs:
         left = text[max(0, total.span[0] - 4): total.span[0]]
-        if not _TOTAL_WORDS.search(left) or total.unit in ("%", "倍"):
+        if not _total_words().search(left) or total.unit in ("%", "倍"):
             continue
         s_start = idx.sentence_span(total.span[0])[0]
         if not _usable(text, total):
@@ -485,7 +504,7 @@ def _check_listed_totals(idx: _Index, stats: Stats) -> list[Finding]:
             continue
         partial = "等" in text[group[-1].span[1]: total.span[0]]  # 公务人员13人等,共135人: the list is not whole
         subject = re.sub(r"[^\u4e00-\u9fff]", "", text[group[-1].span[1]: total.span[0]])
-        subject = _TOTAL_WORDS.sub("", subject)
+        subject = _total_words().sub("", subject)
         noun = _counted_noun(text, group[-1])
         subject = subject[len(noun):] if noun and subject.startswith(noun) else subject
         if subject:
@@ -509,76 +528,101 @@ def _check_listed_totals(idx: _Index, stats: Stats) -> list[Finding]:
 
 
 def _check_shares(idx: _Index, stats: Stats) -> list[Finding]:
-    text = idx.text
+    """占X%: the share must fit one numerator / denominator pair in reach (see ``_check_share``)."""
     findings: list[Finding] = []
     for share in idx.qs:
-        if share.unit != "%":
-            continue
-        left = text[max(0, share.span[0] - 16): share.span[0]]
-        zhan = left.rfind("占")
-        if zhan < 0:
-            continue
-        m = _SHARE.search(left[zhan:])
-        if not m:
-            continue
-        noun = m.group(1) or ""
-        zhan_pos = share.span[0] - len(left) + zhan
-        after = text[share.span[1]: share.span[1] + 3]
-        if after.startswith(("、", "和")) and re.match(r"[、和]\d", after):
-            stats.unchecked.append(f"list of shares: {text[zhan_pos: share.span[1] + 10]}")
-            continue
-        s_idx = idx.sentence_index(share.span[0])
-        s_start = idx.sents[s_idx].span[0] if idx.sents else 0
-        p_start = idx.sents[s_idx - 1].span[0] if s_idx > 0 else s_start
-        p_start = max(p_start, zhan_pos - _REACH)  # a stop-less line: look back a bounded way
-        before = [q for q in idx.quantities_in(p_start, zhan_pos) if _usable(text, q)]
-        if not before:
-            stats.unchecked.append(f"share without figures: {text[zhan_pos: share.span[1]]}")
-            continue
-        # numerators: the figures of the clause right before 占
-        floor = max(0, before[-1].span[0] - 500)  # bounded look-back: a line without stops stays linear
-        last_clause_start = max((mm.end() + floor for mm in re.finditer(r"[,;。:]", text[floor:before[-1].span[0]])),
-                                default=floor)
-        numerators = [q for q in before if q.span[0] >= last_clause_start]
-        if any(q.op not in ("=", "~") for q in numerators):
-            # 收入50万元以上的行政村占比达68%: the share counts what passes a threshold, not the threshold
-            stats.unchecked.append(f"share of a threshold: {text[zhan_pos: share.span[1]]}")
-            continue
-        pairs = []
-        for num in numerators:
-            for den in before:
-                if den.span[0] >= num.span[0] or not same_unit(den.unit, num.unit) or den.value <= num.value:
-                    continue
-                if den.op not in ("=", "~") or _kind(text, den) != _kind(text, num):
-                    continue
-                if re.match(r"\s*[,,]?\s*占", text[den.span[1]: den.span[1] + 4]):
-                    # a sibling with its own share (…326.72万元,占11.11%;…60.99万元,占2.07%) is no denominator
-                    continue
-                if noun and noun not in ("全部", "总数", "总量", "全市", "全县", "全区"):
-                    clause_left = text[max(p_start, den.span[0] - 24): den.span[0]]
-                    if not any(noun[i:i + 2] in clause_left for i in range(max(1, len(noun) - 1))):
-                        continue
-                pairs.append((num, den))
-        if not pairs:
-            stats.unchecked.append(f"share without a denominator in reach: {text[zhan_pos: share.span[1]]}")
-            continue
-        stats.relations_checked += 1
-        reported = percent_interval(share)
-        fits = []
-        for num, den in pairs:
-            n_iv, d_iv = interval(num), interval(den)
-            ratio = Interval(n_iv.lo / d_iv.hi, n_iv.hi / d_iv.lo) if d_iv.lo > 0 else Interval(0, math.inf)
-            if ratio.overlaps(reported):
-                fits.append((num, den))
-        if fits:
-            continue
-        tried = [{"part": n.text, "whole": d.text, "ratio": f"{n.value / d.value * 100:.2f}%"} for n, d in pairs]
-        spans = [idx.sentence_span(share.span[0])] + [idx.sentence_span(d.span[0]) for _, d in pairs]
-        findings.append(_finding(idx, "share", "error",
-                                 msg("share.no_ratio", stated=share.text, tried=tried),
-                                 spans, [round(n.value / d.value * 100, 2) for n, d in pairs], share.value,
-                                 f"numerator / denominator x 100 vs {share.text}"))
+        found = _check_share(idx, stats, share) if share.unit == "%" else None
+        if found is not None:
+            findings.append(found)
     return findings
+
+
+def _share_word(text: str, share: Quantity) -> tuple[int, str] | None:
+    """(where 占 stands, the noun it names: 占全县…的) before a percentage, or None when no 占 comes before it."""
+    left = text[max(0, share.span[0] - 16): share.span[0]]
+    zhan = left.rfind("占")
+    if zhan < 0:
+        return None
+    m = _SHARE.search(left[zhan:])
+    if not m:
+        return None
+    return share.span[0] - len(left) + zhan, m.group(1) or ""
+
+
+def _share_figures(idx: _Index, share: Quantity, zhan_pos: int) -> tuple[int, list[Quantity]]:
+    """(where the look-back starts, the usable figures before 占): the share's sentence and the one before,
+    bounded."""
+    s_idx = idx.sentence_index(share.span[0])
+    s_start = idx.sents[s_idx].span[0] if idx.sents else 0
+    p_start = idx.sents[s_idx - 1].span[0] if s_idx > 0 else s_start
+    p_start = max(p_start, zhan_pos - _REACH)  # a stop-less line: look back a bounded way
+    return p_start, [q for q in idx.quantities_in(p_start, zhan_pos) if _usable(idx.text, q)]
+
+
+def _numerators(text: str, before: list[Quantity]) -> list[Quantity]:
+    """The figures of the clause right before 占."""
+    floor = max(0, before[-1].span[0] - 500)  # bounded look-back: a line without stops stays linear
+    last_clause_start = max((mm.end() + floor for mm in re.finditer(r"[,;。:]", text[floor:before[-1].span[0]])),
+                            default=floor)
+    return [q for q in before if q.span[0] >= last_clause_start]
+
+
+def _denominator_fits(text: str, num: Quantity, den: Quantity, noun: str, p_start: int) -> bool:
+    """A figure before the numerator that may be its whole: same unit and kind, larger, plain, no share of its
+    own, and named by the noun 占 names (占全县耕地的…)."""
+    if den.span[0] >= num.span[0] or not same_unit(den.unit, num.unit) or den.value <= num.value:
+        return False
+    if den.op not in ("=", "~") or _kind(text, den) != _kind(text, num):
+        return False
+    if re.match(r"\s*[,,]?\s*占", text[den.span[1]: den.span[1] + 4]):
+        # a sibling with its own share (…326.72万元,占11.11%;…60.99万元,占2.07%) is no denominator
+        return False
+    if noun and noun not in ("全部", "总数", "总量", "全市", "全县", "全区"):
+        clause_left = text[max(p_start, den.span[0] - 24): den.span[0]]
+        return any(noun[i:i + 2] in clause_left for i in range(max(1, len(noun) - 1)))
+    return True
+
+
+def _pair_fits(num: Quantity, den: Quantity, reported: Interval) -> bool:
+    n_iv, d_iv = interval(num), interval(den)
+    ratio = Interval(n_iv.lo / d_iv.hi, n_iv.hi / d_iv.lo) if d_iv.lo > 0 else Interval(0, math.inf)
+    return ratio.overlaps(reported)
+
+
+def _check_share(idx: _Index, stats: Stats, share: Quantity) -> Finding | None:
+    """One 占X%: the numerators (the clause before 占) against every larger figure before them that counts
+    the same thing; flagged only when no pair gives the share."""
+    text = idx.text
+    found = _share_word(text, share)
+    if found is None:
+        return None
+    zhan_pos, noun = found
+    after = text[share.span[1]: share.span[1] + 3]
+    if after.startswith(("、", "和")) and re.match(r"[、和]\d", after):
+        stats.unchecked.append(f"list of shares: {text[zhan_pos: share.span[1] + 10]}")
+        return None
+    p_start, before = _share_figures(idx, share, zhan_pos)
+    if not before:
+        stats.unchecked.append(f"share without figures: {text[zhan_pos: share.span[1]]}")
+        return None
+    numerators = _numerators(text, before)
+    if any(q.op not in ("=", "~") for q in numerators):
+        # 收入50万元以上的行政村占比达68%: the share counts what passes a threshold, not the threshold
+        stats.unchecked.append(f"share of a threshold: {text[zhan_pos: share.span[1]]}")
+        return None
+    pairs = [(num, den) for num in numerators for den in before if _denominator_fits(text, num, den, noun, p_start)]
+    if not pairs:
+        stats.unchecked.append(f"share without a denominator in reach: {text[zhan_pos: share.span[1]]}")
+        return None
+    stats.relations_checked += 1
+    reported = percent_interval(share)
+    if any(_pair_fits(num, den, reported) for num, den in pairs):
+        return None
+    tried = [{"part": n.text, "whole": d.text, "ratio": f"{n.value / d.value * 100:.2f}%"} for n, d in pairs]
+    spans = [idx.sentence_span(share.span[0])] + [idx.sentence_span(d.span[0]) for _, d in pairs]
+    return _finding(idx, "share", "error", msg("share.no_ratio", stated=share.text, tried=tried),
+                    spans, [round(n.value / d.value * 100, 2) for n, d in pairs], share.value,
+                    f"numerator / denominator x 100 vs {share.text}")
 
 
 # --- growth (GRIM) -------------------------------------------------------------------------------
@@ -642,41 +686,15 @@ def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
     """由A增加到B,增长X% / 增长X倍 (= x(1+X)) / 提高X个百分点 (a difference): the stated change must fit A and B."""
     text = idx.text
     findings: list[Finding] = []
-    qs = idx.qs
-    for i, a in enumerate(qs[:-2]):
-        if not _FROM_TO.search(text[max(0, a.span[0] - 1): a.span[0]]):
+    for i in range(len(idx.qs[:-2])):
+        found = _from_to_rate(idx, i)
+        if found is None:
             continue
-        b = qs[i + 1]
-        if not same_unit(a.unit, b.unit) or not _TO.search(text[a.span[1]: b.span[0]]) or b.span[0] - a.span[1] > 6:
-            continue
-        s_end = idx.sentence_span(b.span[0])[1]
-        rate = next((q for q in qs[i + 2:] if q.span[0] < s_end and q.unit in ("%", "倍", "百分点")), None)
-        if rate is None or rate.span[0] - b.span[1] > 12:
-            continue
-        if not _STATED_CHANGE.fullmatch("".join(text[b.span[1]: rate.span[0]].split())):
-            # 比重从34.6%提升到49%,贡献率从17.1%…: the next figure starts another pair, it is no change
-            continue
-        ia, ib = interval(a), interval(b)
-        if ia.lo <= 0:
+        a, b, rate = found
+        if interval(a).lo <= 0:
             continue
         stats.relations_checked += 1
-        down = re.search(r"下降|减少|降低", text[a.span[0]: rate.span[0]])
-        if rate.unit == "百分点":
-            change = Interval(abs(ib.lo - ia.hi), abs(ib.hi - ia.lo)) if ib.lo >= ia.hi or ia.lo >= ib.hi else Interval(
-                0.0, max(abs(ib.hi - ia.lo), abs(ia.hi - ib.lo)))
-            stated = interval(rate)
-            formula = f"{b.text} - {a.text}"
-        else:
-            ratio = Interval(ib.lo / ia.hi, ib.hi / ia.lo)
-            if rate.unit == "%":
-                change = Interval(abs(ratio.lo - 1), abs(ratio.hi - 1)) if not down else Interval(1 - ratio.hi, 1 - ratio.lo)
-                stated = percent_interval(rate)
-                formula = f"{b.text} / {a.text} - 1"
-            else:  # 增长X倍 = x(1+X); 是…的X倍 = xX
-                grew = re.search(r"增长|增加|提高", text[b.span[1]: rate.span[0]])
-                change = Interval(ratio.lo - 1, ratio.hi - 1) if grew else ratio
-                stated = interval(rate)
-                formula = f"{b.text} / {a.text}" + (" - 1" if grew else "")
+        change, stated, formula = _implied_change(text, a, b, rate)
         lo, hi = sorted((change.lo, change.hi))
         if Interval(lo, hi).overlaps(stated):
             continue
@@ -693,16 +711,53 @@ def _check_two_value_growth(idx: _Index, stats: Stats) -> list[Finding]:
     return findings
 
 
+def _from_to_rate(idx: _Index, i: int) -> tuple[Quantity, Quantity, Quantity] | None:
+    """(A, B, the stated change) when the i-th figure opens 由A…到B and a rate follows B in its sentence with
+    nothing but a change word between them."""
+    text, qs = idx.text, idx.qs
+    a = qs[i]
+    if not _FROM_TO.search(text[max(0, a.span[0] - 1): a.span[0]]):
+        return None
+    b = qs[i + 1]
+    if not same_unit(a.unit, b.unit) or not _TO.search(text[a.span[1]: b.span[0]]) or b.span[0] - a.span[1] > 6:
+        return None
+    s_end = idx.sentence_span(b.span[0])[1]
+    rate = next((q for q in qs[i + 2:] if q.span[0] < s_end and q.unit in ("%", "倍", "百分点")), None)
+    if rate is None or rate.span[0] - b.span[1] > 12:
+        return None
+    if not _STATED_CHANGE.fullmatch("".join(text[b.span[1]: rate.span[0]].split())):
+        return None  # 比重从34.6%提升到49%,贡献率从17.1%…: the next figure starts another pair, it is no change
+    return a, b, rate
+
+
+def _implied_change(text: str, a: Quantity, b: Quantity, rate: Quantity) -> tuple[Interval, Interval, str]:
+    """(the change A and B imply, the stated one, the formula) in the rate's terms: a difference for 百分点,
+    a relative change for %, a ratio (less one after 增长) for 倍."""
+    ia, ib = interval(a), interval(b)
+    if rate.unit == "百分点":
+        change = Interval(abs(ib.lo - ia.hi), abs(ib.hi - ia.lo)) if ib.lo >= ia.hi or ia.lo >= ib.hi else Interval(
+            0.0, max(abs(ib.hi - ia.lo), abs(ia.hi - ib.lo)))
+        return change, interval(rate), f"{b.text} - {a.text}"
+    ratio = Interval(ib.lo / ia.hi, ib.hi / ia.lo)
+    if rate.unit == "%":
+        down = re.search(r"下降|减少|降低", text[a.span[0]: rate.span[0]])
+        change = Interval(abs(ratio.lo - 1), abs(ratio.hi - 1)) if not down else Interval(1 - ratio.hi, 1 - ratio.lo)
+        return change, percent_interval(rate), f"{b.text} / {a.text} - 1"
+    # 增长X倍 = x(1+X); 是…的X倍 = xX
+    grew = re.search(r"增长|增加|提高", text[b.span[1]: rate.span[0]])
+    change = Interval(ratio.lo - 1, ratio.hi - 1) if grew else ratio
+    return change, interval(rate), f"{b.text} / {a.text}" + (" - 1" if grew else "")
+
+
 # --- a change stated as an amount and a rate --------------------------------------------------------
 
-_UP = ("增加", "新增", "净增", "增长", "提高", "上升", "增收")
 _COMPARED = re.compile(rf"(?:与|同|和)?(?:{YEAR}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)(?:相比|比较)"
                        rf"|(?:比|较)(?:{YEAR}年度?|上年度?|去年|上年同期|同期|年初|上一年度?)")
 
 
 def _change_sign(text: str, q: Quantity) -> int:
     clause = _clause_before(text, q)
-    return 1 if clause.rstrip("了").endswith(_UP) else -1
+    return 1 if clause.rstrip("了").endswith(_up_words()) else -1
 
 
 def _level_for(idx: _Index, change: Quantity) -> Quantity | None:
@@ -742,7 +797,7 @@ def _check_change_rate(idx: _Index, stats: Stats) -> list[Finding]:
                             "".join(text[change.span[1]: rate.span[0]].split())):
             continue
         sign = _change_sign(text, change)
-        if sign != (1 if word.group(1) in _UP else -1):
+        if sign != (1 if word.group(1) in _up_words() else -1):
             continue
         level = _level_for(idx, change)
         if level is None:
@@ -815,8 +870,6 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
 
 # --- 完成年度目标的X% within one sentence ----------------------------------------------------------
 
-_TARGET_WORD = re.compile(r"计划|目标|任务|预算")
-
 
 def _completion_rate() -> re.Pattern[str]:
     lex = _lex()
@@ -835,9 +888,9 @@ def _completion_target(idx: _Index, sent: Span, rate: Quantity, named: str,
             target = targets[0]
             results = [q for q in before if q.span[0] > target.span[1] and same_unit(q.unit, target.unit)
                        and q.role != "target" and _kind(text, q) == "level"
-                       and not _TARGET_WORD.search(_clause_before(text, q, 24))]
+                       and not _words_re("target_words").search(_clause_before(text, q, 24))]
             return target, results
-    targets = [q for q in before if q.role == "target" and _TARGET_WORD.search(text[max(sent[0], q.span[0] - 12): q.span[0]])]
+    targets = [q for q in before if q.role == "target" and _words_re("target_words").search(text[max(sent[0], q.span[0] - 12): q.span[0]])]
     if len(targets) != 1:
         return None
     target = targets[0]

@@ -355,35 +355,49 @@ def _recurring(m, doc, s, e):
 
 def _framing_year(m, doc, s, e):
     """A year word that frames a target: in plan text, its clause holds a quantity, and it modifies no noun."""
-    if not _is_plan_context(doc, s):
+    if not _is_plan_context(doc, s) or _modifies_a_noun(doc.text, e):
         return None
-    text = doc.text
+    word = m.group("word")
+    year = _framed_year(m, doc, s, word)
+    if year is None or not _frames_a_figure(doc, s, e, word):
+        return None
+    return f"{year:04d}-12-31", "by"
+
+
+def _modifies_a_noun(text: str, e: int) -> bool:
+    """今年的…, 2018年是…, 2024年度工作计划, 今年退出的贫困村: the year names or modifies something."""
     after = text[e: e + 3]
-    if after.startswith(("的", "是", "以来", "前", "起", "开始", "度的")):
-        return None
+    if after.startswith(tuple(_words()["not_framing_after"])):
+        return True
     if after.startswith("度") and not _CLAUSE_BREAK.match(after[1:2] or ","):
-        return None  # 2024年度工作计划 / 107年度施政計畫: the year names a plan, it frames no figure
+        return True  # 2024年度工作计划 / 107年度施政計畫: the year names a plan, it frames no figure
     if re.match(r"[^,;。]{0,8}的", after + text[e + 3: e + 8]) and not re.match(r"[,;]", after):
         # 今年退出的贫困村: the year modifies a noun phrase
         window = text[e: e + 10]
         comma = re.search(r"[,;。]", window)
         de = window.find("的")
         if de >= 0 and (not comma or de < comma.start()):
-            return None
-    word = m.group("word")
+            return True
+    return False
+
+
+def _framed_year(m, doc: Document, s: int, word: str | None) -> int | None:
+    """The year a year word (今年, 明年, 年度 opening a clause) or a written year (not a past one) stands for."""
     if word:
-        next_words = _words()["next_year"]
         base = _written_year(doc)
-        year = base + 1 if word in next_words else (doc.meta.year or base)
-        if word == "年度":
-            left = text[max(0, s - 1): s]
-            if left and not _CLAUSE_BREAK.match(left):
-                return None
-    else:
-        year = _year_of(m, doc)
-        if year < (doc.meta.year or year):
+        year = base + 1 if word in _words()["next_year"] else (doc.meta.year or base)
+        left = doc.text[max(0, s - 1): s]
+        if word == "年度" and left and not _CLAUSE_BREAK.match(left):
             return None
-    # the clause (or the next one, when the year stands alone before a comma) must hold a quantity
+        return year
+    year = _year_of(m, doc)
+    return None if year < (doc.meta.year or year) else year
+
+
+def _frames_a_figure(doc: Document, s: int, e: int, word: str | None) -> bool:
+    """The year's clause (or the next one, when the year stands alone before a comma) holds a quantity, or a
+    year word opening its clause is followed by 要/将 (今年要…): what the year is for."""
+    text = doc.text
     clause_end = _CLAUSE_BREAK.search(text, e)
     end = clause_end.start() if clause_end else len(text)
     if end - e <= 1 and clause_end and clause_end.group() == ",":
@@ -391,15 +405,13 @@ def _framing_year(m, doc, s, e):
         end = nxt.start() if nxt else len(text)
     left_break = max((mm.end() for mm in _CLAUSE_BREAK.finditer(text, max(0, s - 60), s)), default=max(0, s - 60))
     opens = s == 0 or _CLAUSE_BREAK.match(text[s - 1]) or text[s - 1] == "\n"  # 提出今年要… is reported speech
-    if not _quantity_in(doc, left_break, end) and not (word and opens and _plan_modal().match(text, e)):
-        return None  # no quantity starts in the clause, and no 今年要…/今年将… says what the year is for
-    return f"{year:04d}-12-31", "by"
+    return _quantity_in(doc, left_break, end) or bool(word and opens and _plan_modal().match(text, e))
 
 
 @cache
 def _plan_modal() -> re.Pattern[str]:
     """今年要…, 今年我们将…, 今年全省力争…: what follows a year word when the sentence says what the year is for."""
-    return re.compile(rf"[,\s]?(?:我们|全省|全市|全县|全区|全旗|全州)?(?:{_alt('plan_modals')})")
+    return re.compile(rf"[,\s]?(?:{_alt('plan_subjects')})?(?:{_alt('plan_modals')})")
 
 
 def _quantity_in(doc: Document, start: int, end: int) -> bool:
@@ -519,6 +531,8 @@ def _after_recurring(text: str, start: int) -> bool:
 
 
 def extract_deadlines(doc: Document) -> list[Deadline]:
+    """Every rule in order over the text; a rule never takes characters an earlier one (or a title or a
+    heading naming a period) holds."""
     text = doc.text
     taken = [False] * (len(text) + 1)
     for s, e in _naming_lines(doc):
@@ -526,34 +540,39 @@ def extract_deadlines(doc: Document) -> list[Deadline]:
     out: list[Deadline] = []
     for rule in rules():
         for m in rule.pattern.finditer(text):
-            s, e = m.span()
-            while s < e and text[s].isspace():
-                s += 1
-            if any(taken[s:e]):
-                continue
-            if rule.name != "deadline.recurring" and _after_recurring(text, s):
-                continue  # 每年2月底前: the month recurs every year; the recurring rule has it
-            if text.startswith(("起", "开始", "以来"), e) and rule.name != "deadline.recurring":
-                for i in range(s, e):
-                    taken[i] = True  # 从2024年第二季度起: where something starts, not a deadline
-                continue
-            result = rule.resolve(m, doc, s, e)
-            if rule.name == "deadline.year_range":
-                for i in range(s, e):
-                    taken[i] = True
-                continue
-            if result is None:
-                continue
-            date, kind = result
-            if kind == "by" and _asof(doc, s):
-                kind = "asof"
-            for i in range(s, e):
-                taken[i] = True
-            out.append(
-                Deadline(text=text[s:e], date=date, kind=kind, span=(s, e), rule=rule.name, page=doc.page_of(s))
-            )
+            found = _read_match(doc, rule, m, taken)
+            if found is not None:
+                out.append(found)
     out.sort(key=lambda d: d.span)
     return out
+
+
+def _read_match(doc: Document, rule: Rule, m: re.Match[str], taken: list[bool]) -> Deadline | None:
+    """One match of a rule: none when its characters are taken or it follows a recurring word; where
+    something starts (…起) and a span of years take their characters without a deadline."""
+    text = doc.text
+    s, e = m.span()
+    while s < e and text[s].isspace():
+        s += 1
+    if any(taken[s:e]):
+        return None
+    recurring = rule.name == "deadline.recurring"
+    if not recurring and _after_recurring(text, s):
+        return None  # 每年2月底前: the month recurs every year; the recurring rule has it
+    if not recurring and text.startswith(tuple(_words()["starts"]), e):
+        taken[s:e] = [True] * (e - s)  # 从2024年第二季度起: where something starts, not a deadline
+        return None
+    result = rule.resolve(m, doc, s, e)
+    if rule.name == "deadline.year_range":
+        taken[s:e] = [True] * (e - s)
+        return None
+    if result is None:
+        return None
+    date, kind = result
+    if kind == "by" and _asof(doc, s):
+        kind = "asof"
+    taken[s:e] = [True] * (e - s)
+    return Deadline(text=text[s:e], date=date, kind=kind, span=(s, e), rule=rule.name, page=doc.page_of(s))
 
 
 _CELL_DATE = re.compile(

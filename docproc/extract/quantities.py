@@ -20,11 +20,11 @@ from functools import cache
 from .. import resources
 from ..model import Document, Quantity
 from ..numerals import Number, scan
-from ..patterns import YEAR
+from ..patterns import CLAUSE_BREAKS, RANGE, RANGE_MARKS, YEAR
 from .indicators import indicator_for
 from .roles import role_for
 
-_CLAUSE_BREAK_CHARS = ",;。:!?\n|"  # rfind looks back for each; the class finds the next one
+_CLAUSE_BREAK_CHARS = CLAUSE_BREAKS + "|"  # rfind looks back for each; the class finds the next one
 _CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAK_CHARS)}]")
 _WINDOW = 160  # characters either side of a figure that its role and words are read from
 
@@ -108,7 +108,7 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
             pattern = re.compile(re.escape(open_) + r"[^\n" + re.escape(open_) + r"]{0,40}" + re.escape(open_))
         out.extend(m.span() for m in pattern.finditer(text))
     # a bracketed year range (2022—2025年) is a title part, not a quantity
-    out.extend(m.span() for m in re.finditer(rf"\({YEAR}[-—–~至到]+(?:19|20)?\d{{2}}年?\)", text))
+    out.extend(m.span() for m in re.finditer(rf"\({YEAR}{RANGE}+(?:19|20)?\d{{2}}年?\)", text))
     return out
 
 
@@ -200,7 +200,7 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (m.start() if m else len(text))
 
 
-_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?P<sep>[-—–~至到]|和|与|及|、)\s*(\d+(?:\.\d+)?)(?![\d.])")
+_RANGE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(?P<sep>{RANGE}|和|与|及|、)\s*(\d+(?:\.\d+)?)(?![\d.])")
 
 
 def _ranges(text: str) -> dict[int, tuple]:
@@ -217,7 +217,7 @@ def _ranges(text: str) -> dict[int, tuple]:
         found = _unit_at(text, pos)
         if found and found[0] not in ("年", "月", "日", "号") and not text.startswith(L.ordinal_after, found[2]):
             out[m.start(1)] = (*found, factor)
-            if m.group("sep") in "-—–~至到":
+            if m.group("sep") in RANGE_MARKS:
                 out[m.start(3)] = ("upper",)
             else:
                 out[m.start(1)] = (*found, factor, "=")  # 分别回落2.16和1.66个百分点: the unit is shared
