@@ -34,7 +34,7 @@ _MISSING = object()
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: single letters and digits are buffered into one word
 
 
-_FORMAT = 1  # of the cache file; bump when its layout changes
+_FORMAT = 2  # of the cache file; bump when its layout changes
 
 Word = tuple[str, int | None, str | None]  # a domain word: word, frequency (None: jieba suggests one), POS tag
 
@@ -42,11 +42,24 @@ Word = tuple[str, int | None, str | None]  # a domain word: word, frequency (Non
 class LazyDictionary:
     """The prefix dictionary in blocks by first character, each unmarshalled into ``FREQ`` when first needed.
 
-    ``_blocks`` is None once everything is in ``FREQ`` (a dictionary built whole, or all blocks read)."""
+    ``_blocks`` is None once everything is in ``FREQ`` (a dictionary built whole, or all blocks read).
+    A block also holds the POS tags that jieba's dictionary file gives its words (``dict_tag``)."""
 
     FREQ: dict[str, int]
     _blocks: dict[str, bytes] | None = None
     _seen: set[str]
+    _tags: dict[str, str]
+
+    def _read(self, blob: bytes) -> None:
+        freq, tags = marshal.loads(blob)
+        self.FREQ.update(freq)
+        self._tags.update(tags)
+
+    def dict_tag(self, word: str) -> str:
+        """The POS tag jieba's dictionary file gives ``word`` ('' when none): what ``jieba.posseg`` reads
+        into its ``word_tag_tab``, without importing posseg (1 s) or reading the dictionary file again."""
+        self._need(word[:1])
+        return self._tags.get(word, "")
 
     def _need(self, text: str) -> None:
         """Read the blocks of the characters of ``text`` not read yet (a set difference when none is new)."""
@@ -60,7 +73,7 @@ class LazyDictionary:
         for ch in new:
             blob = blocks.pop(ch, None)
             if blob is not None:
-                self.FREQ.update(marshal.loads(blob))
+                self._read(blob)
         if not blocks:
             self._blocks = None
 
@@ -68,7 +81,7 @@ class LazyDictionary:
         """Read every block (a worker that will segment thousands of documents pays it once, up front)."""
         if self._blocks is not None:
             for blob in self._blocks.values():
-                self.FREQ.update(marshal.loads(blob))
+                self._read(blob)
             self._blocks = None
 
     def blocks_pending(self) -> int:
@@ -99,6 +112,7 @@ def make_tokenizer(jieba: Any, words: Iterable[Word] = (), cache_dir: Path | Non
     if cache_dir is not None:
         tok.tmp_dir = str(cache_dir)
     tok.initialize()
+    tok._tags = _dictionary_tags(tok)
     for word, freq, tag in words:
         tok.add_word(word, freq, tag)
     if path is not None:
@@ -106,11 +120,24 @@ def make_tokenizer(jieba: Any, words: Iterable[Word] = (), cache_dir: Path | Non
     return tok
 
 
+def _dictionary_tags(tok: Any) -> dict[str, str]:
+    """word -> tag from jieba's dictionary file (its lines are ``word freq tag``), as posseg reads them."""
+    tags = {}
+    with tok.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").strip().split(" ")
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
 def _save_blocks(tok: Any, path: Path, forced: list[str]) -> None:
     """Write the whole dictionary as blocks by first character (atomically: workers may race to build it)."""
-    groups: dict[str, dict[str, int]] = {}
+    groups: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
     for word, freq in tok.FREQ.items():
-        groups.setdefault(word[0], {})[word] = freq
+        groups.setdefault(word[0], ({}, {}))[0][word] = freq
+    for word, tag in tok._tags.items():
+        groups.setdefault(word[0], ({}, {}))[1][word] = tag
     payload = (_FORMAT, tok.total, {ch: marshal.dumps(g) for ch, g in groups.items()}, tok.user_word_tag_tab, forced)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-blocks-")
@@ -130,7 +157,7 @@ def _load_blocks(tok: Any, jieba: Any, path: Path) -> bool:
         return False
     if fmt != _FORMAT:
         return False
-    tok.FREQ, tok.total, tok._blocks, tok._seen = {}, total, blocks, set()
+    tok.FREQ, tok.total, tok._blocks, tok._seen, tok._tags = {}, total, blocks, set(), {}
     tok.user_word_tag_tab = tags
     for word in forced:
         jieba.finalseg.add_force_split(word)

@@ -152,3 +152,19 @@ def test_a_cold_process_reads_a_fraction_of_the_dictionary_and_a_worker_all_of_i
     (pending, entries), (after, whole) = run()
     assert pending > 5000 and entries < whole // 10  # one page read a small part of the dictionary
     assert after == 0 and whole == first[1][1]
+
+
+def test_dictionary_tags_are_possegs_without_posseg(tmp_path):
+    import random
+
+    import jieba
+    from jieba import posseg
+
+    built, lazy = _lazy_pair(tmp_path)
+    table = posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab  # what posseg reads from the dictionary file
+    words = random.Random(3).sample(sorted(table), 3000) + ["不是词的片段", "县交通运输局", ""]
+    before = lazy.blocks_pending()
+    for w in words:
+        assert lazy.dict_tag(w) == built.dict_tag(w) == table.get(w, ""), w
+    assert before - lazy.blocks_pending() <= len({w[:1] for w in words})
+    assert lazy.dict_tag("推进") == "v" and lazy.dict_tag("公路") == "n"
