@@ -38,6 +38,12 @@ def pos_tags(text: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in resources.pos_tokenizer().cut(text, HMM=False)]
 
 
+def verb_tag(word: str) -> str:
+    """jieba's dictionary POS tag of a word ('' when it has none): a lookup, no segmentation, and no
+    posseg (its import and its second reading of the dictionary cost a cold start about 1.5 s)."""
+    return resources.tokenizer().dict_tag(word)
+
+
 def spacy_doc(text: str) -> Any:
     """A spaCy ``Doc`` whose tokens are our jieba tokens; ``doc.text == text``."""
     from spacy.tokens import Doc
