@@ -30,7 +30,6 @@ ALLOWED: dict[str, set[str]] = {
     "docproc/ingest/lines.py": {"assemble"},
     "docproc/ingest/pdf.py": {"table_cells", "read_pdf"},
     "docproc/ingest/pdfium_layout.py": {"text_lines"},
-    "docproc/ingest/sheet.py": {"_sheet_rows"},  # read_xlsx, split by its owner; this part still over
     "docproc/ingest/text.py": {"decode"},
     "docproc/metadata.py": {"find_date", "about_year"},
     "docproc/normalize.py": {"_mark_columns"},

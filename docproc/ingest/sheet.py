@@ -126,46 +126,53 @@ def _sheet_rows(ws, ranges: list[tuple[int, int, int, int]], name: str, budget: 
     """A sheet's rows as texts, from its first to its last used column. Merged cells: a horizontal merge
     keeps its text in the first column only; a vertical merge of words repeats them in every row it
     covers, a merged figure is written once."""
+    ws.reset_dimensions()  # the declared <dimension> may claim A1:XFD1048576; trust the cells only
+    grid, origin_values, used = _read_grid(ws, {(r0, c0) for r0, c0, _, _ in ranges}, name, budget)
+    for r0, c0, r1, c1 in ranges:
+        used = (min(used[0], c0), max(used[1], c1))
+        _apply_merge(grid, (r0, c0, r1, c1), origin_values.get((r0, c0)))
+    if not grid or used[1] == 0:
+        return []
+    first, last = used
+    width = last - first + 1
+    caps.check(name, "cells", budget[0] + len(grid) * width, f"按行列展开为 {len(grid)}×{width}")
+    rows = ((grid[r] + [""] * (last - len(grid[r])))[first - 1:last] for r in sorted(grid))
+    return [cells for cells in rows if any(cells)]
+
+
+def _read_grid(ws, origins: set[tuple[int, int]], name: str,
+               budget: list[int]) -> tuple[dict[int, list[str]], dict[tuple[int, int], object], tuple[int, int]]:
+    """The rows as streamed (counted against the cell cap as they come), the values at the merged ranges'
+    top-left cells, and the first and last column that holds a cell."""
     from openpyxl.cell.read_only import ReadOnlyCell
 
-    ws.reset_dimensions()  # the declared <dimension> may claim A1:XFD1048576; trust the cells only
-    origins = {(r0, c0) for r0, c0, _, _ in ranges}
-    origin_values: dict[tuple[int, int], object] = {}
     grid: dict[int, list[str]] = {}
-    first, last = (min(c0 for _, c0, _, _ in ranges), max(c1 for _, _, _, c1 in ranges)) if ranges else (10**9, 0)
+    origin_values: dict[tuple[int, int], object] = {}
+    first, last = 10**9, 0
     for r, row in enumerate(ws.iter_rows(), start=1):
         if not row:
             continue
         budget[0] += len(row)
         caps.check(name, "cells", budget[0], f"达到 {budget[0]}(含行内空位)")
-        texts = []
-        for c, cell in enumerate(row, start=1):
-            if isinstance(cell, ReadOnlyCell):
-                first, last = min(first, c), max(last, c)
-                if (r, c) in origins:
-                    origin_values[(r, c)] = cell.value
-            texts.append(_fmt(cell.value, getattr(cell, "number_format", "") or ""))
-        grid[r] = texts
-    for r0, c0, r1, c1 in ranges:
-        top = origin_values.get((r0, c0))
-        word = "" if isinstance(top, int | float) else _fmt(top)
-        for r in range(r0, r1 + 1):
-            row = grid.setdefault(r, [])
-            if len(row) < c1:
-                row.extend([""] * (c1 - len(row)))
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    row[c - 1] = word if c == c0 else ""
-    if not grid or last == 0:
-        return []
-    width = last - first + 1
-    caps.check(name, "cells", budget[0] + len(grid) * width, f"按行列展开为 {len(grid)}×{width}")
-    out = []
-    for r in sorted(grid):
-        cells = (grid[r] + [""] * (last - len(grid[r])))[first - 1:last]
-        if any(cells):
-            out.append(cells)
-    return out
+        present = [c for c, cell in enumerate(row, start=1) if isinstance(cell, ReadOnlyCell)]
+        if present:
+            first, last = min(first, present[0]), max(last, present[-1])
+        origin_values.update({(r, c): row[c - 1].value for c in present if (r, c) in origins})
+        grid[r] = [_fmt(cell.value, getattr(cell, "number_format", "") or "") for cell in row]
+    return grid, origin_values, (first, last)
+
+
+def _apply_merge(grid: dict[int, list[str]], rng: tuple[int, int, int, int], top: object) -> None:
+    """The cells a merged range covers: its words repeated down its first column, empty elsewhere."""
+    r0, c0, r1, c1 = rng
+    word = "" if isinstance(top, int | float) else _fmt(top)
+    for r in range(r0, r1 + 1):
+        row = grid.setdefault(r, [])
+        if len(row) < c1:
+            row.extend([""] * (c1 - len(row)))
+        row[c0:c1] = [""] * (c1 - c0)
+        if r != r0:
+            row[c0 - 1] = word
 
 
 def read_csv(text: str, name: str = "") -> RawDocument:
