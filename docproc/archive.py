@@ -231,6 +231,13 @@ def _member(name: str, content: bytes, formats: set[str] | None, limits: Limits,
         yield Item(name, data=content)
 
 
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def estimate(paths: list[str | Path], formats: set[str] | None = None) -> int:
     """A quick count of the documents ``walk`` will yield (archive directories only; nested archives count as 1)."""
     n = 0
@@ -240,7 +247,7 @@ def estimate(paths: list[str | Path], formats: set[str] | None = None) -> int:
         for f in files:
             if not _wanted(f.name, formats):
                 continue
-            if _kind(f.name) != "archive":
+            if _kind(f.name) != "archive" or not _regular(f):  # a FIFO named x.zip would block the open
                 n += 1
                 continue
             try:

@@ -462,6 +462,11 @@ def test_pdf_with_a_14400_point_page_is_not_rendered(tmp_path):
     batch_with(tmp_path, "huge-page.pdf", HUGE_PAGE_PDF, "每页渲染像素数")
 
 
+def test_pdf_page_cap(tmp_path):
+    path = text_pdf(tmp_path / "three.pdf", ["第一页:全年新建道路5公里。", "第二页。", "第三页。"])
+    refused(path, "页数为 3", "--cap", "pages=2")
+
+
 def _blank_pdf(path: Path, pages: int, white_image: bool = False) -> Path:
     from PIL import Image
     from reportlab.lib.utils import ImageReader
@@ -639,6 +644,9 @@ def test_fifo_and_devices_are_refused_before_reading(tmp_path):
     assert "命名管道" in rows[str(folder / "pipe.txt")]
     one_line_failure(cli("extract", str(folder / "pipe.txt")), "命名管道")
     one_line_failure(cli("extract", "/dev/zero"), "字符设备")
+    os.mkfifo(folder / "pipe.zip")  # the CLI counts archive members first: that count must not open it either
+    result = cli("batch", str(folder), "--out", str(store), timeout=120)
+    assert result.returncode == 2 and "pipe.zip: 是命名管道(FIFO)" in result.stderr, result.stderr
 
 
 def test_sparse_3_gb_file_in_a_folder_is_not_read(tmp_path):
