@@ -71,6 +71,8 @@ def check_store_file(path: Path) -> None:
     """Refuse a file that is not an SQLite store of ours before SQLite touches it."""
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a store file")
+    if path.exists() and not path.is_file():  # a FIFO or a device: opening it would block or never end
+        raise StoreError(f"{path}: 不是普通文件(管道或设备),不能作为结果库")
     if path.exists() and path.stat().st_size:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
