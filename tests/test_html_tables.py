@@ -6,8 +6,6 @@ in the shapes real pages take.
 
 from __future__ import annotations
 
-import time
-
 from docproc.ingest import read_bytes
 from docproc.pipeline import document_from_raw, run_stages
 
@@ -118,28 +116,31 @@ def test_layout_table_is_read_as_blocks() -> None:
     assert len(doc.tables) == 1 and doc.tables[0].kind == "tasks"
 
 
+def _cells_laid_out(text: str) -> int:
+    """The grid cells written out: what expanding a span costs, counted instead of timed."""
+    return sum(len(line.split("|")) for line in text.split("\n") if "|" in line)
+
+
 def test_hostile_spans_are_capped() -> None:
     page = '<table><tr><td rowspan="99999999" colspan="99999999">甲</td><td>乙</td></tr><tr><td>丙</td></tr></table>'
-    t0 = time.perf_counter()
     raw = read_bytes(page.encode("utf-8"), name="x.html")
-    assert time.perf_counter() - t0 < 30
     assert "甲" in raw.text and "丙" in raw.text
+    assert _cells_laid_out(raw.text) <= 2 * 200  # two rows of at most 200 columns, not 10^8
 
 
 def test_a_very_wide_table_is_capped() -> None:
     cells = "".join(f'<td colspan="900">{i}</td>' for i in range(400))
-    t0 = time.perf_counter()
     raw = read_bytes(f"<table><tr>{cells}</tr><tr><td>甲</td><td>乙</td></tr></table>".encode(), name="w.html")
-    assert time.perf_counter() - t0 < 30
+    assert _cells_laid_out(raw.text) <= 2 * 200  # not 400 x 900
     assert max(len(line.split("|")) for line in raw.text.split("\n")) <= 200
     assert "399" in raw.text  # cells past the cap are kept, in the last column
 
 
 def test_docx_grid_keeps_an_empty_cell_empty(tmp_path) -> None:
     """A Word table hands over its merges too: a merged-down deadline goes on, an empty one does not."""
-    from fixtures import table_docx
-
     from docproc.pipeline import process
+
+    from fixtures import table_docx
 
     rows = [["序号", "重点任务", "牵头单位", "完成时限"],
             ["1", "修订河长制考核办法", "县水利局", "5月底前"],
