@@ -84,6 +84,7 @@ def test_walk_never_uses_member_names_as_paths(tmp_path):
     assert not (tmp_path.parent.parent / "etc" / "passwd.txt").exists()
 
 
+@pytest.mark.slow
 def test_big_batch_stores_every_good_document_and_every_reason(tmp_path):
     folder = build_archive(tmp_path)
     db = tmp_path / "r.db"
@@ -110,6 +111,7 @@ def test_big_batch_stores_every_good_document_and_every_reason(tmp_path):
     assert again.counts["unchanged"] + again.counts["failed"] == c["done"] + c["failed"]
 
 
+@pytest.mark.slow
 def test_kill_9_and_rerun_gives_the_same_store(tmp_path):
     docs = _variants(40)
     folder = tmp_path / "in"
@@ -139,6 +141,7 @@ def test_kill_9_and_rerun_gives_the_same_store(tmp_path):
     assert a.dump() == b.dump()
 
 
+@pytest.mark.slow
 def test_dask_engine_gives_the_same_store(tmp_path):
     pytest.importorskip("dask.distributed")
     from dask.distributed import LocalCluster

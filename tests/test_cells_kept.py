@@ -109,6 +109,7 @@ def test_planning_grows_linearly_with_the_listing(monkeypatch):
 REAL = [p for d in (SHARED / "real", SHARED / "pdfs") if d.is_dir() for p in cells_kept.documents([str(d)])]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not REAL, reason="../shared/real is not here")
 @pytest.mark.parametrize("path", REAL, ids=lambda p: Path(p).name[:40])
 def test_real_document_loses_no_number(path):

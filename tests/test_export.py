@@ -266,6 +266,7 @@ def test_goal_table_missed_first_filtered_and_downloadable(tmp_path):
     assert load_workbook(goals_xlsx).sheetnames == ["目标"]
 
 
+@pytest.mark.slow
 def test_html_report_in_headless_chromium(tmp_path):
     import shutil
     import subprocess

@@ -53,6 +53,7 @@ def _char_accuracy(got: str) -> float:
 
 @needs_ocr
 @needs_font
+@pytest.mark.slow
 def test_scanned_pdf_is_read_by_ocr(tmp_path):
     doc = process(scanned_pdf(tmp_path / "scan.pdf", PLAN_PARAGRAPH), ref_date=REF)
     assert _char_accuracy(doc.text) >= 0.95
@@ -63,6 +64,7 @@ def test_scanned_pdf_is_read_by_ocr(tmp_path):
 
 @needs_ocr
 @needs_font
+@pytest.mark.slow
 def test_scanned_pdf_task_table_as_markdown(tmp_path):
     from typer.testing import CliRunner
 
@@ -76,6 +78,7 @@ def test_scanned_pdf_task_table_as_markdown(tmp_path):
 
 @needs_ocr
 @needs_font
+@pytest.mark.slow
 def test_image_file_is_read_by_ocr(tmp_path):
     from fixtures import page_image
 
@@ -95,6 +98,7 @@ def test_text_layer_without_tounicode_is_not_fed_to_extraction(tmp_path, monkeyp
 
 @needs_ttf
 @needs_ocr
+@pytest.mark.slow
 def test_text_layer_without_tounicode_goes_to_ocr(tmp_path):
     doc = process(pdf_without_tounicode(tmp_path / "garbled.pdf", PLAN_PARAGRAPH), ref_date=REF)
     assert any("text layer is garbage (control characters)" in w for w in doc.warnings)
@@ -129,6 +133,7 @@ def test_broken_zip_package_is_one_line(tmp_path, name, member, content, word):
 
 
 @needs_lo
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["doc", "odt", "rtf"])
 def test_office_formats_through_libreoffice(tmp_path, target):
     import subprocess

@@ -71,7 +71,8 @@ def test_overprinted_bold_is_deduplicated(tmp_path):
         (lambda p: p.write_bytes(b""), "empty file"),
         (lambda p: p.write_bytes(b"   \n\n"), "empty file"),
         (lambda p: p.write_bytes(bytes(range(256)) * 40), "not a text document"),
-        (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), "LibreOffice"),
+        pytest.param(lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), "LibreOffice",
+                     marks=pytest.mark.slow),  # LibreOffice is started to try it
         (lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"), "broken PDF"),
     ],
     ids=["empty", "blank", "binary", "old-doc", "broken-pdf"],
@@ -108,6 +109,7 @@ def test_image_only_pdf_needs_ocr(tmp_path, monkeypatch):
         read_path(image_only_pdf(tmp_path / "scan.pdf"))
 
 
+@pytest.mark.slow
 def test_image_only_pdf_without_text_even_by_ocr(tmp_path):
     from docproc.ingest import ocr
 
@@ -176,6 +178,7 @@ def test_prospectus_tables_come_out_as_rows():
             assert abs(total - used - left) < 0.01
 
 
+@pytest.mark.slow
 def test_ruled_table_pdf_rows_not_interleaved():
     raw = _real("audit_2023-central-departments-rectification-table.pdf")
     assert raw.pages == 78
@@ -185,6 +188,7 @@ def test_ruled_table_pdf_rows_not_interleaved():
     assert "违规向学员收取培训费183.18万元" in first[1][2]
 
 
+@pytest.mark.slow
 def test_merged_cells_table_pdf():
     raw = _real("csrc_2018q3_listed-company-industry-classification.pdf")
     assert raw.pages == 85
@@ -200,6 +204,7 @@ def test_docx_table_column_gives_task_units(tmp_path):
     assert [d.date for d in task.deadlines] == ["2024-09-30"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["audit_2024-central-budget-audit-work-report.pdf", "audit_2023-rectification-report.pdf"])
 def test_fast_pdf_text_agrees_with_pdfplumber(name):
     """pdfium reads text pages (much faster); its text must be pdfplumber's, whitespace aside."""

@@ -29,6 +29,7 @@ def _both(path, number: int):
     return fast, slow
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "pages"),
     [
@@ -50,6 +51,7 @@ def test_pdfium_table_pages_give_pdfplumbers_rows(name, pages):
         assert squeeze(fast_lines) == squeeze(slow_lines), (name, number)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (.ci/run installs it)")
 def test_word_table_exported_by_libreoffice(tmp_path):
     """Office suites draw table borders as many short strokes; the rows must be pdfplumber's, merged cell and all."""

@@ -51,6 +51,7 @@ def _bare(pattern: str) -> str:
     return pattern[pattern.index("])(?:") + len("])(?:"): -1] if pattern.startswith("(?=[") else pattern
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=30))
 def test_deadline_rules_match_as_without_the_guard(pieces):

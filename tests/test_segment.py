@@ -64,6 +64,7 @@ def _plain_jieba_with_our_words():
     return plain
 
 
+@pytest.mark.slow
 def test_tightened_tokenizer_segments_exactly_as_jieba():
     import random
 

@@ -92,6 +92,7 @@ def test_upload_shows_the_task_table(client):
     assert "乡村振兴局" in r.text and 'data-field="deadline"' in r.text and "2023-04-30" in r.text
 
 
+@pytest.mark.slow
 def test_bad_upload_gives_a_readable_message(client):
     item = _upload(client, "old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     assert item["status"] == "failed" and "LibreOffice" in item["error"]
