@@ -26,7 +26,7 @@ ALLOWED: dict[str, tuple[int, int]] = {
     "docproc/check/goals.py": (58, 214),
     "docproc/check/tables.py": (1, 1),
     "docproc/check/tolerance.py": (3, 4),
-    "docproc/extract/deadlines.py": (67, 310),
+    "docproc/extract/deadlines.py": (65, 300),
     "docproc/extract/doers.py": (20, 39),  # the lead was adding words here while this was measured
     "docproc/extract/indicators.py": (11, 396),
     "docproc/extract/quantities.py": (31, 80),

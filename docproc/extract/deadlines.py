@@ -321,7 +321,7 @@ def _month_only(m, doc, s, e):
 
 def _relative(m, doc, s, e):
     """收到资金后30日内 stays relative; 印发后3个月内 counts from the issue date when the document states it."""
-    if m.group("head") not in ("印发", "发布") or not doc.meta.date:
+    if m.group("head") not in _words()["issue_heads"] or not doc.meta.date:
         return None, "relative"
     n = int(m.group("n")) if m.group("n").isdigit() else int(chinese_value(m.group("n")) or 0)
     issued = datetime.date.fromisoformat(doc.meta.date)
@@ -347,10 +347,15 @@ def _recurring(m, doc, s, e):
         return None
     if word == "季度" and doc.text[e: e + 1] in ("末", "底"):
         return None
-    if doc.text[max(0, s - 2): s] in _words()["per_head"] or re.match(
-            r"\s*(?:发放|补助|补贴)?\s*\d+(?:\.\d+)?\s*(?:万|千)?元", doc.text[e: e + 14]):
+    if doc.text[max(0, s - 2): s] in _words()["per_head"] or _paid_rate().match(doc.text, e, e + 14):
         return None  # 每人每月400元, 每月800元: a rate
     return None, "recurring"
+
+
+@cache
+def _paid_rate() -> re.Pattern[str]:
+    """(发放)800元 right after 每月: a rate paid per period, not a recurring time limit."""
+    return re.compile(rf"\s*(?:{_alt('rate_verbs')})?\s*\d+(?:\.\d+)?\s*(?:万|千)?元")
 
 
 def _framing_year(m, doc, s, e):
