@@ -18,6 +18,7 @@ from functools import cache
 
 from .. import resources
 from ..model import Document, UnitClause
+from ..segment import tokens_at, verb_tag
 from .units import looks_like_person
 
 _SEPARATORS = re.compile(r"、")
@@ -42,6 +43,7 @@ class _Lex:
     verb_openings: tuple[str, ...]
     adverbial_verbs: re.Pattern[str]
     places: tuple[str, ...]
+    weak_endings: tuple[str, ...]
 
 
 @cache
@@ -65,11 +67,13 @@ def _lex() -> _Lex:
         verb_openings=tuple(d["verb_openings"]),
         adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
         places=tuple(d["place_endings"]),
+        weak_endings=tuple(d["place_endings"] + d["weak_doer_endings"]),
     )
 
 
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
 _NAME_STOP = re.compile(r"[,。;:!?\n]")
+_NOT_NAME_OPENINGS = frozenset({"v", "vd", "d", "p", "c", "ad", "l", "i"})  # jieba tags
 _NAMES_REACH = 120  # a list of sixteen departments before its verb is about a hundred characters
 
 
@@ -114,7 +118,32 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             v = L.adverbial_verbs.search(text, k, clause_end)
             if v:
                 return start, v.end(), names, v.group()
-    return None
+    return _doer_before_any_verb(text, start, limit)
+
+
+def _doer_before_any_verb(text: str, start: int, limit: int) -> tuple[int, int, list[str], str] | None:
+    """Names opening a sentence and followed at once by a word jieba's dictionary tags as a verb
+    (卫生健康行政部门监督指导…, 各三级公立医院开展…): the longest such list. Weaker than a listed verb, so
+    stricter: no verb inside the names, and no name that ends like a place or a mere kind of body
+    (示范村建设, 龙头企业带动) unless it opens on 各/有关."""
+    if limit - start < 3 or (start > 0 and text[start - 1] not in "。;:\n"):
+        return None  # a sentence's subject, not a clause's after a comma
+    words = tokens_at(text, (start, min(len(text), limit + 8)))
+    if not words or verb_tag(words[0][0]) in _NOT_NAME_OPENINGS:
+        return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
+    best = None
+    for i, (_, _, end) in enumerate(words[:-1]):
+        if end > limit:
+            break
+        nxt = words[i + 1][0]
+        if verb_tag(nxt) not in ("v", "vn", "vd"):
+            continue
+        if any(verb_tag(w) == "v" for w, _, _ in words[: i + 1]):
+            break  # 集聚企业, 接受…常委会: a verb inside is a clause, not a name
+        names = split_names(text[start:end])
+        if names and all(n.startswith(("各", "有关")) or not n.endswith(_lex().weak_endings) for n in names):
+            best = (start, end, names, "")
+    return best
 
 
 def _is_doer(name: str) -> bool:
