@@ -18,11 +18,11 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from .errors import InputError
 
-# name -> (default, what it bounds, in Chinese, for the one-line message)
+# cap name -> what it bounds, in Chinese, for the one-line message
 LABELS: dict[str, str] = {
     "seconds": "单个文档的处理时间(秒)",
     "memory_mb": "工作进程的内存(地址空间,MB)",
@@ -63,9 +63,6 @@ class Caps:
             if raw:
                 values[f.name] = _number(f.name, raw)
         return cls(**values)
-
-    def with_(self, **values: float) -> Caps:
-        return replace(self, **values)
 
 
 def _number(name: str, raw: str) -> float | int:
