@@ -287,8 +287,12 @@ def prose_doers(doc: Document) -> list[UnitClause]:
         if doc.kind_at(para.span[0]) == "report" or "|" in para.text:
             continue
         text = para.text
-        for m in _CLAUSE_START.finditer(text, len(para.marker or "")):
-            found_at = _doer_at(text, m.end())
+        opening = len(para.marker or "")
+        # the item's text right after its number ((十九)转制企业应当…) opens a clause too; the pattern's ^
+        # matches only at the paragraph's first character
+        starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(text, opening)])
+        for clause_start in starts:
+            found_at = _doer_at(text, clause_start)
             if found_at is None:
                 continue
             start, end, names, verb = found_at
