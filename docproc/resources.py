@@ -136,7 +136,9 @@ def pos_tokenizer() -> Any:
 
 @cache
 def nlp() -> Any:
-    """A blank Chinese spaCy pipeline; we hand it jieba tokens ourselves (no model download)."""
+    """A blank Chinese spaCy pipeline (no model download) whose vocab holds the ``Doc``s of
+    ``segment.spacy_doc``: we hand it our own jieba tokens (domain dictionary loaded), so spaCy's own jieba
+    segmenter, which would load jieba's global dictionary a second time, is not configured."""
     import spacy
 
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})

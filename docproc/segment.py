@@ -1,8 +1,9 @@
 """Segmentation: jieba tokens with spans, and a spaCy ``Doc`` built on them.
 
 We tokenize with our own ``jieba.Tokenizer`` (domain dictionary loaded, see
-``resources.tokenizer``) and hand the words to a blank Chinese spaCy pipeline,
-so later stages can use ``Matcher`` and ``Span`` without any model download.
+``resources.tokenizer``) and hand the words to a blank Chinese spaCy pipeline
+(no model download): the spaCy export writes the document's items as span groups
+over these tokens, for annotation and training tools.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def verb_tag(word: str) -> str:
 
 
 def spacy_doc(text: str) -> Any:
-    """A spaCy ``Doc`` whose tokens are our jieba tokens; ``doc.text == text``."""
+    """A spaCy ``Doc`` whose tokens are our jieba tokens; ``doc.text == text``. ``export/spacy_doc.py``
+    puts the document's items on it as span groups (``docproc extract --out x.spacy``)."""
     from spacy.tokens import Doc
 
     words = [w for w, _, _ in tokens(text)]
