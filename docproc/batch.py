@@ -151,6 +151,7 @@ def run_batch(
     ref_date: str | None = None,
     on_progress: Callable[[str, int], None] | None = None,
     isolate: bool = False,
+    dashboard: str | None = None,
 ) -> Summary:
     """Process every document under ``paths`` into the store ``out``. With ``workers`` > 1, or ``isolate``,
     documents run in worker processes (a worker that dies costs one document, recorded as failed)."""
@@ -174,7 +175,7 @@ def run_batch(
     pending = _pending(walk(paths, formats, limits), store, summary)
     try:
         if engine == "dask":
-            _run_dask(pending, scheduler, ref_date, done, workers)
+            _run_dask(pending, scheduler, ref_date, done, workers, dashboard)
         elif workers <= 1 and not isolate:
             warm()
             for source, digest, data in pending:
@@ -314,10 +315,11 @@ def died(exitcode: int | None, seconds: float) -> str:
     return f"工作进程处理此文档时退出(worker died: {why});已记为失败,不再重试"
 
 
-def _run_dask(pending, scheduler: str | None, ref_date, done, workers: int = 1) -> None:
-    """The Dask engine (``dask_engine``): the same per-document function on a cluster, stored here."""
+def _run_dask(pending, scheduler: str | None, ref_date, done, workers: int = 1, dashboard: str | None = None) -> None:
+    """The Dask engine (``dask_engine``): the same per-document function on a cluster, stored here; a local
+    cluster opens a dashboard only at the address asked for."""
     from functools import partial
 
     from .dask_engine import run_dask
 
-    run_dask(pending, scheduler, partial(process_item, ref_date=ref_date), done, workers)
+    run_dask(pending, scheduler, partial(process_item, ref_date=ref_date), done, workers, dashboard)

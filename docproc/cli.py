@@ -401,6 +401,7 @@ def batch(
     formats: Annotated[str | None, typer.Option(help="只处理这些格式,如 pdf,txt,html,docx。")] = None,
     engine: Annotated[str, typer.Option(help="local(本机进程池)或 dask。")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址(与 --engine dask 同用),如 tcp://10.0.0.5:8786。")] = None,
+    dashboard: Annotated[str | None, typer.Option(help="本机 Dask 集群的监控页地址,如 127.0.0.1:8787(默认不开)。")] = None,
     ref_date: Annotated[str | None, typer.Option(help="所有文件的参照日期 YYYY-MM-DD。")] = None,
     max_mb: Annotated[float | None, typer.Option(help="文本/HTML/CSV 输入的上限,单位 MB(默认 50)。")] = None,
     cap: Annotated[list[str] | None, typer.Option("--cap", help=CAP_HELP)] = None,
@@ -442,7 +443,7 @@ def batch(
 
         try:
             summary = run_batch(paths, out, workers=workers, formats=fmt, engine=engine, scheduler=scheduler,
-                                ref_date=ref, on_progress=tick, isolate=True)
+                                ref_date=ref, on_progress=tick, isolate=True, dashboard=dashboard)
         except RuntimeError as e:
             _fail(str(e))
             raise typer.Exit(2) from None
