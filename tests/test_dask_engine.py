@@ -25,6 +25,7 @@ def _folder(tmp_path, n: int = 8):
     return folder
 
 
+@pytest.mark.slow
 def test_the_local_cluster_is_worker_processes_per_core_without_a_dashboard():
     from docproc.dask_engine import local_cluster
 
