@@ -22,7 +22,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # file -> (literals, Chinese characters in them); measured 2026-12-02 (issue 23: 360 literals and 2,297
 # characters in these two folders before the move, by this count)
 ALLOWED: dict[str, tuple[int, int]] = {
-    "docproc/check/arithmetic.py": (56, 336),
+    "docproc/check/arithmetic.py": (49, 300),
     "docproc/check/goals.py": (58, 214),
     "docproc/check/tables.py": (1, 1),
     "docproc/check/tolerance.py": (3, 4),

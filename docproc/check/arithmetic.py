@@ -32,7 +32,6 @@ from .tolerance import Interval, fmt, interval, percent_interval, same_unit, sho
 
 _SHARE = re.compile(r"占(?:比|比为|比达|总数的|总量的|全部的)?([\u4e00-\u9fff]{0,12}?)(?:的|比例为|比重为|比重)?$")
 _GROWTH = re.compile(r"(同比|比上年|较上年|较去年|比去年|与上年相比|较上一年度?)?(增长|增加|提高|上升|下降|减少)了?$")
-_SCOPE = re.compile(r"^(?:全[市县区旗省国镇乡年]|我[市县区旗省]|本[市县区]|今年|全年)")
 _REACH = 400  # how far a check looks for a total or a denominator: two sentences of a real report
 
 
@@ -577,7 +576,7 @@ def _denominator_fits(text: str, num: Quantity, den: Quantity, noun: str, p_star
     if re.match(r"\s*[,,]?\s*占", text[den.span[1]: den.span[1] + 4]):
         # a sibling with its own share (…326.72万元,占11.11%;…60.99万元,占2.07%) is no denominator
         return False
-    if noun and noun not in ("全部", "总数", "总量", "全市", "全县", "全区"):
+    if noun and noun not in _lex()["whole_nouns"]:
         clause_left = text[max(p_start, den.span[0] - 24): den.span[0]]
         return any(noun[i:i + 2] in clause_left for i in range(max(1, len(noun) - 1)))
     return True
@@ -847,7 +846,7 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
         clause_start = max((m.end() for m in re.finditer(r"[,;。:\n]", text[window:q.span[0]])), default=0) + window
         prefix = text[clause_start: q.span[0]]
         # the whole statement up to the figure must be the same words, and name its scope (全县, 全年, 我市 …)
-        if len(prefix) < 6 or not _SCOPE.search(prefix) or re.search(r"\d", prefix):
+        if len(prefix) < 6 or not _words_re("scope_openings", "^(?:{})").search(prefix) or re.search(r"\d", prefix):
             continue
         groups.setdefault((prefix, q.unit, q.role), []).append(q)
     findings = []
