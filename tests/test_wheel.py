@@ -21,6 +21,17 @@ import pytest
 from conftest import ROOT, SEEDS
 
 
+def test_lexicons_come_from_the_checkout_or_from_docproc_lexicons(monkeypatch, tmp_path: Path) -> None:
+    """In a checkout (an editable install) the lexicons people edit are read; the variable still wins."""
+    from docproc import resources
+
+    monkeypatch.delenv("DOCPROC_LEXICONS", raising=False)
+    assert Path(str(resources.lexicon_dir())) == ROOT / "lexicons"
+    assert "万" in (resources.lexicon_dir() / "magnitudes.tsv").read_text(encoding="utf-8")
+    monkeypatch.setenv("DOCPROC_LEXICONS", str(tmp_path))
+    assert resources.lexicon_dir() == tmp_path
+
+
 def _clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DOCPROC_LEXICONS", "PYTHONPATH", "VIRTUAL_ENV")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
