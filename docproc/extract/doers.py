@@ -73,6 +73,7 @@ def _lex() -> _Lex:
 
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
 _NAME_STOP = re.compile(r"[,。;:!?\n]")
+_TIME_CLAUSE = re.compile(r"[^。;:,\n]{0,16}(?:前|底|末|年|月|日|起|后|以来)\s*,\s*")
 _NOT_NAME_OPENINGS = frozenset({"v", "vd", "d", "p", "c", "ad", "l", "i"})  # jieba tags
 _NAMES_REACH = 120  # a list of sixteen departments before its verb is about a hundred characters
 
@@ -121,13 +122,19 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
     return _doer_before_any_verb(text, start, limit)
 
 
+def _after_time(text: str, start: int) -> bool:
+    """Whether the sentence so far is a time and its comma (2019年3月底前, / 2020年起,)."""
+    boundary = max(text.rfind(c, max(0, start - 24), start) for c in "。;:\n")
+    return bool(_TIME_CLAUSE.fullmatch(text, boundary + 1, start))
+
+
 def _doer_before_any_verb(text: str, start: int, limit: int) -> tuple[int, int, list[str], str] | None:
     """Names opening a sentence and followed at once by a word jieba's dictionary tags as a verb
     (卫生健康行政部门监督指导…, 各三级公立医院开展…): the longest such list. Weaker than a listed verb, so
     stricter: no verb inside the names, and no name that ends like a place or a mere kind of body
     (示范村建设, 龙头企业带动) unless it opens on 各/有关."""
-    if limit - start < 3 or (start > 0 and text[start - 1] not in "。;:\n"):
-        return None  # a sentence's subject, not a clause's after a comma
+    if limit - start < 3 or (start > 0 and text[start - 1] not in "。;:\n" and not _after_time(text, start)):
+        return None  # a sentence's subject (or after its time: 2019年3月底前,X推行…), not any clause's
     words = tokens_at(text, (start, min(len(text), limit + 8)))
     if not words or verb_tag(words[0][0]) in _NOT_NAME_OPENINGS:
         return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
