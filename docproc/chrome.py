@@ -109,11 +109,26 @@ def is_chrome_line(line: str) -> bool:
     return chrome_reason(line) is not None
 
 
+@cache
+def _unit_name() -> re.Pattern[str]:
+    """An office's name ending a phrase (县交通运输局, 市发展改革委): with a figure on the same line it is
+    what a task or a table row names, never another article's headline (``unit_endings``)."""
+    endings = resources.alternation(_config()["unit_endings"])
+    return re.compile(rf"[\u4e00-\u9fff]{{2,}}(?:{endings})(?![\u4e00-\u9fff])")
+
+
+def table_row(line: str) -> bool:
+    """A row of cells (1|建设充电桩12个|县交通运输局|2026年4月底前): two cells or more that hold words."""
+    return line.count("|") >= 1 and sum(1 for cell in line.split("|") if re.search(r"\w", cell)) >= 2
+
+
 def _headline_like(line: str) -> bool:
     s = line.strip()
     cfg = _config()
     return (
         0 < len(s) <= cfg["headline_max_len"]
+        and not table_row(s)
+        and not (re.search(r"\d", s) and _unit_name().search(s))
         and s[-1] not in "。!?;:.…"
         and "。" not in s
         and not _ITEM.match(s)
@@ -125,6 +140,75 @@ def _title_like(line: str) -> bool:
     """A short first line that names a document (关于…的通知, …方案) is a title, not a caption."""
     kinds = resources.data("doc_kind.yaml")
     return "关于" in line or any(w in line for w in kinds["plan_titles"] + kinds["report_titles"])
+
+
+@cache
+def _titles() -> dict:
+    return resources.data("titles.yaml")
+
+
+@cache
+def _title_end() -> re.Pattern[str]:
+    return re.compile(f"(?:{resources.alternation(_titles()['ends'])})$")
+
+
+def title_end(text: str) -> str:
+    """The document word a title ends on (…工作报告 -> 工作报告), or ''."""
+    m = _title_end().search(text.strip())
+    return m.group() if m else ""
+
+
+@cache
+def _org_endings() -> tuple[str, ...]:
+    return resources.words("org_suffixes.txt")
+
+
+def title_continues(prev: str, nxt: str) -> bool:
+    """Whether ``nxt`` goes on with the title line ``prev`` (a title broken over lines).
+
+    Yes when ``prev`` stops mid-phrase (…的确定和, an open 关于 with no 的 yet), opens the title as a
+    region or issuer (黔东南苗族侗族自治州), names an office before ``nxt``'s 关于 (…转发省农业农村厅 /
+    关于…), or when ``nxt`` opens with a particle (的审计工作报告) or is too short to name anything but
+    the document's kind (提升行动方案)."""
+    cfg = _titles()
+    prev, nxt = prev.strip(), nxt.strip()
+    if not prev or not nxt:
+        return False
+    at = prev.rfind("关于")
+    if prev.endswith(tuple(cfg["joins_after"])) or at >= 0 and "的" not in prev[at:]:
+        return True
+    if prev.endswith(tuple(cfg["lead_ends"])) or nxt.startswith("关于") and prev.endswith(_org_endings()):
+        return True
+    if nxt.startswith(tuple(w for w in cfg["joins_after"] if len(w) == 1 and w != "、")):
+        return True
+    end = title_end(nxt)
+    return bool(end) and len(nxt) - len(end) < 4
+
+
+def _keep_title_lines(lines: list[str], reasons: list[str | None], keep: list[bool], first: int) -> None:
+    """Short lines that belong to the title at ``first`` (the line above that opens it, the lines
+    below that finish it) are the document's, not captions."""
+    above = first - 1
+    if above >= 0 and reasons[above] == "short" and title_continues(lines[above], lines[first]):
+        keep[above] = True
+    text, j = lines[first].strip(), first + 1
+    while j < len(lines) and j - first <= 3 and not title_end(text) and lines[j].strip():
+        if not title_continues(text, lines[j]):
+            break
+        if reasons[j] == "short":
+            keep[j] = True
+        elif not keep[j]:
+            break
+        text += lines[j].strip()
+        j += 1
+    if j < len(lines) and reasons[j] == "short" and title_note(lines[j]):
+        keep[j] = True
+
+
+def title_note(line: str) -> bool:
+    """(征求意见稿), (试行): a bracketed note on its own line that belongs to the title above it."""
+    m = re.fullmatch(r"\(([^()]{2,12})\)", line.strip())
+    return bool(m) and any(w in m.group(1) for w in _titles()["notes"])
 
 
 def chrome_flags(lines: list[str], table_lines: frozenset[int] | set[int] = frozenset()) -> tuple[list[bool], list[str]]:
@@ -143,12 +227,18 @@ def chrome_rules(lines: list[str], table_lines: frozenset[int] | set[int] = froz
     cfg = _config()
     n = len(lines)
     reasons = [None if i in table_lines else chrome_reason(ln) for i, ln in enumerate(lines)]
+    # rows written with their cell marks already (a DOCX or HTML table, a task-division table ending a
+    # plan) are a table as much as the ones the layout pass rebuilt: a line rule may name one (metadata,
+    # a share bar), the trailer and headline rules below never take one
+    table_lines = set(table_lines) | {i for i, ln in enumerate(lines) if reasons[i] is None and table_row(ln)}
     keep = [r is None for r in reasons]
     why: list[str | None] = list(reasons)
     # the first short line that names a document (关于…的通知) is its title, not a caption
     first = next((i for i, ln in enumerate(lines) if keep[i] or (reasons[i] == "short" and _title_like(ln))), None)
     if first is not None and reasons[first] == "short":
         keep[first] = True
+    if first is not None:
+        _keep_title_lines(lines, reasons, keep, first)
     # a short line just above or below a table (its caption, 单位:万元) belongs to the table
     rows = [i for i, ln in enumerate(lines) if ln.count("|") >= 1 and reasons[i] is None]
     for i in rows:

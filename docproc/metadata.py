@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
+from pathlib import PurePath
 
 from . import resources
 from .model import DocMeta
@@ -110,24 +112,95 @@ _ROC_LINE = re.compile(r"(?:中华)?民国(\d{2,3})年(\d{1,2})月(\d{1,2})日")
 
 
 _DOC_NUMBER = re.compile(rf"^[\u4e00-\u9fff]{{1,10}}[〔\[【(]\s*{YEAR}\s*[〕\]】)]\s*\d+\s*号$")
-_NOT_TITLE = re.compile(rf"^-{{3,}}$|^{YEAR}[-年/.]\d{{1,2}}(?:[-月/.]\d{{1,2}}日?)?(?:\s|$)|网站|门户|首页|政府网|欢迎|登录|无障碍|当前位置|字号|打印|分享"
-                        r"|[::]$|^索引号|^主题分类|^发文单位")  # an addressee line (各区人民政府…:) or a metadata cell
-_NAMES_A_DOCUMENT = re.compile(r"关于.{2,60}的|(?:通知|方案|报告|意见|计划|规划|要点|总结|决定|办法|公报|纲要|清单|细则|预算案)$")
+_DATE_LINE = re.compile(rf"^[(——\-\s]*(?:{YEAR}(?:年\d{{1,2}}月(?:\d{{1,2}}日|(?![\u4e00-\u9fff]))|[-/.]\d{{1,2}}[-/.])|(?:中华)?民国\d{{2,3}}年\d{{1,2}}月"
+                        r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月)")
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十百]{1,3}[、.]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}(?:\.\d{1,2})*[、.](?!\d)"
+                      r"|\d{1,2}(?:\.\d{1,2})*(?=[\u4e00-\u9fff])(?![年月日万亿个项])|[①-⑳]|第[一二三四五六七八九十百\d]{1,3}[章节条部篇]"
+                      r"|[壹贰叁肆伍陆柒捌玖拾]{1,2}[、.])")
+_BODY = re.compile(r"[。;!?]|[::]$")  # a sentence, or an addressee line (各区人民政府:), opens the body
+_TITLE_SCAN = 12  # title lines sit among the first lines of the text
+_TITLE_MAX = 100
 
 
-def find_title(body: str) -> str:
-    """The document's own title line: among the first lines, one that names a document (关于…的通知, …方案),
-    else the first line that is not a banner, a document number, a date or a table row."""
-    lines = [ln.strip() for ln in body.split("\n")[:8] if ln.strip()]
-    candidates = [ln for ln in lines if len(ln) <= 80 and "。" not in ln and "|" not in ln
-                  and not _DOC_NUMBER.match(ln) and not _NOT_TITLE.search(ln) and len(ln) >= 4]
-    for ln in candidates[:5]:
-        if _NAMES_A_DOCUMENT.search(ln):
-            return ln
-    first = lines[0] if lines else ""
-    if first in candidates:
-        return first
-    return candidates[0] if candidates and lines.index(candidates[0]) <= 2 else ""
+@cache
+def _title_words() -> dict:
+    return resources.data("titles.yaml")
+
+
+def _labelled_title(lines: list[str]) -> str:
+    """The value of a title cell or front-matter line (标题:|…||, 标题: …, title: …)."""
+    labels = resources.alternation(_title_words()["labels"])
+    for line in lines:
+        m = re.match(rf"^\s*(?:{labels})\s*[::]\s*\|?\s*(.+?)[\s|]*$", line)
+        if m:
+            value = m.group(1).strip().strip("\"'“”")
+            if 4 <= len(value) <= _TITLE_MAX and "|" not in value:
+                return value
+    return ""
+
+
+def _title_line(line: str) -> bool:
+    """Short and heading-like: no sentence, cell, banner, document number, date or numbered heading."""
+    cfg = _title_words()
+    han = sum(1 for c in line if "\u4e00" <= c <= "\u9fff")
+    return (2 <= len(line) <= 80 and han >= 0.5 * len(line) and "|" not in line and not _BODY.search(line)
+            and not _DOC_NUMBER.match(line) and not _DATE_LINE.match(line) and not _SECTION.match(line)
+            and not any(w in line for w in cfg["banners"])
+            and not re.fullmatch(rf"(?:{resources.alternation(cfg['furniture'])})\s*\d*", line))
+
+
+def _title_runs(body: str) -> list[list[str]]:
+    """Runs of adjacent heading-like lines before the body (a sentence, an addressee, a numbered heading)."""
+    runs: list[list[str]] = [[]]
+    lines = [ln.strip() for ln in body.split("\n") if ln.strip()][:_TITLE_SCAN]
+    for line in lines:
+        if _SECTION.match(line) or len(line) > 80 or _BODY.search(line):
+            break
+        if _title_line(line):
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def _title_blocks(run: list[str]) -> list[str]:
+    """A run of title-like lines cut into titles: a line that stops mid-phrase joins the next."""
+    from .chrome import title_continues, title_end, title_note
+
+    out, i = [], 0
+    while i < len(run):
+        text, j = run[i], i + 1
+        while j < len(run) and not title_end(text) and title_continues(text, run[j]) \
+                and len(text) + len(run[j]) <= _TITLE_MAX:
+            text += run[j]
+            j += 1
+        if j < len(run) and title_note(run[j]):
+            text += run[j]
+            j += 1
+        out.append(text)
+        i = j
+    return out
+
+
+def find_title(body: str, header: list[str] | None = None) -> str:
+    """The document's own title: a title cell or line (标题: …) when there is one, else the first block of
+    short heading-like lines before the body that names a document (…的通知, …工作报告), joined across
+    lines, else the first such block when it opens the text. Never a numbered section heading, a banner,
+    a document number or a date; '' when there is none."""
+    labelled = _labelled_title(list(header or []) + body.split("\n")[:_TITLE_SCAN])
+    if labelled:
+        return labelled
+    from .chrome import title_end
+
+    runs = _title_runs(body)
+    blocks = [b for run in runs for b in _title_blocks(run)]
+    for block in blocks[:5]:
+        if title_end(re.sub(r"\([^()]*\)$", "", block)):
+            return block
+    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+    if runs and runs[0][0] in lines[:3]:
+        return _title_blocks(runs[0])[0]
+    return ""
 
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
@@ -242,11 +315,16 @@ def find_kind(body: str, title: str) -> str:
     return "mixed"
 
 
-def build_meta(body: str, header: list[str], script: str, pages: int, ref_date: str | None = None) -> DocMeta:
-    title = find_title(body)
+def build_meta(body: str, header: list[str], script: str, pages: int, ref_date: str | None = None,
+               source: str | None = None) -> DocMeta:
+    """Title, date, kind and year of a normalized text; a text with no title line is named by its file
+    (``source``'s stem), which comes after the year and kind so a file name never sways them."""
+    title = find_title(body, header)
     date = find_date(header, body)
     kind = find_kind(body, title)
     year = about_year(body, title, date, script, kind)
     if ref_date:
         year = int(ref_date[:4])
+    if not title and source and not source.startswith("<"):
+        title = PurePath(source).stem
     return DocMeta(title=title, date=date, year=year, script=script, kind=kind, pages=pages)

@@ -14,7 +14,7 @@ from .tables import find_tables
 
 def document_from_raw(raw: RawDocument, source: str, ref_date: str | None = None, kind: str | None = None) -> Document:
     norm = normalize(raw.text)
-    meta = build_meta(norm.text, norm.header, norm.script, raw.pages, ref_date=ref_date)
+    meta = build_meta(norm.text, norm.header, norm.script, raw.pages, ref_date=ref_date, source=source)
     if kind:
         meta.kind = kind
     doc = Document(source=source, text=norm.text, meta=meta, source_text=raw.text, offsets=norm.offsets)

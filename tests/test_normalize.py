@@ -114,3 +114,45 @@ def test_web_page_chrome_lines(line, reason):
     from docproc.chrome import chrome_reason
 
     assert chrome_reason(line) == reason
+
+
+PLAN_ENDING_IN_ITS_TABLE = """青禾县2026年绿色出行提升方案
+为方便群众出行,结合本县实际,制定本方案。
+一、工作目标
+到2026年底,全县新增公共充电桩48个,优化公交线路5条。
+二、保障措施
+各责任单位要按时完成任务,确保各项工作落到实处。
+附件:任务分工表
+{rows}
+"""
+_TASK_ROWS = [
+    ("1", "在城区主要停车场建设充电桩12个", "县交通运输局", "2026年4月底前"),
+    ("2", "优化城乡公交线路3条", "县公交公司", "2026年6月底前"),
+    ("3", "新建自行车停放点20处", "县城管局", "2026年9月底前"),
+    ("4", "更新新能源公交车辆15辆", "县公交公司", "2026年10月底前"),
+]
+
+
+@pytest.mark.parametrize("sep", [" | ", "|", " "], ids=["spaced-cells", "cells", "collapsed"])
+def test_a_task_table_ending_the_document_is_not_page_chrome(sep):
+    """The rows of a task-division table that ends a plan look like a trailing list of headlines (short,
+    no full stop): rows with cells, and lines naming a figure and an office, are the document's."""
+    rows = "\n".join(sep.join(r) for r in _TASK_ROWS)
+    norm = normalize(PLAN_ENDING_IN_ITS_TABLE.format(rows=rows))
+    assert norm.removed == []
+    for _, task, office, _ in _TASK_ROWS:
+        assert task in norm.text and office in norm.text
+
+
+def test_a_trailing_list_of_other_headlines_is_still_dropped():
+    """Headlines of other articles after the body, even with figures in them, go as before."""
+    page = "\n".join([
+        "关于做好2026年春耕生产工作的通知",
+        "各乡镇人民政府:今年全县计划储备化肥1.2万吨,4月底前完成。",
+        "柳湾镇举办农技培训班300人参加",
+        "东川镇新建蔬菜大棚86座",
+        "青禾县召开防汛工作部署会",
+    ])
+    norm = normalize(page)
+    assert norm.text.split("\n") == page.split("\n")[:2]
+    assert [rule for _, _, rule in norm.dropped] == ["headlines"] * 3
