@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"extract"},
     {"check"},
     {"export"},
-    {"pipeline", "archive", "store", "batch", "dask_engine", "query", "ledger"},
+    {"pipeline", "archive", "store", "batch", "dask_engine", "query", "ledger", "learn"},
     {"web", "cli", "__init__", "__main__"},
 ]
 
