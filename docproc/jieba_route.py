@@ -46,6 +46,7 @@ class LazyDictionary:
     A block also holds the POS tags that jieba's dictionary file gives its words (``dict_tag``)."""
 
     FREQ: dict[str, int]
+    lock: Any  # jieba.Tokenizer's RLock
     _blocks: dict[str, bytes] | None = None
     _seen: set[str]
     _tags: dict[str, str]
@@ -62,27 +63,31 @@ class LazyDictionary:
         return self._tags.get(word, "")
 
     def _need(self, text: str) -> None:
-        """Read the blocks of the characters of ``text`` not read yet (a set difference when none is new)."""
-        blocks = self._blocks
-        if blocks is None:
+        """Read the blocks of the characters of ``text`` not read yet (a set difference when none is new).
+        A character is marked seen only once its block is in ``FREQ``, and blocks are read under jieba's
+        lock, so a thread that finds nothing new never routes over a block another thread is reading."""
+        if self._blocks is None or not set(text).difference(self._seen):
             return
-        new = set(text).difference(self._seen)
-        if not new:
-            return
-        self._seen.update(new)
-        for ch in new:
-            blob = blocks.pop(ch, None)
-            if blob is not None:
-                self._read(blob)
-        if not blocks:
-            self._blocks = None
+        with self.lock:
+            blocks = self._blocks
+            if blocks is None:
+                return
+            new = set(text).difference(self._seen)
+            for ch in new:
+                blob = blocks.pop(ch, None)
+                if blob is not None:
+                    self._read(blob)
+            self._seen.update(new)
+            if not blocks:
+                self._blocks = None
 
     def load_all(self) -> None:
         """Read every block (a worker that will segment thousands of documents pays it once, up front)."""
-        if self._blocks is not None:
-            for blob in self._blocks.values():
-                self._read(blob)
-            self._blocks = None
+        with self.lock:
+            if self._blocks is not None:
+                for blob in self._blocks.values():
+                    self._read(blob)
+                self._blocks = None
 
     def blocks_pending(self) -> int:
         """How many first-character blocks are still unread (0 when the dictionary is whole)."""

@@ -169,3 +169,13 @@ def test_dictionary_tags_are_possegs_without_posseg(tmp_path):
         assert lazy.dict_tag(w) == built.dict_tag(w) == table.get(w, ""), w
     assert before - lazy.blocks_pending() <= len({w[:1] for w in words})
     assert lazy.dict_tag("推进") == "v" and lazy.dict_tag("公路") == "n"
+
+
+def test_threads_sharing_a_lazy_tokenizer_get_jieba_s_words(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    built, lazy = _lazy_pair(tmp_path)
+    lines = [line for p in seed_paths() for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with ThreadPoolExecutor(8) as pool:  # every thread starts on blocks no one has read yet
+        got = list(pool.map(lambda s: list(lazy.tokenize(s, HMM=False)), lines))
+    assert got == [list(built.tokenize(s, HMM=False)) for s in lines]
