@@ -222,6 +222,7 @@ def test_a_worker_killed_mid_batch_costs_one_document(tmp_path, monkeypatch, wor
     assert run_batch([folder], db).failures == summary.failures  # stays failed until the tool changes
 
 
+@pytest.mark.slow
 def test_a_document_over_the_time_cap_fails_and_the_batch_goes_on(tmp_path, monkeypatch):
     folder = _folder_with_a_victim(tmp_path, n=2)
     (folder / "long.txt").write_text("2024年工作要点\n" + "一、全年新建农村公路120公里,4月底前完成招标。\n" * 40000,
@@ -233,6 +234,7 @@ def test_a_document_over_the_time_cap_fails_and_the_batch_goes_on(tmp_path, monk
     assert source.endswith("long.txt") and "单个文档的处理时间(秒)已超过 5 秒" in reason
 
 
+@pytest.mark.slow
 def test_cli_batch_survives_a_killed_worker(tmp_path):
     folder = _folder_with_a_victim(tmp_path, n=3)
     db = tmp_path / "r.db"

@@ -97,6 +97,7 @@ def _lazy_pair(tmp_path):
     return built, lazy
 
 
+@pytest.mark.slow
 def test_a_sentence_reads_only_the_blocks_of_its_characters(tmp_path):
     built, lazy = _lazy_pair(tmp_path)
     before = lazy.blocks_pending()
@@ -155,6 +156,7 @@ def test_a_cold_process_reads_a_fraction_of_the_dictionary_and_a_worker_all_of_i
     assert after == 0 and whole == first[1][1]
 
 
+@pytest.mark.slow
 def test_dictionary_tags_are_possegs_without_posseg(tmp_path):
     import random
 
