@@ -181,20 +181,26 @@ def bench_batch_size(small: int = 300, large: int = 1200) -> None:
 
 
 def bench_dask(n: int = 300) -> None:
-    """The same folder through the built-in pool and through Dask's local cluster (cluster start included)."""
+    """The same folder through the built-in pool and through Dask: its own local cluster (started in the run),
+    and a cluster already running (``--scheduler``; its start not counted)."""
     from docproc.batch import run_batch
+    from docproc.dask_engine import local_cluster
 
     cores = os.cpu_count() or 1
     rate = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = seed_folder(Path(tmp) / "in", n)
-        for label, kwargs in (("pool", {"workers": cores}), ("dask", {"engine": "dask"})):
-            t = time.perf_counter()
-            run_batch([folder], Path(tmp) / f"{label}.db", **kwargs)
-            rate[label] = n / (time.perf_counter() - t)
-            print(f"dask   {n} documents, {label} of {cores} worker processes: {rate[label]:6.1f} doc/s, "
-                  f"{rate[label] / cores:5.1f} doc/s per core")
-    print(f"dask   Dask / pool: {rate['dask'] / rate['pool']:.2f}")
+        with local_cluster() as cluster:
+            runs = (("pool", {"workers": cores}), ("dask, own cluster", {"engine": "dask"}),
+                    ("dask, running cluster", {"engine": "dask", "scheduler": cluster.scheduler_address}))
+            for label, kwargs in runs:
+                t = time.perf_counter()
+                run_batch([folder], Path(tmp) / f"{len(rate)}.db", **kwargs)
+                rate[label] = n / (time.perf_counter() - t)
+                print(f"dask   {n} documents, {label} ({cores} worker processes): {rate[label]:6.1f} doc/s, "
+                      f"{rate[label] / cores:5.1f} doc/s per core (clock)")
+    print(f"dask   Dask / pool: {rate['dask, own cluster'] / rate['pool']:.2f} with its start, "
+          f"{rate['dask, running cluster'] / rate['pool']:.2f} on a running cluster")
 
 
 def real_texts() -> list[str]:

@@ -38,7 +38,11 @@ def local_cluster(workers: int | None = None, dashboard_address: str | None = No
     from dask.distributed import LocalCluster
 
     n = workers if workers and workers > 1 else (os.cpu_count() or 1)
-    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=dashboard_address)
+    # the scheduler always serves /health and /metrics; without a dashboard it does so on a free loopback
+    # port, not on 8787 (which a dashboard, or another cluster, may hold)
+    quiet = {"dashboard": False, "dashboard_address": "127.0.0.1:0"} if dashboard_address is None else {}
+    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=dashboard_address,
+                        scheduler_kwargs=quiet)
 
 
 def run_dask(pending: Iterator[Job], scheduler: str | None, work: Callable[..., Any], done: Callable[..., None],

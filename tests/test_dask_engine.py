@@ -36,6 +36,7 @@ def test_the_local_cluster_is_worker_processes_per_core_without_a_dashboard():
         # the scheduler's own HTTP server answers /health, but no dashboard page is served
         port = cluster.scheduler.http_server.port if hasattr(cluster.scheduler.http_server, "port") else \
             cluster.scheduler.services["dashboard"].port
+        assert port != 8787  # the default dashboard port is left free
         assert _status(f"http://127.0.0.1:{port}/health") == 200
         assert _status(f"http://127.0.0.1:{port}/status") == 404
 
