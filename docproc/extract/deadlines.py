@@ -118,7 +118,10 @@ def _financial_year(m, doc, s, e):
 
 
 def _span_of_years(m, doc, s, e):
-    """2020-2022年: a span, not a deadline (the rule only keeps it from later rules)."""
+    """2020-2022年: a span, not a deadline (the rule keeps it from later rules); in brackets after a target
+    in a plan, (2024—2026年), due by the period's last day."""
+    if m.group("open") is not None and m.group("close") is not None and _is_plan_context(doc, s):
+        return f"{m.group('y2')}-12-31", "by"
     return None
 
 
@@ -437,8 +440,10 @@ def _quantity_in(doc: Document, start: int, end: int) -> bool:
 
 _RULES: tuple[tuple[str, str, Resolver], ...] = (
     ("deadline.hk_financial_year", r"(?P<y1>{YEAR})\s*[-/—–至]\s*(?P<y2>\d{{2}}|{YEAR})\s*年度", _financial_year),
-    # ranges of years are spans, not deadlines: 2020-2022年 (kept out of later rules)
-    ("deadline.year_range", r"{YEAR}\s*年?\s*{RANGE}+\s*{YEAR}\s*年", _span_of_years),
+    # ranges of years are spans, not deadlines: 2020-2022年 (kept out of later rules); but a plan's period in
+    # brackets after a target, (2024—2026年), makes the target due by the period's end
+    ("deadline.year_range", r"(?:(?<=[(\[])(?P<open>)|)\s*{YEAR}\s*年?\s*{RANGE}+\s*(?P<y2>{YEAR})\s*年"
+                            r"(?:(?=\s*[)\]])(?P<close>))?", _span_of_years),
     ("deadline.asof", r"(?:{asof_prefix})\s*(?:{Y}?\s*(?:{M}\s*(?:(?P<day>\d{{1,2}})\s*日|底|末|份)?|年底|年末"
                       r"|第?(?P<q>[一二三四1-4])\s*季度?(?:末|底)?))", _as_of),
     ("deadline.year_or_before", r"{Y}\s*(?:{before_or_on})", _year_or_before),
@@ -568,7 +573,7 @@ def _read_match(doc: Document, rule: Rule, m: re.Match[str], taken: list[bool]) 
         taken[s:e] = [True] * (e - s)  # 从2024年第二季度起: where something starts, not a deadline
         return None
     result = rule.resolve(m, doc, s, e)
-    if rule.name == "deadline.year_range":
+    if rule.name == "deadline.year_range" and result is None:
         taken[s:e] = [True] * (e - s)
         return None
     if result is None:
