@@ -122,6 +122,13 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
     return _doer_before_any_verb(text, start, limit)
 
 
+@cache
+def _name_ending() -> re.Pattern[str]:
+    """Any organisation ending or generic doer: a name list can end only after one of them."""
+    L = _lex()
+    return re.compile(resources.alternation(sorted(set(L.suffixes) | L.generic, key=len, reverse=True)))
+
+
 def _after_time(text: str, start: int) -> bool:
     """Whether the sentence so far is a time and its comma (2019年3月底前, / 2020年起,)."""
     boundary = max(text.rfind(c, max(0, start - 24), start) for c in "。;:\n")
@@ -135,12 +142,15 @@ def _doer_before_any_verb(text: str, start: int, limit: int) -> tuple[int, int, 
     (示范村建设, 龙头企业带动) unless it opens on 各/有关."""
     if limit - start < 3 or (start > 0 and text[start - 1] not in "。;:\n" and not _after_time(text, start)):
         return None  # a sentence's subject (or after its time: 2019年3月底前,X推行…), not any clause's
-    words = tokens_at(text, (start, min(len(text), limit + 8)))
+    last_end = max((m.end() for m in _name_ending().finditer(text, start + 1, limit)), default=0)
+    if not last_end:
+        return None  # no organisation ending in reach: no segmentation
+    words = tokens_at(text, (start, min(len(text), last_end + 8)))
     if not words or verb_tag(words[0][0]) in _NOT_NAME_OPENINGS:
         return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
     best = None
     for i, (_, _, end) in enumerate(words[:-1]):
-        if end > limit:
+        if end > last_end:
             break
         nxt = words[i + 1][0]
         if verb_tag(nxt) not in ("v", "vn", "vd"):
