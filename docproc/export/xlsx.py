@@ -66,11 +66,13 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict[str, object]], lan
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     numbers = {i + 1 for i, c in enumerate(columns) if c in _NUMBER_COLUMNS}
+    row_number = 1  # counted here: ws.max_row scans every cell, so asking it per row made a sheet quadratic
     for row in rows:
         values = [_date(row.get(c)) if c in _DATE_COLUMNS else clean_text(row.get(c)) for c in columns]
         for piece in split_long(values):
             ws.append([None if v == "" else v for v in piece])
-            for cell in ws[ws.max_row]:
+            row_number += 1
+            for cell in ws[row_number]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text from a document is text, even when it starts with =
                     cell.alignment = wrap
