@@ -147,7 +147,9 @@ def _caps(values: list[str] | None, in_process: bool = True) -> None:
     except ValueError as e:
         _fail(str(e))
         raise typer.Exit(2) from None
-    if in_process:
+    if in_process and _OWN_PROCESS:
+        # only when docproc is the process (the console script): a host that calls the app in-process (a test
+        # runner, a notebook) keeps its own address space and is never ended by a document's time cap
         caps.limit_memory()
         set_hard_exit(2)
 
@@ -712,8 +714,13 @@ def serve(
         raise typer.Exit(2) from None
 
 
+_OWN_PROCESS = False  # set by main(): the process is docproc's own
+
+
 def main() -> None:
     """Every failure is one line and exit 2, never a traceback (DOCPROC_TRACEBACK=1 shows it, for a bug report)."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     try:
         app()
     except Exception as e:  # noqa: BLE001 (what no command caught: still one line)
