@@ -111,7 +111,8 @@ def run_findings(store: str | Path, check: str | None = None, kind: str | None =
     check = check_code(check) if check else None
     kind = kind_code(kind) if kind else None
     db = _open(store)
-    sql = ("SELECT d.source, f.check_name, f.severity, f.message, f.evidence FROM findings f JOIN documents d"
+    sql = ("SELECT d.source, f.check_name, f.severity, COALESCE(f.message_zh, f.message), f.evidence"
+           " FROM findings f JOIN documents d"
            " ON d.hash = f.hash WHERE d.status = 'done'" + (" AND f.check_name = ?" if check else "")
            + (" AND d.kind = ?" if kind else "") + " ORDER BY d.source, f.start")
     try:
@@ -253,6 +254,7 @@ def _document(db: sqlite3.Connection, digest, source, title, date, year, kind, s
                               clause, tuple(by_task.get(tid, ())), qs))
     doc.findings = [Finding(c, sev, m or "", ev or "", ((s, e),) if s is not None else ())
                     for c, sev, m, ev, s, e in db.execute(
-                        "SELECT check_name, severity, message, evidence, start, end FROM findings WHERE hash = ?"
+                        "SELECT check_name, severity, COALESCE(message_zh, message), evidence, start, end"
+                        " FROM findings WHERE hash = ?"
                         " ORDER BY start", (digest,))]
     return doc

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS deadlines (
   hash TEXT NOT NULL, task_id TEXT, text TEXT, date TEXT, kind TEXT, start INTEGER, end INTEGER, page INTEGER
 );
 CREATE TABLE IF NOT EXISTS findings (
-  hash TEXT NOT NULL, check_name TEXT, severity TEXT, message TEXT, evidence TEXT, start INTEGER, end INTEGER
+  hash TEXT NOT NULL, check_name TEXT, severity TEXT, message TEXT, evidence TEXT, start INTEGER, end INTEGER,
+  message_zh TEXT
 );
 CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, hash TEXT);
 CREATE TABLE IF NOT EXISTS skipped (source TEXT PRIMARY KEY, reason TEXT NOT NULL);
@@ -114,6 +115,9 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA + INDEXES)
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(findings)")}
+        if "message_zh" not in columns:  # a store written before findings were kept in Chinese too
+            self.db.execute("ALTER TABLE findings ADD COLUMN message_zh TEXT")
         self.db.commit()
 
     def _close_quietly(self) -> None:
@@ -237,5 +241,6 @@ def _rows(digest: str, doc: dict[str, Any]) -> dict[str, list[tuple]]:
     findings = []
     for f in doc["findings"]:
         span = f["spans"][0] if f["spans"] else [None, None]
-        findings.append((digest, f["check"], f["severity"], f["message"], f["evidence"], span[0], span[1]))
+        findings.append((digest, f["check"], f["severity"], f["message"], f["evidence"], span[0], span[1],
+                         f.get("message_zh")))
     return {"tasks": tasks, "units": units, "deadlines": deadlines, "quantities": quantities, "findings": findings}

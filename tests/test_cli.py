@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -178,6 +179,10 @@ def test_query_finding_lists_findings(store):
     every = json.loads(runner.invoke(app, ["query", str(store), "--finding", "sum", "-f", "json"]).stdout)
     assert all(set(r) == {"source", "check", "severity", "message", "evidence"} and r["check"] == "sum"
                for r in every)
+    from docproc.query import run_findings
+
+    found = run_findings(store)
+    assert found and all(re.search(r"[\u4e00-\u9fff]{4}", r["message"]) for r in found)  # read in Chinese
     table = runner.invoke(app, ["query", str(store), "-f", "csv"]).stdout
     assert table.lstrip("\ufeff").startswith("文件,文件类型,任务号,章节,任务内容")
 

@@ -111,6 +111,21 @@ def test_an_old_store_gains_the_indexes_when_opened(tmp_path):
     assert {"units_hash", "quantities_hash", "deadlines_hash", "findings_hash", "sources_hash"} <= names
 
 
+def test_an_old_store_gains_the_chinese_finding_column(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA.replace(",\n  message_zh TEXT", ""))  # findings as stores had them before
+    db.commit()
+    db.close()
+    store = Store(path)
+    store.write("d.txt", _digest(1), "v1", _doc())
+    store.close()
+    db = sqlite3.connect(path)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(findings)")]
+    db.close()
+    assert columns[-1] == "message_zh"
+
+
 def test_documents_are_committed_in_groups_and_a_failed_one_leaves_no_rows(tmp_path):
     path = tmp_path / "s.db"
     store = Store(path, commit_every=4)
