@@ -32,9 +32,11 @@ def _iso(y: str, m: str, d: str) -> str | None:
     return f"{yi:04d}-{mi:02d}-{di:02d}"
 
 
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CN_DIGITS = str.maketrans("〇○零O一二三四五六七八九", "000012345678" + "9")
 _ROC_DATE = re.compile(r"(?<!\d)(1[0-4]\d|[89]\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
+# a year in Chinese digits before 年 or before the dash of a range (一九九九至二OOO年度: Hong Kong writes the
+# zero as a letter O too, once its neighbours are Chinese digits)
+_CN_YEAR = re.compile(r"((?=[〇○零O]{0,3}[一二三四五六七八九])[〇○零O一二三四五六七八九]{4})(?=年|\s*[至\-—–])")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ISSUED = re.compile(rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*(?:印发|发布|公布|签发)")
 
@@ -49,6 +51,16 @@ def _arabic_dates(line: str) -> str:
     """二〇二三年十二月十三日 -> 2023年12月13日, so one pattern reads both."""
     return _CN_DATE.sub(lambda m: f"{m.group(1).translate(_CN_DIGITS)}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日",
                         line)
+
+
+# the second year of a financial year in two Chinese digits, after a year already in digits (1998至九九年度)
+_CN_FY_TAIL = re.compile(r"(?<=\d{4})(\s*[至\-—–]\s*)([〇○零O一二三四五六七八九]{2})(?=\s*年度)")
+
+
+def _arabic_years(text: str) -> str:
+    """二〇二四年 -> 2024年, 一九九八至九九年度 -> 1998至99年度: years in Chinese digits read as years."""
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)
+    return _CN_FY_TAIL.sub(lambda m: m.group(1) + m.group(2).translate(_CN_DIGITS), text)
 
 
 def find_date(header: list[str], body: str) -> str | None:
@@ -204,7 +216,7 @@ def find_title(body: str, header: list[str] | None = None) -> str:
 
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
-_HK_FY = re.compile(rf"(?<!\d)({YEAR})\s*[-/—–至]\s*(\d{{2}})(?!\d)\s*(?:年度|财政年度)?")
+_HK_FY = re.compile(rf"(?<!\d)({YEAR})\s*[-/—–至]\s*(\d{{2}}|{YEAR})(?!\d)\s*(?:年度|财政年度)?")
 
 
 def _plans_its_year(body: str, year: int) -> bool:
@@ -220,8 +232,7 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
     (2023-24年度 is about 2023), and the publication date (a report issued in January or February is
     about the year before when the text names that year too)."""
     # 二〇二四年 / 二零一五年 count as years too (titles and signatures write them so)
-    body = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", body)
-    title = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", title)
+    body, title = _arabic_years(body), _arabic_years(title)
     text = _QUOTED.sub(lambda m: " " * len(m.group()), _RANGE.sub(lambda m: " " * len(m.group()), body))
     scores: Counter[int] = Counter()
     opening = max(300, len(text) // 5)
@@ -244,7 +255,7 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
             scores[int(m.group(1)) + 1911] += weight
     for m in _HK_FY.finditer(body):
         y1, y2 = int(m.group(1)), int(m.group(2))
-        if (y1 + 1) % 100 == y2:
+        if (y1 + 1) % 100 == y2 % 100 and (y2 < 100 or y2 == y1 + 1):
             weight = 1.0 + (1.5 if m.start() < opening else 0.0) + (2.0 if title and m.group(0) in title else 0.0)
             scores[y1] += weight
     pub_year = int(date[:4]) if date else None
