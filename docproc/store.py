@@ -191,7 +191,10 @@ class Store:
         m = doc["doc"]
         rows = _rows(digest, doc)
         if not self.db.in_transaction:
-            self.db.execute("BEGIN")
+            # IMMEDIATE: the write lock is taken now, waiting (busy timeout) while another batch holds it; a
+            # deferred BEGIN reads first and then fails at once with "database is locked" when the other
+            # batch committed in between (a stale snapshot cannot be upgraded, and SQLite does not wait)
+            self.db.execute("BEGIN IMMEDIATE")
             self._began = time.monotonic()
         self.db.execute("SAVEPOINT document")
         try:
