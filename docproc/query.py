@@ -106,16 +106,16 @@ def run_query(store: str | Path, unit: str | None = None, due_before: str | None
 
 def run_findings(store: str | Path, check: str | None = None, kind: str | None = None) -> list[dict]:
     """The findings of a store (of one check when given), one row each."""
-    from .store import StoreError
+    from .store import StoreError, finding_message
 
     check = check_code(check) if check else None
     kind = kind_code(kind) if kind else None
     db = _open(store)
-    sql = ("SELECT d.source, f.check_name, f.severity, COALESCE(f.message_zh, f.message), f.evidence"
-           " FROM findings f JOIN documents d"
-           " ON d.hash = f.hash WHERE d.status = 'done'" + (" AND f.check_name = ?" if check else "")
-           + (" AND d.kind = ?" if kind else "") + " ORDER BY d.source, f.start")
     try:
+        sql = (f"SELECT d.source, f.check_name, f.severity, {finding_message(db, 'f.')}, f.evidence"  # noqa: S608
+               " FROM findings f JOIN documents d"
+               " ON d.hash = f.hash WHERE d.status = 'done'" + (" AND f.check_name = ?" if check else "")
+               + (" AND d.kind = ?" if kind else "") + " ORDER BY d.source, f.start")
         return [dict(zip(FINDING_COLUMNS, r, strict=True))
                 for r in db.execute(sql, [a for a in (check, kind) if a])]
     except sqlite3.DatabaseError as e:
@@ -229,6 +229,7 @@ def documents_from_store(store: str | Path) -> list:
 
 def _document(db: sqlite3.Connection, digest, source, title, date, year, kind, script, pages, text):
     from .model import Deadline, DocMeta, Document, Finding, Quantity, Task, UnitClause
+    from .store import finding_message
 
     doc = Document(source=source, text=text or "", meta=DocMeta(title or "", date, year, script or "simplified",
                                                                    kind or "report", pages or 1))
@@ -254,7 +255,7 @@ def _document(db: sqlite3.Connection, digest, source, title, date, year, kind, s
                               clause, tuple(by_task.get(tid, ())), qs))
     doc.findings = [Finding(c, sev, m or "", ev or "", ((s, e),) if s is not None else ())
                     for c, sev, m, ev, s, e in db.execute(
-                        "SELECT check_name, severity, COALESCE(message_zh, message), evidence, start, end"
+                        f"SELECT check_name, severity, {finding_message(db)}, evidence, start, end"  # noqa: S608
                         " FROM findings WHERE hash = ?"
                         " ORDER BY start", (digest,))]
     return doc

@@ -225,6 +225,13 @@ class Store:
         return out
 
 
+def finding_message(db: sqlite3.Connection, alias: str = "") -> str:
+    """The SQL for a finding's message as people read it: the Chinese one, where the store keeps it (a store
+    written by an older version, opened read-only, has only the English one)."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(findings)")}
+    return f"COALESCE({alias}message_zh, {alias}message)" if "message_zh" in columns else f"{alias}message"
+
+
 def _rows(digest: str, doc: dict[str, Any]) -> dict[str, list[tuple]]:
     """The rows of each data table for one document (one ``executemany`` per table, not a statement per row)."""
     tasks, units, deadlines = [], [], []

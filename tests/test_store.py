@@ -126,6 +126,19 @@ def test_an_old_store_gains_the_chinese_finding_column(tmp_path):
     assert columns[-1] == "message_zh"
 
 
+def test_findings_of_an_old_store_are_read_without_opening_it_for_writing(tmp_path):
+    from docproc.query import run_findings
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA.replace(",\n  message_zh TEXT", ""))
+    db.execute("INSERT INTO documents (hash, source, version, status) VALUES ('h', 'a.txt', 'v1', 'done')")
+    db.execute("INSERT INTO findings VALUES ('h', 'sum', 'warning', 'parts do not add up', '', 0, 5)")
+    db.commit()
+    db.close()
+    assert [r["message"] for r in run_findings(path)] == ["parts do not add up"]
+
+
 def test_documents_are_committed_in_groups_and_a_failed_one_leaves_no_rows(tmp_path):
     path = tmp_path / "s.db"
     store = Store(path, commit_every=4)

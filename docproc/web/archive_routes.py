@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ..store import finding_message
 from .state import web
 
 router = APIRouter()
@@ -134,7 +135,7 @@ async def findings(request: Request):
         total = db.execute(f"SELECT COUNT(*) FROM findings f {where}", args).fetchone()[0]  # noqa: S608
         paging = _paging(total, _page_number(request.query_params.get("page", "")), {"check": check})
         rows = db.execute(
-            "SELECT d.source, d.hash, f.check_name, f.severity, COALESCE(f.message_zh, f.message), f.evidence FROM findings f"
+            f"SELECT d.source, d.hash, f.check_name, f.severity, {finding_message(db, 'f.')}, f.evidence FROM findings f"
             f" JOIN documents d ON d.hash = f.hash {where} ORDER BY d.source, f.start LIMIT ? OFFSET ?",  # noqa: S608
             [*args, PER_PAGE, paging["start"]]).fetchall()
         checks = [r[0] for r in db.execute("SELECT DISTINCT check_name FROM findings ORDER BY 1")]
@@ -152,7 +153,7 @@ async def archive_doc(request: Request, digest: str):
                            " WHERE hash = ? ORDER BY start", (digest,)).fetchall()
         quantities = db.execute("SELECT text, value, unit, role, indicator, page FROM quantities WHERE hash = ?"
                                 " ORDER BY start", (digest,)).fetchall()
-        found = db.execute("SELECT check_name, severity, COALESCE(message_zh, message) FROM findings WHERE hash = ? ORDER BY start",
+        found = db.execute(f"SELECT check_name, severity, {finding_message(db)} FROM findings WHERE hash = ? ORDER BY start",
                            (digest,)).fetchall()
     tasks = [(*t[:6], ", ".join(d for d in json.loads(t[6] or "[]") if d), t[7]) for t in tasks]
     return web(request).page(request, "archive_doc.html", meta=meta, tasks=tasks, quantities=quantities,
