@@ -96,31 +96,30 @@ def test_query_filters_search_by_index(tmp_path, monkeypatch):
     db.close()
 
 
-def test_an_old_store_gains_the_indexes_when_opened(tmp_path):
-    path = tmp_path / "old.db"
+OLD_SCHEMA = SCHEMA.replace(",\n  message_zh TEXT", "")  # no indexes, findings in English only
+
+
+def _old_store_written_again(path) -> sqlite3.Connection:
+    """A store made by an older version, opened and written by this one; a connection to read it back."""
     db = sqlite3.connect(path)
-    db.executescript(SCHEMA)  # the schema before the indexes
+    db.executescript(OLD_SCHEMA)
     db.commit()
     db.close()
     store = Store(path)
     store.write("d.txt", _digest(1), "v1", _doc())
     store.close()
-    db = sqlite3.connect(path)
+    return sqlite3.connect(path)
+
+
+def test_an_old_store_gains_the_indexes_when_opened(tmp_path):
+    db = _old_store_written_again(tmp_path / "old.db")
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     db.close()
     assert {"units_hash", "quantities_hash", "deadlines_hash", "findings_hash", "sources_hash"} <= names
 
 
 def test_an_old_store_gains_the_chinese_finding_column(tmp_path):
-    path = tmp_path / "old.db"
-    db = sqlite3.connect(path)
-    db.executescript(SCHEMA.replace(",\n  message_zh TEXT", ""))  # findings as stores had them before
-    db.commit()
-    db.close()
-    store = Store(path)
-    store.write("d.txt", _digest(1), "v1", _doc())
-    store.close()
-    db = sqlite3.connect(path)
+    db = _old_store_written_again(tmp_path / "old.db")
     columns = [r[1] for r in db.execute("PRAGMA table_info(findings)")]
     db.close()
     assert columns[-1] == "message_zh"
@@ -131,7 +130,7 @@ def test_findings_of_an_old_store_are_read_without_opening_it_for_writing(tmp_pa
 
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
-    db.executescript(SCHEMA.replace(",\n  message_zh TEXT", ""))
+    db.executescript(OLD_SCHEMA)
     db.execute("INSERT INTO documents (hash, source, version, status) VALUES ('h', 'a.txt', 'v1', 'done')")
     db.execute("INSERT INTO findings VALUES ('h', 'sum', 'warning', 'parts do not add up', '', 0, 5)")
     db.commit()
