@@ -130,6 +130,22 @@ def test_edit_is_kept_beside_the_extraction_marked_in_downloads_and_logged(clien
     assert rows[0][-1] == "已修改" and rows[1][-1] == "完成时限" and "2024-06-30" in rows[1]
     log_csv = client.get(f"/doc/{doc_id}/download/corrections.csv").content.decode("utf-8-sig")
     assert "完成时限" in log_csv and "2024-06-30" in log_csv
+
+
+def test_corrections_download_as_training_data(client):
+    """The corrected document as a spaCy DocBin: its spans, and what people changed, for training tools."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    doc_id = _upload(client, "plan.txt", PLAN_TEXT.encode())["id"]
+    client.post(f"/api/doc/{doc_id}/corrections", json={"item": "t1", "field": "deadline", "value": "2024年6月30日"})
+    r = client.get(f"/doc/{doc_id}/download/spacy")
+    assert r.status_code == 200
+    (doc,) = DocBin().from_bytes(r.content).get_docs(spacy.blank("zh").vocab)
+    facts = doc.user_data["docproc"]
+    assert facts["corrections"][0]["field"] == "deadline" and facts["corrections"][0]["value"] == "2024-06-30"
+    assert "2024-06-30" in [d["date"] for d in facts["groups"]["deadlines"]]
+    assert len(doc.spans["tasks"]) == len(facts["groups"]["tasks"]) >= 1
     markdown = client.get(f"/doc/{doc_id}/download/md").text
     assert "2024-06-30" in markdown and "## 修改记录" in markdown and "| 完成时限 |" in markdown
     assert client.get(f"/doc/{doc_id}/download/exe").status_code == 404

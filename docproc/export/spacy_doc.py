@@ -28,13 +28,18 @@ GROUPS = ("quantities", "deadlines", "units", "tasks")
 
 def _items(document: Document) -> dict[str, list[tuple[tuple[int, int], str, dict[str, Any]]]]:
     """Per group: ``(span, label, facts)`` for every item with a non-empty span."""
+    # a correction made on the web page is a task's own deadline or units (rule "correction") over the task
+    corrected_deadlines = [d for t in document.tasks for d in t.deadlines if d.rule == "correction"]
+    corrected_units = [t.units for t in document.tasks if t.units is not None and t.units.rule == "correction"]
     groups: dict[str, list[tuple[tuple[int, int], str, dict[str, Any]]]] = {
         "quantities": [(q.span, q.role or "other", {"value": q.value, "unit": q.unit, "op": q.op,
-                                                     "indicator": q.indicator}) for q in document.quantities],
-        "deadlines": [(d.span, d.kind, {"date": d.date}) for d in document.deadlines],
+                                                     "indicator": q.indicator, "rule": q.rule})
+                       for q in document.quantities],
+        "deadlines": [(d.span, d.kind, {"date": d.date, "rule": d.rule})
+                      for d in [*document.deadlines, *corrected_deadlines]],
         "units": [(u.span, "units", {"lead": list(u.lead), "responsible": list(u.responsible),
-                                     "support": list(u.support)})
-                  for u in document.unit_clauses if not u.is_empty()],
+                                     "support": list(u.support), "rule": u.rule})
+                  for u in [*document.unit_clauses, *corrected_units] if not u.is_empty()],
         "tasks": [(t.span, "task", {"id": t.id}) for t in document.tasks],
     }
     return {name: [item for item in items if item[0][1] > item[0][0]] for name, items in groups.items()}
@@ -57,11 +62,18 @@ def to_spacy(document: Document) -> Any:
     return doc
 
 
-def write_docbin(documents: Iterable[Document], path: str | Path) -> None:
-    """All documents in one ``.spacy`` file (``DocBin``, span groups and user data kept)."""
+def write_docbin(documents: Iterable[Document], path: str | Path,
+                 corrections: Iterable[list[dict[str, Any]]] | None = None) -> None:
+    """All documents in one ``.spacy`` file (``DocBin``, span groups and user data kept). With
+    ``corrections`` (one list per document, as the web page records them), the documents are the corrected
+    ones and ``user_data["docproc"]["corrections"]`` says what people changed: data to train on."""
     from spacy.tokens import DocBin
 
     docbin = DocBin(store_user_data=True)
-    for document in documents:
-        docbin.add(to_spacy(document))
+    fixes = list(corrections) if corrections is not None else None
+    for i, document in enumerate(documents):
+        doc = to_spacy(document)
+        if fixes is not None:
+            doc.user_data["docproc"]["corrections"] = fixes[i]
+        docbin.add(doc)
     docbin.to_disk(path)

@@ -262,6 +262,17 @@ def as_json(entries_: list[Entry]) -> bytes:
     return json.dumps(_finite(body), ensure_ascii=False, indent=1, allow_nan=False).encode()
 
 
+def docbin(entries_: list[Entry]) -> bytes:
+    """The corrected documents as a spaCy ``DocBin`` with what people changed, for annotation and training
+    tools (the role model and others learn from such corrections)."""
+    from ..export.spacy_doc import write_docbin
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "docs.spacy"
+        write_docbin([e.doc for e in entries_], path, [e.corrections for e in entries_])
+        return path.read_bytes()
+
+
 def respond(entries_: list[Entry], fmt: str, stem: str) -> Response:
     from ..export import render_text
 
@@ -274,6 +285,8 @@ def respond(entries_: list[Entry], fmt: str, stem: str) -> Response:
         data, media, stem, suffix = log_csv(entries_).encode("utf-8"), "text/csv; charset=utf-8", f"{stem}-修改记录", "csv"
     elif fmt == "json":
         data, media = as_json(entries_), "application/json"
+    elif fmt == "spacy":
+        data, media = docbin(entries_), "application/octet-stream"
     elif fmt == "md":
         text = render_text([e.doc for e in entries_], "md") + log_markdown(entries_)
         data, media = text.encode(), "text/markdown; charset=utf-8"
