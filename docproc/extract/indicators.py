@@ -8,7 +8,9 @@ after the unit (向139个村派驻驻村工作队 -> 村派驻驻村工作队).
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from .. import resources
 from ..model import Span
 from ..patterns import RANGE, YEAR
 
@@ -26,6 +28,59 @@ _DATED = re.compile(rf"(?:截至|截止到?|[在于到至])?(?:(?:{YEAR}(?:\s*[-
 _RIGHT_VERB = re.compile(r"要|将|已经?|正在|进行|全部|均|的基础上|得到|获得|实现|达到|完成|开展|取得|年度|和|与|及|、")
 _NOUN_START = re.compile(r"[\u4e00-\u9fff]{2}")  # words, not a comparator or a figure, right after the unit
 _RIGHT_STOP = re.compile(r"[(\[〔【]|\d+(?:\.\d+)?(?![\dA-Za-z.])")  # 5G基站 is a name
+
+
+@cache
+def _words() -> tuple[re.Pattern[str], ...]:
+    """(tail, lead, scope, whole) patterns from ``lexicons/indicator_words.yaml``."""
+    lex = resources.data("indicator_words.yaml")
+    return (re.compile(rf"(?:{resources.alternation(lex['tail'])})+$"),
+            re.compile(rf"^(?:{resources.alternation(lex['lead'])})"),
+            re.compile(rf"^(?:{resources.alternation(lex['scope'])})"),
+            re.compile(resources.alternation(lex["whole"])))
+
+
+def _bounds(words: str) -> list[int]:
+    """Where the words of a phrase begin and end (jieba), so a cut never lands inside a word."""
+    out, at = [0], 0
+    for token in resources.tokenizer().cut(words):
+        at += len(token)
+        out.append(at)
+    return out
+
+
+def _cut_tail(words: str, pattern: re.Pattern[str], whole: re.Pattern[str]) -> str:
+    """Drop what ``pattern`` matches at the end, but not half of a whole word: 地区生产总值年均增长 -> …年均."""
+    m = pattern.search(words)
+    if not m:
+        return words
+    end = m.start()
+    for w in whole.finditer(words):
+        if w.start() < end < w.end():
+            end = w.end()
+    return words[:end]
+
+
+def _cut_lead(words: str, pattern: re.Pattern[str]) -> str:
+    """Drop what ``pattern`` matches at the start when it is a whole word and a name is left."""
+    m = pattern.match(words)
+    if m and len(words) - m.end() >= 2 and m.end() in _bounds(words):
+        return words[m.end():]
+    return words
+
+
+def _last_words(words: str, limit: int) -> str:
+    """The last ``limit`` characters, widened to the start of the word they begin in (地表水…, not 表水…)."""
+    if len(words) <= limit:
+        return words
+    return words[max(b for b in _bounds(words) if b <= len(words) - limit):]
+
+
+def _first_words(words: str, limit: int) -> str:
+    """The first ``limit`` characters, widened to the end of the word they end in."""
+    if len(words) <= limit:
+        return words
+    return words[:min(b for b in _bounds(words) if b >= limit)]
 
 
 def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool = False) -> str:
@@ -55,13 +110,18 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     left = re.sub(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
     left = re.sub(rf"(?:为|是|在)?\d+(?:\.\d+)?\s*{RANGE}\s*$", "", left)  # 为3—12个月: the range's lower end
     left = re.sub(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$", "", left)  # 分别回落2.16和1.66个百分点
+    # 投资3.9万亿元、投资完成率129.6%: the words after another figure and a list break name this one
+    left = re.sub(r"^.*\d[^、;；]{0,8}、(?=[\u4e00-\u9fff]{2})", "", left)
+    tail, lead, scope, whole = _words()
     left = _SCOPE.sub("", left)
     previous = None
     while previous != left:
         previous = left
-        left = _TAIL.sub("", left)
-        left = _SCOPE.sub("", left)
+        left = _cut_tail(_cut_tail(left, _TAIL, whole), tail, whole)
+        left = _SCOPE.sub("", _cut_lead(left, scope))
     left = left.strip(" ,、")
+    # 完成造林30万亩: the name is 造林 (the clause did name the figure); 完成预算的95%: a rate of the doing keeps it
+    named = left if unit == "%" else _cut_lead(left, lead)
     # a bracketed aside or another figure after this one does not name it: 下降53.4%(非税占比为21%)
     right = _RIGHT_STOP.split(text[span[1]: clause[1]], 1)[0]
     right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
@@ -70,10 +130,10 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     # 首先选出80个示范村, 积极推行三种增收模式: a count's noun follows its measure word
     if counted and len(right) >= 2 and not subject and _NOUN_START.match(right):
         head = _RIGHT_VERB.split(right, 1)[0]  # 14个深度贫困县脱贫攻坚要取得…: the noun, not what it does
-        return (head if len(head) >= 2 else right)[:16]
+        return _first_words(head if len(head) >= 2 else right, 16)
     # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
     if len(left) >= 4 or (len(left) >= 2 and (len(right) < 2 or subject)):
-        return left[-16:]
+        return _last_words(named, 16)
     if len(right) >= 2:
-        return right[:16]
+        return _first_words(right, 16)
     return left
