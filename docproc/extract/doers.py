@@ -158,9 +158,15 @@ def _doer_before_any_verb(text: str, start: int, limit: int) -> tuple[int, int, 
         if any(verb_tag(w) == "v" for w, _, _ in words[: i + 1]):
             break  # 集聚企业, 接受…常委会: a verb inside is a clause, not a name
         names = split_names(text[start:end])
-        if names and all(n.startswith(("各", "有关")) or not n.endswith(_lex().weak_endings) for n in names):
+        if names and _strong(names):
             best = (start, end, names, "")
     return best
+
+
+def _strong(names: list[str]) -> bool:
+    """Names found by a weak cue (a verb jieba tags): none may end like a place or a kind of body
+    (示范村建设, 龙头企业带动) unless it opens on 各/有关."""
+    return all(n.startswith(("各", "有关")) or not n.endswith(_lex().weak_endings) for n in names)
 
 
 def _is_doer(name: str) -> bool:
@@ -296,6 +302,86 @@ def _objects(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Bodies:
+    """Patterns for the bodies a text sets up: their members (由A、B…组成) and participants (A、B参加的)."""
+    members: re.Pattern[str]
+    lead_mark: re.Pattern[str]
+    setup: re.Pattern[str]
+    taking_part: re.Pattern[str]
+    comma_verb: re.Pattern[str]
+
+
+@cache
+def _bodies() -> _Bodies:
+    d = resources.data("doers.yaml")
+    count = rf"(?:[0-9]+|[{d['member_numerals']}]+){d['member_measure']}(?:{resources.alternation(d['member_counts'])})"
+    verbs = resources.alternation(d["member_verbs"])
+    not_verbs = resources.alternation(d["comma_verb_not"])
+    return _Bodies(
+        members=re.compile(rf"{d['member_by']}(?P<names>[^,。;:\n]{{3,240}}?)(?:{count})?(?:{verbs})"),
+        lead_mark=re.compile(rf",(?P<lead>[^,。;:\n]{{2,24}}?)(?:{resources.alternation(d['lead_marks'])})"),
+        setup=re.compile(resources.alternation(d["setup_verbs"])),
+        taking_part=re.compile(resources.alternation(d["participation_marks"])),
+        comma_verb=re.compile(rf"(?!{not_verbs})(?:{resources.alternation(d['comma_verbs'])})"),
+    )
+
+
+def _members(text: str) -> list[tuple[int, int, list[str], list[str]]]:
+    """Bodies made of members: (start, end, leads, members) for 由A、B、C3个部门组成,A为牵头单位."""
+    B = _bodies()
+    out = []
+    for m in B.members.finditer(text):
+        names = split_names(m.group("names"))
+        if not names or len(names) < 2:
+            continue
+        end = m.end()
+        leads: list[str] = []
+        mark = B.lead_mark.match(text, end)
+        if mark and mark.group("lead") in names:
+            leads, end = [mark.group("lead")], mark.end()
+        out.append((m.start(), end, leads, [n for n in names if n not in leads]))
+    return out
+
+
+def _setup_with_others(text: str, start: int) -> tuple[int, list[str], list[str]] | None:
+    """X建立A、B等单位参加的…机制 at ``start``: (end, X, [A单位, B单位]); None when the clause is not so."""
+    B = _bodies()
+    stop = _NAME_STOP.search(text, start)
+    clause_end = stop.start() if stop else len(text)
+    part = B.taking_part.search(text, start, clause_end)
+    if not part:
+        return None
+    for v in B.setup.finditer(text, start + 2, part.start()):
+        doers = split_names(text[start: v.start()])
+        others = split_names(text[v.end(): part.start()])
+        if doers and others:
+            return part.end(), doers, others
+    return None
+
+
+def _doer_before_comma(text: str, start: int, opening: int) -> tuple[int, int, list[str], str] | None:
+    """A sentence's subject, a short phrase, a comma and the verb: 公办剧院划转为企业,要… -> 公办剧院. The
+    subject is the longest name followed by a word jieba tags as a verb; only at a sentence's start."""
+    if start not in (0, opening) and text[start - 1] not in "。;:\n":
+        return None  # a sentence's or an item's subject ((三)X…), not any clause's
+    stop = _NAME_STOP.search(text, start)
+    if not stop or stop.group() != "," or stop.start() - start > 24:
+        return None
+    verb = _bodies().comma_verb.match(text, stop.end())
+    if not verb:
+        return None
+    words = tokens_at(text, (start, stop.start()))
+    best = None
+    for i, (_, _, end) in enumerate(words[:-1]):
+        if verb_tag(words[i + 1][0]) != "v":
+            continue
+        names = split_names(text[start:end])
+        if names and _strong(names):
+            best = (start, verb.end(), names, verb.group())
+    return best
+
+
 def prose_doers(doc: Document) -> list[UnitClause]:
     """One clause per doer found in the plan parts of the text, rule ``units.prose``."""
     out: list[UnitClause] = []
@@ -304,15 +390,26 @@ def prose_doers(doc: Document) -> list[UnitClause]:
         if doc.kind_at(para.span[0]) == "report" or "|" in para.text:
             continue
         text = para.text
+        bodies = _members(text)
+        for start, end, leads, members in bodies:
+            out.append(UnitClause(lead=tuple(leads), responsible=tuple(members), support=(),
+                                  span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
         opening = len(para.marker or "")
         # the item's text right after its number ((十九)转制企业应当…) opens a clause too; the pattern's ^
         # matches only at the paragraph's first character
         starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(text, opening)])
         for clause_start in starts:
-            found_at = _doer_at(text, clause_start)
+            setup = _setup_with_others(text, clause_start)
+            if setup:
+                out.append(UnitClause(lead=(), responsible=tuple(setup[1]), support=tuple(setup[2]),
+                                      span=(para.span[0] + clause_start, para.span[0] + setup[0]), rule="units.prose"))
+                continue
+            found_at = _doer_at(text, clause_start) or _doer_before_comma(text, clause_start, opening)
             if found_at is None:
                 continue
             start, end, names, verb = found_at
+            if any(a < end and start < b for a, b, _, _ in bodies):
+                continue  # 小组由A、B组成,负责…: the members were read, the body is no doer
             found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
             found[L.verb_role.get(verb, "responsible")].extend(names)
             if L.with_words.fullmatch(verb):
