@@ -217,7 +217,7 @@ def bench_real_text() -> None:
 
     from docproc.pipeline import process_text
     from docproc.resources import tokenizer
-    from docproc.segment import _cached_tokens
+    from docproc.segment import clear_caches
 
     if not REAL.is_dir():
         print("real   skipped: ../shared/real not found")
@@ -229,7 +229,7 @@ def bench_real_text() -> None:
     lcut = sum(_cpu(jieba.lcut, t) for t in texts)
     ours = 0.0
     for t in texts:
-        _cached_tokens.cache_clear()
+        clear_caches()
         ours += _cpu(process_text, t)
     print(f"real   {len(texts)} documents, {chars / 1e6:.2f} Mchar: docproc {chars / ours / 1e6:.3f} Mchar/s, "
           f"jieba.lcut {chars / lcut / 1e6:.3f} Mchar/s, ratio {lcut / ours:.2f} (CPU)")

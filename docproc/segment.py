@@ -26,12 +26,27 @@ def tokens_at(text: str, span: tuple[int, int]) -> list[tuple[str, int, int]]:
     """Tokens of ``text[span]`` with offsets into ``text``; a sentence is segmented once (cached) and
     every clause, window or word test inside it is answered from its tokens."""
     s, e = span
-    return [(w, s + a, s + b) for w, a, b in tokens(text[s:e])]
+    if e - s > _CACHED_UP_TO:
+        return [(w, s + a, s + b) for w, a, b in tokens(text[s:e])]
+    return list(_shifted_tokens(text, s, e))
+
+
+@lru_cache(maxsize=1024)
+def _shifted_tokens(text: str, s: int, e: int) -> tuple[tuple[str, int, int], ...]:
+    """The sentence's tokens already shifted to ``text``'s offsets: the role rules and the role model ask
+    for them once per figure, and a sentence holds many figures (the key hashes ``text`` once: str caches it)."""
+    return tuple((w, s + a, s + b) for w, a, b in _cached_tokens(text[s:e]))
 
 
 @lru_cache(maxsize=8192)
 def _cached_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(resources.tokenizer().tokenize(text, HMM=False))
+
+
+def clear_caches() -> None:
+    """Forget every segmented sentence (benchmarks: no credit for a text seen before)."""
+    _cached_tokens.cache_clear()
+    _shifted_tokens.cache_clear()
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:

@@ -99,6 +99,20 @@ def lex() -> _Lex:
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """Spans inside name quotes (“…”, 《…》) on one line, where numbers are names, not measures."""
     out = []
+    for pattern in _quote_patterns():
+        out.extend(m.span() for m in pattern.finditer(text))
+    # a bracketed year range (2022—2025年) is a title part, not a quantity
+    out.extend(m.span() for m in _YEAR_RANGE_TITLE.finditer(text))
+    return out
+
+
+_YEAR_RANGE_TITLE = re.compile(rf"\({YEAR}{RANGE}+(?:19|20)?\d{{2}}年?\)")
+
+
+@cache
+def _quote_patterns() -> tuple[re.Pattern[str], ...]:
+    """One pattern per pair of name quotes in the lexicon, compiled once per process, not per document."""
+    out = []
     for pair in lex().quotes:
         if len(pair) != 2:
             continue
@@ -106,10 +120,8 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
         pattern = re.compile(re.escape(open_) + r"[^\n" + re.escape(close) + r"]{0,40}" + re.escape(close))
         if open_ == close:
             pattern = re.compile(re.escape(open_) + r"[^\n" + re.escape(open_) + r"]{0,40}" + re.escape(open_))
-        out.extend(m.span() for m in pattern.finditer(text))
-    # a bracketed year range (2022—2025年) is a title part, not a quantity
-    out.extend(m.span() for m in re.finditer(rf"\({YEAR}{RANGE}+(?:19|20)?\d{{2}}年?\)", text))
-    return out
+        out.append(pattern)
+    return tuple(out)
 
 
 _MAX_QUOTE = 48  # a name quote spans at most 40 characters plus its marks (see quoted_ranges)
@@ -132,11 +144,11 @@ def _is_identifier(text: str, n: Number) -> bool:
     if n.kind == "arabic":
         if after.startswith(lex().date_after):
             return True  # 2023年, 5月, 30分钟, 18周岁
-        if re.match(r"[-—–/~至到]\s*\d", after) and re.fullmatch(rf"{YEAR}", raw):
+        if _RANGE_ON.match(after) and _YEAR_ONLY.fullmatch(raw):
             return True  # 2020-2022年, 2023/12/13
-        if re.search(rf"{YEAR}[-—–/~至到]$", before) and re.fullmatch(r"\d{2,4}", raw):
+        if _YEAR_RANGE_END.search(before) and _SHORT_YEAR.fullmatch(raw):
             return True
-        if re.search(r"\d[-/]$", before) or re.match(r"[-/]\d", after):
+        if _DASH_END.search(before) or _DASH_ON.match(after):
             return True  # dates and codes written with dashes: 2022-05-24, 15120200009-1
         if len(raw.replace(",", "").split(".")[0]) >= 7 and "," not in raw and not lex().mag_re.match(after):
             return True  # phone, licence and document numbers
@@ -146,6 +158,14 @@ def _is_identifier(text: str, n: Number) -> bool:
 
 
 _COMPOUND = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# compiled once: these run for every number of a document (re's cache lookup per call cost more than the match)
+_RANGE_ON = re.compile(r"[-—–/~至到]\s*\d")
+_YEAR_ONLY = re.compile(rf"{YEAR}")
+_YEAR_RANGE_END = re.compile(rf"{YEAR}[-—–/~至到]$")
+_SHORT_YEAR = re.compile(r"\d{2,4}")
+_DASH_END = re.compile(r"\d[-/]$")
+_DASH_ON = re.compile(r"[-/]\d")
+_LINK_END = re.compile(r"[了为到在]$")
 
 
 def _magnitude_at(text: str, pos: int) -> re.Match[str] | None:
@@ -177,7 +197,7 @@ def per_suffix(text: str, pos: int) -> str:
 
 def _op_before(text: str, start: int) -> str | None:
     left = text[max(0, start - 6): start]
-    left = re.sub(r"[了为到在]$", "", left) if not left.endswith(("达到", "控制在", "稳定在")) else left
+    left = _LINK_END.sub("", left) if not left.endswith(("达到", "控制在", "稳定在")) else left
     for word, op in lex().before_ops:
         if left.endswith(word):
             return op
@@ -436,6 +456,8 @@ def _growth_indicators(text: str, qs: list[Quantity], sentence_at) -> list[Quant
 
 _RESPECTIVELY = re.compile(r"分别")
 _SENTENCE_END = re.compile(r"[。;\n]")
+_SCOPE_START = re.compile(r"^(?:全[市县区镇乡]|我[市县区镇乡]|其中)")
+_AND = re.compile(r"和|、|及|与")
 
 
 def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -447,8 +469,8 @@ def _respectively(text: str, qs: list[Quantity]) -> list[Quantity]:
         sentence_end = _SENTENCE_END.search(text, m.end(), m.end() + 200)
         stop = sentence_end.start() if sentence_end else min(len(text), m.end() + 200)
         idx = list(range(bisect.bisect_left(starts, m.end()), bisect.bisect_left(starts, stop)))
-        subject = re.sub(r"^(?:全[市县区镇乡]|我[市县区镇乡]|其中)", "", text[start: m.start()])
-        parts = [p for p in re.split(r"和|、|及|与", subject) if p]
+        subject = _SCOPE_START.sub("", text[start: m.start()])
+        parts = [p for p in _AND.split(subject) if p]
         if len(parts) < 2 or len(parts) != len(idx):
             continue
         # 城镇和农村居民人均可支配收入: the words after the last subject are shared by all

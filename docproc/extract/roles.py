@@ -40,6 +40,14 @@ _CHANGE = re.compile(r"增加|增长|提高|提升|下降|降低|减少|达到|�
 _STANDARD_AFTER = re.compile(r"^的?[\u4e00-\u9fff]{0,4}(?:标准|门槛|线)(?:[,;。]|$)")
 # 预计 before the period it estimates (全年, 今年, 上半年, 1-9月, a colon): outside a plan, an estimated result
 _ESTIMATE = re.compile(r"预计(?=\s*(?:全年|今年|本年|当年|上半年|前三季度|1\s*[-—~至]\s*\d{1,2}\s*月|到年底|年底|[::,]))")
+# compiled once (rule_role runs for every figure; re's cache lookup per call cost more than these matches)
+_PREPOSITION_END = re.compile(r"(?:对|为|向|给|按)$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ENUMERATION_END = re.compile(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff、]{2,}$")
+_CN_DIGIT = re.compile(r"[一二两三四五六七八九十]")
+_COMPARED_END = re.compile(r"(?:由|从|较|比|与)\s*$")
+_FROM_END = re.compile(r"(?:由|从)\s*$")
+_DONE = re.compile(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)")
 
 
 def role_for(doc: Document, span: Span, clause: Span, sentence: Span, unit: str, after_op) -> str:
@@ -61,28 +69,26 @@ def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str
         return "other", True
     if after_op and after_op[0] in (">=", "<="):
         # 对3人以上家庭给予补助: a threshold after a preposition picks out a group
-        if re.search(r"(?:对|为|向|给|按)$", before_in_clause):
+        if _PREPOSITION_END.search(before_in_clause):
             return "other", True
         # 5万元以上村: a value threshold before a noun; 联系1个以上行政村 is a count to reach
         nxt = text[after_op[1]: after_op[1] + 1]
-        if re.match(r"[\u4e00-\u9fff]", nxt) and nxt not in "的均" and unit not in unit_set("reach"):
+        if _HAN.match(nxt) and nxt not in "的均" and unit not in unit_set("reach"):
             return "other", True
     # a count right after an enumeration (识别、帮扶、退出三个环节) describes the list
-    if re.search(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff、]{2,}$", before_in_clause) and re.match(
-        r"[一二两三四五六七八九十]", text[span[0]: span[0] + 1]
-    ):
+    if _ENUMERATION_END.search(before_in_clause) and _CN_DIGIT.match(text[span[0]: span[0] + 1]):
         return "other", True
     # a value for an earlier year is a baseline: 2021年80个示范村, 由2020年的42%提高到…, 较2020年的48万吨;
     # not when a change comes between the year and the figure (较2020年下降13.5%, 提高到45%)
     years = list(_YEAR_IN_CLAUSE.finditer(before_in_clause))
     if years and doc.meta.year and int(years[-1].group(1)) < doc.meta.year:
         between = before_in_clause[years[-1].end():]
-        compared = re.search(r"(?:由|从|较|比|与)\s*$", before_in_clause[:years[-1].start()])
+        compared = _COMPARED_END.search(before_in_clause[:years[-1].start()])
         if not _CHANGE.search(between) and (compared or unit not in ("倍", "%", "百分点")):
             return "baseline", True
     # 由去年同期的3.4%下跌至2.9%, 较上年的48万吨, 从52.1%提高到55.3%: the value the change starts from
     if _PRIOR_VALUE.search(before_in_clause) or (
-            re.search(r"(?:由|从)\s*$", before_in_clause) and _CHANGE_TO.match(after_in_clause)):
+            _FROM_END.search(before_in_clause) and _CHANGE_TO.match(after_in_clause)):
         return "baseline", True
     # 为年计划的103%, 完成目标任务的105%: in a report, how much of the goal was done is a result
     if _SHARE_OF_GOAL.search(before_in_clause) and not looks_ahead(doc, span[0]):
@@ -105,7 +111,7 @@ def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str
         strong_target, target_left = strong_target - {"预计"}, _ESTIMATE.sub("", sentence_left)
     clause_target = bool(clause_words & strong_target)
     clause_actual = bool(clause_words & _strong("strong_actual")) or bool(
-        re.search(r"(?:完成|实现|达到|建成|开展|取得)了|已(?:完成|建成|实现|达到|消除|发放|下达)", text[clause[0]: clause[1]])
+        _DONE.search(text, clause[0], clause[1])
     )
     # 于2023年底前消除至少75%: a time limit in the figure's clause looks ahead, in any section
     if "已" not in before_in_clause:  # 已于6月底前完成: done by then
