@@ -16,7 +16,7 @@ from ..patterns import RANGE, YEAR
 
 _SCOPE = re.compile(r"^(?:共有|当中|我们[将会]?|政府[将会]|力争|争取|确保|年末|年初|预计|预期|未来[一二三四五六七八九十\d]{1,2}年(?:内|的)?|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
 _TAIL = re.compile(
-    r"(?:达到了|达到|达|为|是|有|共|累计|由|从|超|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|完成率|[的了]|新台币|港币|港元|人民币|美元)+$"
+    r"(?:达到了|达到|达|为|是|有|共|累计|由|从|超|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|[的了]|新台币|港币|港元|人民币|美元)+$"
 )
 
 _CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
@@ -38,6 +38,15 @@ def _words() -> tuple[re.Pattern[str], ...]:
             re.compile(rf"^(?:{resources.alternation(lex['lead'])})"),
             re.compile(rf"^(?:{resources.alternation(lex['scope'])})"),
             re.compile(resources.alternation(lex["whole"])))
+
+
+@cache
+def _changes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a change verb right before a rate, a bare comparison) from ``lexicons/changes.yaml``:
+    地区生产总值增长5% names 地区生产总值增长; 比上年增长5% names nothing (quantities.py names it)."""
+    words = resources.data("changes.yaml")
+    return (re.compile(f"({resources.alternation(words['change_verbs'])})$"),
+            re.compile(f"^(?:{resources.alternation(words['bare_comparisons'])})$"))
 
 
 def _bounds(words: str) -> list[int]:
@@ -64,9 +73,11 @@ def _cut_tail(words: str, pattern: re.Pattern[str], whole: re.Pattern[str]) -> s
 def _cut_lead(words: str, pattern: re.Pattern[str]) -> str:
     """Drop what ``pattern`` matches at the start when it is a whole word and a name is left."""
     m = pattern.match(words)
-    if m and len(words) - m.end() >= 2 and m.end() in _bounds(words):
-        return words[m.end():]
-    return words
+    if not m or not m.end():
+        return words
+    # 力争共建: 力争 is dropped, the 共 of 共建 is not
+    ends = [b for b in _bounds(words) if 0 < b <= m.end() and pattern.fullmatch(words[:b])]
+    return words[ends[-1]:] if ends and len(words) - ends[-1] >= 2 else words
 
 
 def _last_words(words: str, limit: int) -> str:
@@ -85,6 +96,9 @@ def _first_words(words: str, limit: int) -> str:
 
 def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool = False) -> str:
     left = text[clause[0]: span[0]]
+    verb, bare = _changes()
+    # 增长5.0%—5.5%: the verb stands before the range's lower end
+    change = verb.search(re.sub(rf"\d+(?:\.\d+)?%?\s*{RANGE}\s*$", "", left).rstrip()) if unit == "%" else None
     opened = max(left.rfind("("), left.rfind("["), left.rfind("〔"), left.rfind("【"))
     if opened >= 0 and not _CLOSE.search(left, opened):
         left = left[opened + 1:]  # (非税占比为21%): a figure inside brackets is named inside them
@@ -106,21 +120,21 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
         # what follows the last date names the figure (2023年京蒙协作项目16个); when nothing does, the
         # words around the date do (本港经济在2023年全年增长3.2%)
         left = after if len(_TAIL.sub("", after).strip(" ,、")) >= 2 else _DATED.sub("", left)
+    # 投资8.4亿元、投资完成率97.3%: the words after another figure and a list break name this one
+    left = re.sub(r"^.*\d[^、;；]{0,8}、(?=[\u4e00-\u9fff]{2})", "", left)
     # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
     left = re.sub(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
-    left = re.sub(rf"(?:为|是|在)?\d+(?:\.\d+)?\s*{RANGE}\s*$", "", left)  # 为3—12个月: the range's lower end
+    left = re.sub(rf"(?:为|是|在)?\d+(?:\.\d+)?%?\s*{RANGE}\s*$", "", left)  # 为3—12个月: the range's lower end
     left = re.sub(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$", "", left)  # 分别回落2.16和1.66个百分点
-    # 投资3.9万亿元、投资完成率129.6%: the words after another figure and a list break name this one
-    left = re.sub(r"^.*\d[^、;；]{0,8}、(?=[\u4e00-\u9fff]{2})", "", left)
     tail, lead, scope, whole = _words()
-    left = _SCOPE.sub("", left)
+    left = _cut_lead(left, _SCOPE)  # 共有… but not 共享单车: a scope word is a whole word
     previous = None
     while previous != left:
         previous = left
         left = _cut_tail(_cut_tail(left, _TAIL, whole), tail, whole)
-        left = _SCOPE.sub("", _cut_lead(left, scope))
+        left = _cut_lead(_cut_lead(left, scope), _SCOPE)
     left = left.strip(" ,、")
-    # 完成造林30万亩: the name is 造林 (the clause did name the figure); 完成预算的95%: a rate of the doing keeps it
+    # 完成造林4.6万亩: the name is 造林 (the clause did name the figure); 完成预算的95%: a rate of the doing keeps it
     named = left if unit == "%" else _cut_lead(left, lead)
     # a bracketed aside or another figure after this one does not name it: 下降53.4%(非税占比为21%)
     right = _RIGHT_STOP.split(text[span[1]: clause[1]], 1)[0]
@@ -133,7 +147,11 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
         return _first_words(head if len(head) >= 2 else right, 16)
     # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
     if len(left) >= 4 or (len(left) >= 2 and (len(right) < 2 or subject)):
-        return _last_words(named, 16)
+        name = _last_words(named, 16)
+        # 增长5%: a rate of change is named with its verb (产值增长), as _growth_indicators names a bare one
+        if change and not name.endswith(change.group(1)) and not bare.match(name):
+            return name + change.group(1)
+        return name
     if len(right) >= 2:
         return _first_words(right, 16)
     return left
