@@ -1,0 +1,39 @@
+"""The indicator of a figure (docproc/extract/indicators.py): whole words, no run across a list break,
+no hold or lead verbs, a rate of change named with its verb. Sentences invented for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from docproc.pipeline import process_text
+
+CASES = [
+    # a long name is cut at the start of a word, never inside one (控河流…, 体化…)
+    ("省控河流地表水监测断面水质优良比例达到91%。", "91%", "省控河流地表水监测断面水质优良比例"),
+    ("城乡一体化农村饮用水水源地水质达标比例达到93.5%。", "93.5%", "一体化农村饮用水水源地水质达标比例"),
+    # the words after another figure and a list break name this one
+    ("全县完成投资12.5亿元、投资完成率104.2%。", "104.2%", "投资完成率"),
+    ("引进外地人才630多人、其中博士后研究人员27人。", "27人", "博士后研究人员"),
+    # how a figure is held or reached is not part of its name
+    ("垃圾分类覆盖率提高至92%。", "92%", "垃圾分类覆盖率"),
+    ("乡镇污水处理设施运行负荷率保持在85%以上。", "85%", "乡镇污水处理设施运行负荷率"),
+    ("农产品加工转化率预计超过70%。", "70%", "农产品加工转化率"),
+    # the action that produced a count, and the whole area, are not part of its name
+    ("全年完成植树造林4.6万亩。", "4.6万亩", "植树造林"),
+    ("全州公路养护里程达1380公里。", "1380公里", "公路养护里程"),
+    # ... but a rate of that action keeps it, and a scope word is only dropped whole (共享, not 共)
+    ("住房补贴支出完成年度预算的96.3%。", "96.3%", "住房补贴支出完成年度预算"),
+    ("共享单车投放量达到5200辆。", "5200辆", "共享单车投放量"),
+    # a rate of change is named with its verb; 年均 stays whole
+    ("社会消费品零售额增长6.5%左右。", "6.5%", "社会消费品零售额增长"),
+    ("规上工业产值年均增长7.2%。", "7.2%", "规上工业产值年均增长"),
+    ("区域生产总值增长5%—5.5%。", "5.5%", "区域生产总值增长"),
+    ("工业用电量8.6亿千瓦时,比上年增长4.1%。", "4.1%", "工业用电量增长"),
+]
+
+
+@pytest.mark.parametrize(("text", "figure", "indicator"), CASES, ids=[c[0][:12] for c in CASES])
+def test_indicator(text: str, figure: str, indicator: str) -> None:
+    doc = process_text(text, kind="report")
+    found = {q.text: q.indicator for q in doc.quantities}
+    assert found.get(figure) == indicator, found
