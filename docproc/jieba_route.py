@@ -253,6 +253,57 @@ class RouteMixin(LazyDictionary):
         if buf:
             yield buf
 
+    def tokenize(self, unicode_sentence: str, mode: str = "default", HMM: bool = True) -> Iterator[tuple[str, int, int]]:  # noqa: N803
+        """jieba's ``tokenize``; the HMM-free default mode (docproc's only one) is built as one list."""
+        if mode == "default" and not HMM and isinstance(unicode_sentence, str):
+            return iter(self.tokens_no_hmm(unicode_sentence))
+        return super().tokenize(unicode_sentence, mode=mode, HMM=HMM)
+
+    def tokens_no_hmm(self, sentence: str) -> list[tuple[str, int, int]]:
+        """``list(tokenize(sentence, HMM=False))`` in one call: jieba's split into runs of Han characters
+        (cut by the route) and the rest (whitespace kept whole, any other character alone), the same words
+        and offsets without three nested generators resumed for every word."""
+        han, skip = self._re_han, self._re_skip
+        out: list[tuple[str, int, int]] = []
+        at = 0
+        for blk in han.split(sentence):
+            if not blk:
+                continue
+            if han.match(blk):
+                at = self._han_tokens(blk, at, out)
+                continue
+            for part in skip.split(blk):
+                if skip.match(part):
+                    out.append((part, at, at + len(part)))
+                    at += len(part)
+                else:
+                    for ch in part:
+                        out.append((ch, at, at + 1))
+                        at += 1
+        return out
+
+    def _han_tokens(self, blk: str, at: int, out: list[tuple[str, int, int]]) -> int:
+        """The words of one Han run (``__cut_DAG_NO_HMM``: single letters and digits buffered into one),
+        appended from offset ``at``; returns the offset after the run."""
+        end = self._route(blk)
+        x, n, buf = 0, len(blk), ""
+        while x < n:
+            y = end[x]
+            if y - x == 1 and _ENG.match(blk[x]):
+                buf += blk[x]
+            else:
+                if buf:
+                    out.append((buf, at, at + len(buf)))
+                    at += len(buf)
+                    buf = ""
+                out.append((blk[x:y], at, y - x + at))
+                at += y - x
+            x = y
+        if buf:
+            out.append((buf, at, at + len(buf)))
+            at += len(buf)
+        return at
+
     def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # noqa: N802 - jieba's name
         self.check_initialized()
         self._need(sentence)
@@ -298,4 +349,5 @@ class RouteMixin(LazyDictionary):
 
 def _define(jieba: Any) -> type:
     """The ``jieba.Tokenizer`` subclass (jieba is passed in: it is imported with care, see resources)."""
-    return type("RouteTokenizer", (RouteMixin, jieba.Tokenizer), {})
+    return type("RouteTokenizer", (RouteMixin, jieba.Tokenizer),
+                {"_re_han": jieba.re_han_default, "_re_skip": jieba.re_skip_default})
