@@ -317,9 +317,10 @@ def _bodies() -> _Bodies:
     d = resources.data("doers.yaml")
     count = rf"(?:[0-9]+|[{d['member_numerals']}]+){d['member_measure']}(?:{resources.alternation(d['member_counts'])})"
     verbs = resources.alternation(d["member_verbs"])
+    persons = resources.alternation(d["member_persons"])
     not_verbs = resources.alternation(d["comma_verb_not"])
     return _Bodies(
-        members=re.compile(rf"{d['member_by']}(?P<names>[^,。;:\n]{{3,240}}?)(?:{count})?(?:{verbs})"),
+        members=re.compile(rf"{d['member_by']}(?P<names>[^,。;:\n]{{3,240}}?)(?:{count})?(?:{persons})?(?:{verbs})"),
         lead_mark=re.compile(rf",(?P<lead>[^,。;:\n]{{2,24}}?)(?:{resources.alternation(d['lead_marks'])})"),
         setup=re.compile(resources.alternation(d["setup_verbs"])),
         taking_part=re.compile(resources.alternation(d["participation_marks"])),

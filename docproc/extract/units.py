@@ -349,8 +349,8 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
         if names and all(looks_like_org(n) for n in names):
             out.append(_clause({"responsible": names}, m.span("who"), "units.by_duty", False))
     for m in _BY.finditer(text):  # 这项工作由A负责
-        if taken.covers(m.start()):
-            continue
+        if taken.covers(m.start()) or text.startswith(_notes().persons, m.start("verb")):
+            continue  # 由A、B负责同志组成: people, not A and B's duty
         names = clean_names(m.group("who"))
         names = [n for n in names if looks_like_org(n)]
         if not names:
@@ -385,6 +385,7 @@ class _Notes:
     first_is_lead: re.Pattern[str]
     joins: re.Pattern[str]
     generic_tails: re.Pattern[str]
+    persons: tuple[str, ...]
 
 
 @cache
@@ -394,6 +395,7 @@ def _notes() -> _Notes:
         first_is_lead=re.compile(d["first_is_lead"]),
         joins=re.compile(resources.alternation(d["list_joins"])),
         generic_tails=re.compile(resources.alternation(d["generic_tails"])),
+        persons=tuple(d["duty_persons"]),
     )
 
 
