@@ -24,6 +24,10 @@ CASES = [
     # ... but a rate of that action keeps it, and a scope word is only dropped whole (共享, not 共)
     ("住房补贴支出完成年度预算的96.3%。", "96.3%", "住房补贴支出完成年度预算"),
     ("共享单车投放量达到5200辆。", "5200辆", "共享单车投放量"),
+    ("普惠贷款投放占比原则上不得低于60%。", "60%", "普惠贷款投放占比"),
+    # 总计 and 合计 end a name; a verb inside a word (重要) does not end the noun after a count
+    ("部门收入支出总计减少12.6万元。", "12.6万元", "部门收入支出总计"),
+    ("今年新增3处省级重要湿地。", "3处", "省级重要湿地"),
     # a rate of change is named with its verb; 年均 stays whole
     ("社会消费品零售额增长6.5%左右。", "6.5%", "社会消费品零售额增长"),
     ("规上工业产值年均增长7.2%。", "7.2%", "规上工业产值年均增长"),

@@ -16,7 +16,7 @@ from ..patterns import RANGE, YEAR
 
 _SCOPE = re.compile(r"^(?:共有|当中|我们[将会]?|政府[将会]|力争|争取|确保|年末|年初|预计|预期|未来[一二三四五六七八九十\d]{1,2}年(?:内|的)?|全[市县区旗省镇乡国]|全市各级|各级|我[市县区旗省]|该[市县区旗]|其中|共|累计|同时|并|和|及|对|向|为|在|将|把|年内|今年|全年|[上下]半年|前[一二三]季度|一至[二三四]季度|[1一][-—~至][\d一二三四五六七八九十]{1,2}月份?|截至\S{0,6}?底|到\d{4}年底?|\d{4}年度?|一是|二是|三是|四是|五是|六是|[一二三四五六七八九十]+、|\(\S{1,3}\)|\d+\.)+")
 _TAIL = re.compile(
-    r"(?:达到了|达到|达|为|是|有|共|累计|由|从|超|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|总计|合计|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|[的了]|新台币|港币|港元|人民币|美元)+$"
+    r"(?:达到了|达到|达|为|是|有|共|累计|由|从|超|完成了|完成|实现了|实现|新增|约|超过|突破|不低于|不少于|不超过|低于|高于|稳定在|控制在|增加|增长|提高|下降|减少|回落|上升|占|均|分别|共计|近|逾|至少|投入|安排|落实|开展|推进|建设|建成|新建|新改建|[的了]|新台币|港币|港元|人民币|美元)+$"
 )
 
 _CLEAN = re.compile(r"[“”\"《》()\[\]〔〕【】]")
@@ -49,10 +49,11 @@ def _changes() -> tuple[re.Pattern[str], re.Pattern[str]]:
             re.compile(f"^(?:{resources.alternation(words['bare_comparisons'])})$"))
 
 
-def _bounds(words: str) -> list[int]:
-    """Where the words of a phrase begin and end (jieba), so a cut never lands inside a word."""
+def _bounds(words: str, guess: bool = True) -> list[int]:
+    """Where the words of a phrase begin and end (jieba), so a cut never lands inside a word. Without
+    ``guess``, only dictionary words count: jieba's guesses join unknown characters (县要 in 摘帽县要巩固)."""
     out, at = [0], 0
-    for token in resources.tokenizer().cut(words):
+    for token in resources.tokenizer().cut(words, HMM=guess):
         at += len(token)
         out.append(at)
     return out
@@ -78,6 +79,15 @@ def _cut_lead(words: str, pattern: re.Pattern[str]) -> str:
     # 力争共建: 力争 is dropped, the 共 of 共建 is not
     ends = [b for b in _bounds(words) if 0 < b <= m.end() and pattern.fullmatch(words[:b])]
     return words[ends[-1]:] if ends and len(words) - ends[-1] >= 2 else words
+
+
+def _noun_before_verb(words: str) -> str:
+    """The words before the first verb of ``_RIGHT_VERB`` that is a whole word (国家重要湿地 has no 要)."""
+    bounds = set(_bounds(words, guess=False))
+    for m in _RIGHT_VERB.finditer(words):
+        if m.start() in bounds and m.end() in bounds:
+            return words[:m.start()]
+    return words
 
 
 def _last_words(words: str, limit: int) -> str:
@@ -143,11 +153,11 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
     # 首先选出80个示范村, 积极推行三种增收模式: a count's noun follows its measure word
     if counted and len(right) >= 2 and not subject and _NOUN_START.match(right):
-        head = _RIGHT_VERB.split(right, 1)[0]  # 14个深度贫困县脱贫攻坚要取得…: the noun, not what it does
+        head = _noun_before_verb(right)  # 14个深度贫困县脱贫攻坚要取得…: the noun, not what it does
         return _first_words(head if len(head) >= 2 else right, 16)
     # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
     if len(left) >= 4 or (len(left) >= 2 and (len(right) < 2 or subject)):
-        name = _last_words(named, 16)
+        name = _last_words(named, 16).lstrip(" ,、")
         # 增长5%: a rate of change is named with its verb (产值增长), as _growth_indicators names a bare one
         if change and not name.endswith(change.group(1)) and not bare.match(name):
             return name + change.group(1)
