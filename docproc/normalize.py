@@ -100,6 +100,15 @@ def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
     return Mapped("".join(parts), offs)
 
 
+def _nfkc_text(m: Mapped) -> Mapped:
+    """``charwise(m, _nfkc)``, with one ``str.translate`` over the text when every character that changes
+    becomes one character (the usual case: full-width digits and letters): the offsets stay as they are."""
+    table = {ord(ch): rep for ch in set(m.text) if (rep := _nfkc(ch)) != ch}
+    if any(len(rep) != 1 for rep in table.values()):
+        return charwise(m, _nfkc)
+    return Mapped(m.text.translate(table), m.offsets)
+
+
 @cache
 def _nfkc(ch: str) -> str:
     if ch in _KEEP_NFKC or ord(ch) < 128:
@@ -305,7 +314,7 @@ def normalize(raw: str) -> Normalized:
     script = detect_script(raw[:20000])
     m = Mapped.identity(raw.replace("\r\n", "\n").replace("\r", "\n"))
     if not unicodedata.is_normalized("NFKC", m.text):
-        m = charwise(m, _nfkc)
+        m = _nfkc_text(m)
     m = substitute(m, _PINYIN, lambda _: "")
     if script != "simplified":
         m = to_simplified(m, detect_region(raw[:20000]))
