@@ -310,6 +310,7 @@ class _Bodies:
     setup: re.Pattern[str]
     taking_part: re.Pattern[str]
     comma_verb: re.Pattern[str]
+    partners: re.Pattern[str]
 
 
 @cache
@@ -325,7 +326,20 @@ def _bodies() -> _Bodies:
         setup=re.compile(resources.alternation(d["setup_verbs"])),
         taking_part=re.compile(resources.alternation(d["participation_marks"])),
         comma_verb=re.compile(rf"(?!{not_verbs})(?:{resources.alternation(d['comma_verbs'])})"),
+        partners=re.compile(rf"(?:{resources.alternation(d['partner_openers'])})(?P<names>[^,。;:\n]{{2,60}}?"
+                            rf"(?:{resources.alternation([t for t in d['list_tails'] if len(t) > 1])})){resources.alternation(d['partner_ends'])}"),
     )
+
+
+def _partners(text: str) -> list[tuple[int, int, list[str]]]:
+    """Bodies a doer works with: 建立与A、B等部门的协作机制 -> A部门, B部门 support (the list must end on
+    等部门/等单位, so 与群众的联系 names no one)."""
+    out = []
+    for m in _bodies().partners.finditer(text):
+        names = split_names(m.group("names"))
+        if names:
+            out.append((m.start("names"), m.end("names"), names))
+    return out
 
 
 def _members(text: str) -> list[tuple[int, int, list[str], list[str]]]:
@@ -395,11 +409,21 @@ def prose_doers(doc: Document) -> list[UnitClause]:
         for start, end, leads, members in bodies:
             out.append(UnitClause(lead=tuple(leads), responsible=tuple(members), support=(),
                                   span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
+        for start, end, names in _partners(text):
+            out.append(UnitClause(lead=(), responsible=(), support=tuple(names),
+                                  span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
         opening = len(para.marker or "")
         # the item's text right after its number ((十九)转制企业应当…) opens a clause too; the pattern's ^
         # matches only at the paragraph's first character
         starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(text, opening)])
         for clause_start in starts:
+            joined = L.with_words.match(text, clause_start) if clause_start > opening else None
+            if joined and text[clause_start - 1] == ",":  # X要…,会同Y…: Y supports the clause before
+                if names := [n for n in _objects(text[joined.end():]) if n]:
+                    out.append(UnitClause(lead=(), responsible=(), support=tuple(names),
+                                          span=(para.span[0] + clause_start, para.span[0] + joined.end()),
+                                          rule="units.prose"))
+                continue
             setup = _setup_with_others(text, clause_start)
             if setup:
                 out.append(UnitClause(lead=(), responsible=tuple(setup[1]), support=tuple(setup[2]),
