@@ -28,6 +28,8 @@ CASES = [
     # 总计 and 合计 end a name; a verb inside a word (重要) does not end the noun after a count
     ("部门收入支出总计减少12.6万元。", "12.6万元", "部门收入支出总计"),
     ("今年新增3处省级重要湿地。", "3处", "省级重要湿地"),
+    # a count named before it keeps that name when a list break follows it
+    ("城镇新增就业38万人以上、登记失业率控制在4%以内。", "38万人", "城镇新增就业"),
     # a rate of change is named with its verb; 年均 stays whole
     ("社会消费品零售额增长6.5%左右。", "6.5%", "社会消费品零售额增长"),
     ("规上工业产值年均增长7.2%。", "7.2%", "规上工业产值年均增长"),

@@ -149,10 +149,11 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     # a bracketed aside or another figure after this one does not name it: 下降53.4%(非税占比为21%)
     right = _RIGHT_STOP.split(text[span[1]: clause[1]], 1)[0]
     right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
+    listed = right[:1] in ("、", ",", "，")  # 47人以上、城镇…: the next item of a list, not this count's noun
     right = _CLEAN.sub("", right).strip(" ,、")
     right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
     # 首先选出80个示范村, 积极推行三种增收模式: a count's noun follows its measure word
-    if counted and len(right) >= 2 and not subject and _NOUN_START.match(right):
+    if counted and len(right) >= 2 and not subject and not (listed and len(left) >= 2) and _NOUN_START.match(right):
         head = _noun_before_verb(right)  # 14个深度贫困县脱贫攻坚要取得…: the noun, not what it does
         return _first_words(head if len(head) >= 2 else right, 16)
     # 高质量完成285人务工就业任务: when little names the figure before it, the words after it do
