@@ -44,6 +44,8 @@ class _Lex:
     adverbial_verbs: re.Pattern[str]
     places: tuple[str, ...]
     weak_endings: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    lead_ins: tuple[str, ...]
 
 
 @cache
@@ -68,6 +70,8 @@ def _lex() -> _Lex:
         adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
         places=tuple(d["place_endings"]),
         weak_endings=tuple(d["place_endings"] + d["weak_doer_endings"]),
+        adverbs=tuple(sorted(d["doer_adverbs"], key=len, reverse=True)),
+        lead_ins=tuple(sorted(d["clause_lead_ins"], key=len, reverse=True)),
     )
 
 
@@ -99,10 +103,12 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             if names:
                 with_word = L.with_words.match(text, k)  # 请X会同Y…: X leads
                 return (start, with_word.end(), names, with_word.group()) if with_word else (start, k, names, "")
+    lead_in = next((w for w in L.lead_ins if text.startswith(w, start)), "")
+    start += len(lead_in)  # 另本院将…, 此外X要…: the word that joins the sentence to the one before opens no name
     for v in L.verbs.finditer(text, start + 2, limit + 8):
         if v.start() > limit:
             break
-        names = split_names(text[start: v.start()])
+        names = split_names(text[start: v.start()]) or _before_adverb(text[start: v.start()])
         if names:
             return start, v.end(), names, v.group()
     # 各地区、各部门在推进中要…: names, a phrase opening on 在/对/按照…, then the verb in the same clause
@@ -120,6 +126,12 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             if v:
                 return start, v.end(), names, v.group()
     return _doer_before_any_verb(text, start, limit)
+
+
+def _before_adverb(raw: str) -> list[str] | None:
+    """Names before a word that says when or how much (政府今年将…, 文化部也将…): the names without it."""
+    word = next((w for w in _lex().adverbs if raw.endswith(w) and len(raw) > len(w)), None)
+    return split_names(raw[: -len(word)]) if word else None
 
 
 @cache
