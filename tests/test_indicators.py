@@ -30,6 +30,9 @@ CASES = [
     ("今年新增3处省级重要湿地。", "3处", "省级重要湿地"),
     # a count named before it keeps that name when a list break follows it
     ("城镇新增就业38万人以上、登记失业率控制在4%以内。", "38万人", "城镇新增就业"),
+    # a figure just before this one is not part of its name; an ordinal one is (第3期)
+    ("新纳入帮扶对象23户58人。", "58人", "新纳入帮扶对象"),
+    ("惠民消费券第3期120万元。", "120万元", "惠民消费券第3期"),
     # a rate of change is named with its verb; 年均 stays whole
     ("社会消费品零售额增长6.5%左右。", "6.5%", "社会消费品零售额增长"),
     ("规上工业产值年均增长7.2%。", "7.2%", "规上工业产值年均增长"),

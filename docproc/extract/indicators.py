@@ -49,6 +49,13 @@ def _changes() -> tuple[re.Pattern[str], re.Pattern[str]]:
             re.compile(f"^(?:{resources.alternation(words['bare_comparisons'])})$"))
 
 
+@cache
+def _trailing_figure() -> re.Pattern[str]:
+    """A figure with its unit at the end of a name, unless an ordinal makes it part of it (第3期)."""
+    ordinals = resources.alternation(resources.data("indicator_words.yaml")["ordinal"])
+    return re.compile(rf"(?<=[\u4e00-\u9fff]{{2}})(?<!{ordinals})\d+(?:\.\d+)?[\u4e00-\u9fff]{{1,2}}$")
+
+
 def _bounds(words: str, guess: bool = True) -> list[int]:
     """Where the words of a phrase begin and end (jieba), so a cut never lands inside a word. Without
     ``guess``, only dictionary words count: jieba's guesses join unknown characters (县要 in 摘帽县要巩固)."""
@@ -136,6 +143,8 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     left = re.sub(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
     left = re.sub(rf"(?:为|是|在)?\d+(?:\.\d+)?%?\s*{RANGE}\s*$", "", left)  # 为3—12个月: the range's lower end
     left = re.sub(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$", "", left)  # 分别回落2.16和1.66个百分点
+    # 新识别监测对象16户71人: a figure just before this one is that figure, not part of the name
+    left = _trailing_figure().sub("", left)
     tail, lead, scope, whole = _words()
     left = _cut_lead(left, _SCOPE)  # 共有… but not 共享单车: a scope word is a whole word
     previous = None
