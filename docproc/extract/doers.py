@@ -46,6 +46,7 @@ class _Lex:
     weak_endings: tuple[str, ...]
     adverbs: tuple[str, ...]
     lead_ins: tuple[str, ...]
+    forward: tuple[str, ...]
 
 
 @cache
@@ -72,6 +73,7 @@ def _lex() -> _Lex:
         weak_endings=tuple(d["place_endings"] + d["weak_doer_endings"]),
         adverbs=tuple(sorted(d["doer_adverbs"], key=len, reverse=True)),
         lead_ins=tuple(sorted(d["clause_lead_ins"], key=len, reverse=True)),
+        forward=tuple(d["report_forward_verbs"]),
     )
 
 
@@ -126,6 +128,12 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             if v:
                 return start, v.end(), names, v.group()
     return _doer_before_any_verb(text, start, limit)
+
+
+def _forward(text: str, start: int) -> bool:
+    """Whether the clause at ``start`` names doers before a verb that looks ahead (X将…), for reports."""
+    found = _doer_at(text, start)
+    return bool(found and found[3].startswith(_lex().forward))
 
 
 def _before_adverb(raw: str) -> list[str] | None:
@@ -414,14 +422,15 @@ def prose_doers(doc: Document) -> list[UnitClause]:
     out: list[UnitClause] = []
     L = _lex()
     for para in doc.paragraphs:
-        if doc.kind_at(para.span[0]) == "report" or "|" in para.text:
+        if "|" in para.text:
             continue
+        report = doc.kind_at(para.span[0]) == "report"
         text = para.text
-        bodies = _members(text)
+        bodies = [] if report else _members(text)
         for start, end, leads, members in bodies:
             out.append(UnitClause(lead=tuple(leads), responsible=tuple(members), support=(),
                                   span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
-        for start, end, names in _partners(text):
+        for start, end, names in [] if report else _partners(text):
             out.append(UnitClause(lead=(), responsible=(), support=tuple(names),
                                   span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
         opening = len(para.marker or "")
@@ -429,6 +438,8 @@ def prose_doers(doc: Document) -> list[UnitClause]:
         # matches only at the paragraph's first character
         starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(text, opening)])
         for clause_start in starts:
+            if report and not text.startswith(L.request, clause_start) and not _forward(text, clause_start):
+                continue  # a report's subject did something; 请X… and X将… still hand X work
             joined = L.with_words.match(text, clause_start) if clause_start > opening else None
             if joined and text[clause_start - 1] == ",":  # X要…,会同Y…: Y supports the clause before
                 if names := [n for n in _objects(text[joined.end():]) if n]:
