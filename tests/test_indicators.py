@@ -33,6 +33,9 @@ CASES = [
     # a figure just before this one is not part of its name; an ordinal one is (第3期)
     ("新纳入帮扶对象23户58人。", "58人", "新纳入帮扶对象"),
     ("惠民消费券第3期120万元。", "120万元", "惠民消费券第3期"),
+    # a noun that ends in a verb keeps it (研发投入); a one-character aside is not part of a name
+    ("企业研发经费投入增长9%。", "9%", "企业研发经费投入增长"),
+    ("教育支出(类)38.6万元。", "38.6万元", "教育支出"),
     # a rate of change is named with its verb; 年均 stays whole
     ("社会消费品零售额增长6.5%左右。", "6.5%", "社会消费品零售额增长"),
     ("规上工业产值年均增长7.2%。", "7.2%", "规上工业产值年均增长"),

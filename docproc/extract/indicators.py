@@ -119,7 +119,7 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     opened = max(left.rfind("("), left.rfind("["), left.rfind("〔"), left.rfind("【"))
     if opened >= 0 and not _CLOSE.search(left, opened):
         left = left[opened + 1:]  # (非税占比为21%): a figure inside brackets is named inside them
-    left = _CLEAN.sub("", left)
+    left = _CLEAN.sub("", re.sub(r"[(（][\u4e00-\u9fff][)）]", "", left))  # 支出(类): a one-character aside
     # 森林覆盖率由2020年的42%提高到45% / 能耗较2020年下降: the subject before 由/从/较 names the figure
     subject = re.match(rf"^(.{{2,16}}?)(?:由|从|较|比)(?:{YEAR}年(?:底|末)?|上年|去年)", left)
     if subject:
