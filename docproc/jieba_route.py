@@ -32,7 +32,6 @@ from typing import Any
 
 _MISSING = object()
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: single letters and digits are buffered into one word
-_RUNS_KEPT = 50_000  # Han runs whose words are kept; past that the memo starts again
 
 
 _FORMAT = 2  # of the cache file; bump when its layout changes
@@ -187,14 +186,11 @@ class RouteMixin(LazyDictionary):
         super().__init__(*args, **kwargs)
         self._logp: dict[str, float | None] = {}
         self._logp_total = None
-        self._runs: dict[str, tuple[tuple[str, int, int], ...]] = {}  # a Han run -> its words (run offsets)
-        self._runs_total = None
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._need(word)  # its block first, or reading it later would undo this word
         super().add_word(word, freq, tag)
         self._logp.clear()  # frequencies and the total changed
-        self._runs.clear()
 
     def _memo(self) -> dict[str, Any]:
         """word -> log(freq) - log(total) for a word, None for a prefix-only entry (frequency 0);
@@ -211,6 +207,7 @@ class RouteMixin(LazyDictionary):
         memo = self._memo()
         logtotal = log(self.total)
         freq = self.FREQ
+        memo_get, freq_get = memo.get, freq.get  # bound once: the loop below runs for every fragment
         n = len(sentence)
         score = [0.0] * (n + 1)
         end = [0] * (n + 1)
@@ -220,9 +217,9 @@ class RouteMixin(LazyDictionary):
             i = k
             frag = sentence[k]
             while i < n:
-                lp = memo.get(frag, _MISSING)
+                lp = memo_get(frag, _MISSING)
                 if lp is _MISSING:
-                    f = freq.get(frag)
+                    f = freq_get(frag)
                     if f is None:
                         break
                     lp = memo[frag] = (log(f) - logtotal) if f else None
@@ -256,77 +253,6 @@ class RouteMixin(LazyDictionary):
             x = y
         if buf:
             yield buf
-
-    def tokenize(self, unicode_sentence: str, mode: str = "default", HMM: bool = True) -> Iterator[tuple[str, int, int]]:  # noqa: N803
-        """jieba's ``tokenize``; the HMM-free default mode (docproc's only one) is built as one list."""
-        if mode == "default" and not HMM and isinstance(unicode_sentence, str):
-            return iter(self.tokens_no_hmm(unicode_sentence))
-        return super().tokenize(unicode_sentence, mode=mode, HMM=HMM)
-
-    def tokens_no_hmm(self, sentence: str) -> list[tuple[str, int, int]]:
-        """``list(tokenize(sentence, HMM=False))`` in one call: jieba's split into runs of Han characters
-        (cut by the route) and the rest (whitespace kept whole, any other character alone), the same words
-        and offsets without three nested generators resumed for every word."""
-        han, skip = self._re_han, self._re_skip
-        if self._runs_total != self.total:
-            self._runs.clear()
-            self._runs_total = self.total
-        out: list[tuple[str, int, int]] = []
-        at = 0
-        for blk in han.split(sentence):
-            if not blk:
-                continue
-            if han.match(blk):
-                at = self._han_tokens(blk, at, out)
-                continue
-            for part in skip.split(blk):
-                if skip.match(part):
-                    out.append((part, at, at + len(part)))
-                    at += len(part)
-                else:
-                    for ch in part:
-                        out.append((ch, at, at + 1))
-                        at += 1
-        return out
-
-    def _han_tokens(self, blk: str, at: int, out: list[tuple[str, int, int]]) -> int:
-        """The words of one Han run appended from offset ``at``; returns the offset after the run.
-
-        jieba cuts every run on its own (the route never crosses punctuation), so a run's words are kept
-        (``_runs``): a window cut around a figure, or a clause, overlapping a sentence already segmented
-        routes only its edge runs. ``clear_runs`` forgets them (benchmarks: no credit for a text seen)."""
-        words = self._runs.get(blk)
-        if words is None:
-            words = self._run_words(blk)
-            if len(self._runs) >= _RUNS_KEPT:
-                self._runs.clear()
-            self._runs[blk] = words
-        for w, a, b in words:
-            out.append((w, at + a, at + b))
-        return at + len(blk)
-
-    def clear_runs(self) -> None:
-        self._runs.clear()
-
-    def _run_words(self, blk: str) -> tuple[tuple[str, int, int], ...]:
-        """``__cut_DAG_NO_HMM`` of one run, with offsets: single letters and digits buffered into one word."""
-        end = self._route(blk)
-        out: list[tuple[str, int, int]] = []
-        x, n, buf = 0, len(blk), -1  # buf: where the buffered letters and digits start (-1: none)
-        while x < n:
-            y = end[x]
-            if y - x == 1 and _ENG.match(blk[x]):
-                if buf < 0:
-                    buf = x
-            else:
-                if buf >= 0:
-                    out.append((blk[buf:x], buf, x))
-                    buf = -1
-                out.append((blk[x:y], x, y))
-            x = y
-        if buf >= 0:
-            out.append((blk[buf:n], buf, n))
-        return tuple(out)
 
     def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # noqa: N802 - jieba's name
         self.check_initialized()
@@ -373,5 +299,4 @@ class RouteMixin(LazyDictionary):
 
 def _define(jieba: Any) -> type:
     """The ``jieba.Tokenizer`` subclass (jieba is passed in: it is imported with care, see resources)."""
-    return type("RouteTokenizer", (RouteMixin, jieba.Tokenizer),
-                {"_re_han": jieba.re_han_default, "_re_skip": jieba.re_skip_default})
+    return type("RouteTokenizer", (RouteMixin, jieba.Tokenizer), {})

