@@ -47,6 +47,7 @@ class _Lex:
     adverbs: tuple[str, ...]
     lead_ins: tuple[str, ...]
     forward: tuple[str, ...]
+    time_lead: re.Pattern[str]
 
 
 @cache
@@ -74,6 +75,7 @@ def _lex() -> _Lex:
         adverbs=tuple(sorted(d["doer_adverbs"], key=len, reverse=True)),
         lead_ins=tuple(sorted(d["clause_lead_ins"], key=len, reverse=True)),
         forward=tuple(d["report_forward_verbs"]),
+        time_lead=re.compile(d["time_lead"]),
     )
 
 
@@ -452,7 +454,9 @@ def prose_doers(doc: Document) -> list[UnitClause]:
                 out.append(UnitClause(lead=(), responsible=tuple(setup[1]), support=tuple(setup[2]),
                                       span=(para.span[0] + clause_start, para.span[0] + setup[0]), rule="units.prose"))
                 continue
-            found_at = _doer_at(text, clause_start) or _doer_before_comma(text, clause_start, opening)
+            when = L.time_lead.match(text, clause_start)  # 2020年6月底前各区要…: the time, then the names
+            found_at = (_doer_at(text, clause_start) or _doer_before_comma(text, clause_start, opening)
+                        or (_doer_at(text, when.end()) if when else None))
             if found_at is None:
                 continue
             start, end, names, verb = found_at
