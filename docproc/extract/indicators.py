@@ -45,7 +45,10 @@ def _changes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(a change verb right before a rate, a bare comparison) from ``lexicons/changes.yaml``:
     地区生产总值增长5% names 地区生产总值增长; 比上年增长5% names nothing (quantities.py names it)."""
     words = resources.data("changes.yaml")
-    return (re.compile(f"({resources.alternation(words['change_verbs'])})$"),
+    lex = resources.data("indicator_words.yaml")
+    listed = (rf"(?:\d+(?:\.\d+)?%?\s*(?:{resources.alternation(lex['figure_tails'])})?\s*"
+              rf"(?:{resources.alternation(lex['list_joins'])}))*")
+    return (re.compile(f"({resources.alternation(words['change_verbs'])}){listed}$"),
             re.compile(f"^(?:{resources.alternation(words['bare_comparisons'])})$"))
 
 
@@ -169,7 +172,7 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     if len(left) >= 4 or (len(left) >= 2 and (len(right) < 2 or subject)):
         name = _last_words(named, 16).lstrip(" ,、")
         # 增长5%: a rate of change is named with its verb (产值增长), as _growth_indicators names a bare one
-        if change and not name.endswith(change.group(1)) and not bare.match(name):
+        if change and change.group(1) not in name and not bare.match(name):
             return name + change.group(1)
         return name
     if len(right) >= 2:
