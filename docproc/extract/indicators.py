@@ -8,7 +8,7 @@ after the unit (向139个村派驻驻村工作队 -> 村派驻驻村工作队).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import resources
 from ..model import Span
@@ -59,14 +59,15 @@ def _trailing_figure() -> re.Pattern[str]:
     return re.compile(rf"(?<=[\u4e00-\u9fff]{{2}})(?<!{ordinals})\d+(?:\.\d+)?[\u4e00-\u9fff]{{1,2}}$")
 
 
-def _bounds(words: str, guess: bool = True) -> list[int]:
+@lru_cache(maxsize=4096)
+def _bounds(words: str, guess: bool = True) -> tuple[int, ...]:
     """Where the words of a phrase begin and end (jieba), so a cut never lands inside a word. Without
     ``guess``, only dictionary words count: jieba's guesses join unknown characters (县要 in 摘帽县要巩固)."""
     out, at = [0], 0
     for token in resources.tokenizer().cut(words, HMM=guess):
         at += len(token)
         out.append(at)
-    return out
+    return tuple(out)
 
 
 def _cut_tail(words: str, pattern: re.Pattern[str], whole: re.Pattern[str]) -> str:
