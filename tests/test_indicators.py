@@ -36,6 +36,8 @@ CASES = [
     # a noun that ends in a verb keeps it (研发投入); a one-character aside is not part of a name
     ("企业研发经费投入增长9%。", "9%", "企业研发经费投入增长"),
     ("教育支出(类)38.6万元。", "38.6万元", "教育支出"),
+    # the owner before 共有 / 拥有 is not part of what is owned
+    ("区文化馆共有流动服务车4辆。", "4辆", "流动服务车"),
     # a rate of change is named with its verb; 年均 stays whole
     ("社会消费品零售额增长6.5%左右。", "6.5%", "社会消费品零售额增长"),
     ("规上工业产值年均增长7.2%。", "7.2%", "规上工业产值年均增长"),

@@ -53,6 +53,12 @@ def _changes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def _owner() -> re.Pattern[str]:
+    """The verbs after which the words name what is owned (``owner_verbs``)."""
+    return re.compile(resources.alternation(resources.data("indicator_words.yaml")["owner_verbs"]))
+
+
+@cache
 def _trailing_figure() -> re.Pattern[str]:
     """A figure with its unit at the end of a name, unless an ordinal makes it part of it (第3期)."""
     ordinals = resources.alternation(resources.data("indicator_words.yaml")["ordinal"])
@@ -150,6 +156,8 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     # 新识别监测对象16户71人: a figure just before this one is that figure, not part of the name
     left = _trailing_figure().sub("", left)
     tail, lead, scope, whole = _words()
+    owned = _owner().split(left)[-1]
+    left = owned if len(owned) >= 2 else left
     left = _cut_lead(left, _SCOPE)  # 共有… but not 共享单车: a scope word is a whole word
     previous = None
     while previous != left:
