@@ -46,6 +46,7 @@ class _Lex:
     weak_endings: tuple[str, ...]
     adverbs: tuple[str, ...]
     lead_ins: tuple[str, ...]
+    by_words: tuple[str, ...]
     forward: tuple[str, ...]
     time_lead: re.Pattern[str]
 
@@ -74,6 +75,7 @@ def _lex() -> _Lex:
         weak_endings=tuple(d["place_endings"] + d["weak_doer_endings"]),
         adverbs=tuple(sorted(d["doer_adverbs"], key=len, reverse=True)),
         lead_ins=tuple(sorted(d["clause_lead_ins"], key=len, reverse=True)),
+        by_words=tuple(sorted(d["by_words"], key=len, reverse=True)),
         forward=tuple(d["report_forward_verbs"]),
         time_lead=re.compile(d["time_lead"]),
     )
@@ -90,11 +92,13 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
     """The doer opening the clause at ``start``: (names start, verb end, names, verb), trying each verb in
     the clause's first 60 characters (应急管理部门要…: 应 is no verb there, 要 is)."""
     L = _lex()
-    requested = False
-    for word in L.request + ("由",):
+    lead_in = next((w for w in L.lead_ins if text.startswith(w, start)), "")
+    start += len(lead_in)  # 另本院将…, 此外X要…: the word that joins the clause to the one before opens no name
+    requested = by = False
+    for word in L.request + L.by_words:
         if text.startswith(word, start):
             start += len(word)
-            requested = word in L.request
+            requested, by = word in L.request, word not in L.request
             break
     stop = _NAME_STOP.search(text, start)
     limit = min(stop.start() if stop else len(text), start + _NAMES_REACH)
@@ -107,8 +111,6 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             if names:
                 with_word = L.with_words.match(text, k)  # 请X会同Y…: X leads
                 return (start, with_word.end(), names, with_word.group()) if with_word else (start, k, names, "")
-    lead_in = next((w for w in L.lead_ins if text.startswith(w, start)), "")
-    start += len(lead_in)  # 另本院将…, 此外X要…: the word that joins the sentence to the one before opens no name
     for v in L.verbs.finditer(text, start + 2, limit + 8):
         if v.start() > limit:
             break
@@ -129,7 +131,7 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             v = L.adverbial_verbs.search(text, k, clause_end)
             if v:
                 return start, v.end(), names, v.group()
-    return _doer_before_any_verb(text, start, limit)
+    return _doer_before_any_verb(text, start, limit, by)
 
 
 def _forward(text: str, start: int) -> bool:
@@ -157,12 +159,15 @@ def _after_time(text: str, start: int) -> bool:
     return bool(_TIME_CLAUSE.fullmatch(text, boundary + 1, start))
 
 
-def _doer_before_any_verb(text: str, start: int, limit: int) -> tuple[int, int, list[str], str] | None:
+def _doer_before_any_verb(
+    text: str, start: int, limit: int, by: bool = False,
+) -> tuple[int, int, list[str], str] | None:
     """Names opening a sentence and followed at once by a word jieba's dictionary tags as a verb
     (卫生健康行政部门监督指导…, 各三级公立医院开展…): the longest such list. Weaker than a listed verb, so
     stricter: no verb inside the names, and no name that ends like a place or a mere kind of body
-    (示范村建设, 龙头企业带动) unless it opens on 各/有关."""
-    if limit - start < 3 or (start > 0 and text[start - 1] not in "。;:\n" and not _after_time(text, start)):
+    (示范村建设, 龙头企业带动) unless it opens on 各/有关. After 由 (``by``: 由X依法办理…) the names are an
+    agent wherever the clause stands, and an adverb may follow them."""
+    if limit - start < 3 or (not by and start > 0 and text[start - 1] not in "。;:\n" and not _after_time(text, start)):
         return None  # a sentence's subject (or after its time: 2019年3月底前,X推行…), not any clause's
     last_end = max((m.end() for m in _name_ending().finditer(text, start + 1, limit)), default=0)
     if not last_end:
@@ -175,7 +180,7 @@ def _doer_before_any_verb(text: str, start: int, limit: int) -> tuple[int, int, 
         if end > last_end:
             break
         nxt = words[i + 1][0]
-        if verb_tag(nxt) not in ("v", "vn", "vd"):
+        if verb_tag(nxt) not in (("v", "vn", "vd", "d", "l") if by else ("v", "vn", "vd")):
             continue
         if any(verb_tag(w) == "v" for w, _, _ in words[: i + 1]):
             break  # 集聚企业, 接受…常委会: a verb inside is a clause, not a name
