@@ -89,18 +89,29 @@ def find_date(header: list[str], body: str) -> str | None:
             if m and not _DATE.search(line, label.end()):
                 return _iso(str(int(m.group(1)) + 1911), m.group(2), m.group(3))
     issued = _ISSUED.search(_arabic_dates(body[:3000])) or _ISSUED.search(_arabic_dates(body[-3000:]))
+    if issued:
+        return _iso(*issued.groups())
+    # the date the text states (its signature) comes before a page's 发布日期, which may be a repost's
+    return _signature_date(body) or _header_date(header)
+
+
+def _header_date(header: list[str]) -> str | None:
+    """A date the page around the text gives: labelled (发布日期: …) first, else any."""
     for line in header:
         label = _DATE_LABEL.search(line)
         if label:
             m = _DATE.search(line, label.end())
             if m:
                 return _iso(*m.groups())
-    if issued:
-        return _iso(*issued.groups())
     for line in header:
         m = _DATE.search(line)
         if m:
             return _iso(*m.groups())
+    return None
+
+
+def _signature_date(body: str) -> str | None:
+    """A date on a line of its own: the signature at the end, or under the title or issuer."""
     lines = [_arabic_dates(ln.strip()) for ln in body.split("\n") if ln.strip()]
     for line in reversed(lines[-4:]):
         m = _DATE.fullmatch(re.sub(r"^[()()]+|[()()]+$", "", line.strip()))
@@ -116,6 +127,13 @@ def find_date(header: list[str], body: str) -> str | None:
         m = _ROC_LINE.fullmatch(bare)
         if m:
             return _iso(str(int(m.group(1)) + 1911), m.group(2), m.group(3))
+    # a cover notice signed mid-text (issuer, then the date, then the plan it sends): the issuer's line ends
+    # like an organisation
+    suffixes = resources.words("org_suffixes.txt")
+    for before, line in zip(lines[:80], lines[1:80], strict=False):
+        m = _DATE.fullmatch(re.sub(r"\s+", "", line))
+        if m and len(before) <= 30 and before.endswith(suffixes):
+            return _iso(*m.groups())
     return None
 
 

@@ -165,3 +165,18 @@ def test_a_speech_dates_itself_under_its_title():
 def test_december_plan_year(text, year):
     doc = process_text(text, checks=False, kind="plan")
     assert doc.meta.date == "2024-12-20" and doc.meta.year == year
+
+
+def test_the_date_the_text_states_comes_before_the_pages_publication_date():
+    """A portal's 发布日期 may be a repost's; the cover notice's own signature, even mid-text, dates it, and a
+    relative time limit counts from it."""
+    from docproc import extract_text
+
+    text = ("发布日期:2021-09-08\n某县人民政府办公室关于印发某县农房整治方案的通知\n各乡镇人民政府:\n"
+            "现将方案印发给你们,请认真组织实施。\n" + "有关情况说明。\n" * 12 +
+            "某县人民政府办公室\n2021年7月15日\n一、工作任务\n各乡镇要在本方案印发后2个月内完成排查。\n")
+    doc = extract_text(text)
+    assert doc.meta.date == "2021-07-15"
+    assert [(d.text, d.date) for d in doc.deadlines] == [("印发后2个月内", "2021-09-15")]
+    only_label = extract_text("发布日期:2021-09-08\n某县农房整治工作总结\n全县排查农房300户。\n")
+    assert only_label.meta.date == "2021-09-08"  # with no date in the text, the page's date stands
