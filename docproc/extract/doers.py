@@ -425,57 +425,60 @@ def _doer_before_comma(text: str, start: int, opening: int) -> tuple[int, int, l
 
 
 def prose_doers(doc: Document) -> list[UnitClause]:
-    """One clause per doer found in the plan parts of the text, rule ``units.prose``."""
+    """One clause per doer found in the plan parts of the text, rule ``units.prose``: member lists and
+    partners of a paragraph, then a doer at each clause opening."""
     out: list[UnitClause] = []
-    L = _lex()
     for para in doc.paragraphs:
         if "|" in para.text:
             continue
         report = doc.kind_at(para.span[0]) == "report"
-        text = para.text
-        bodies = [] if report else _members(text)
-        for start, end, leads, members in bodies:
-            out.append(UnitClause(lead=tuple(leads), responsible=tuple(members), support=(),
-                                  span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
-        for start, end, names in [] if report else _partners(text):
-            out.append(UnitClause(lead=(), responsible=(), support=tuple(names),
-                                  span=(para.span[0] + start, para.span[0] + end), rule="units.prose"))
+        shift = para.span[0]
+        bodies = [] if report else _members(para.text)
+        out += [_clause(shift, start, end, lead=leads, responsible=members) for start, end, leads, members in bodies]
+        out += [_clause(shift, start, end, support=names) for start, end, names in ([] if report else _partners(para.text))]
         opening = len(para.marker or "")
         # the item's text right after its number ((十九)转制企业应当…) opens a clause too; the pattern's ^
         # matches only at the paragraph's first character
-        starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(text, opening)])
+        starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(para.text, opening)])
         for clause_start in starts:
-            if report and not text.startswith(L.request, clause_start) and not _forward(text, clause_start):
-                continue  # a report's subject did something; 请X… and X将… still hand X work
-            joined = L.with_words.match(text, clause_start) if clause_start > opening else None
-            if joined and text[clause_start - 1] == ",":  # X要…,会同Y…: Y supports the clause before
-                if names := [n for n in _objects(text[joined.end():]) if n]:
-                    out.append(UnitClause(lead=(), responsible=(), support=tuple(names),
-                                          span=(para.span[0] + clause_start, para.span[0] + joined.end()),
-                                          rule="units.prose"))
-                continue
-            setup = _setup_with_others(text, clause_start)
-            if setup:
-                out.append(UnitClause(lead=(), responsible=tuple(setup[1]), support=tuple(setup[2]),
-                                      span=(para.span[0] + clause_start, para.span[0] + setup[0]), rule="units.prose"))
-                continue
-            when = L.time_lead.match(text, clause_start)  # 2020年6月底前各区要…: the time, then the names
-            found_at = (_doer_at(text, clause_start) or _doer_before_comma(text, clause_start, opening)
-                        or (_doer_at(text, when.end()) if when else None))
-            if found_at is None:
-                continue
-            start, end, names, verb = found_at
-            if any(a < end and start < b for a, b, _, _ in bodies):
-                continue  # 小组由A、B组成,负责…: the members were read, the body is no doer
-            found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
-            found[L.verb_role.get(verb, "responsible")].extend(names)
-            if L.with_words.fullmatch(verb):
-                found["support"].extend(n for n in _objects(text[end:]) if n not in names)
-            out.append(UnitClause(
-                lead=tuple(found["lead"]), responsible=tuple(found["responsible"]), support=tuple(found["support"]),
-                span=(para.span[0] + start, para.span[0] + end), rule="units.prose",
-            ))
+            found = _clause_doers(para.text, clause_start, opening, report, bodies)
+            if found is not None:
+                out.append(_clause(shift, *found[0], **found[1]))
     return out
+
+
+def _clause(shift: int, start: int, end: int, lead=(), responsible=(), support=()) -> UnitClause:
+    """A ``units.prose`` clause over ``[start, end)`` of a paragraph that begins at ``shift``."""
+    return UnitClause(lead=tuple(lead), responsible=tuple(responsible), support=tuple(support),
+                      span=(shift + start, shift + end), rule="units.prose")
+
+
+def _clause_doers(text: str, clause_start: int, opening: int, report: bool,
+                  bodies: list) -> tuple[tuple[int, int], dict[str, list[str]]] | None:
+    """The doers the clause opening at ``clause_start`` names, by role, and the span that names them."""
+    L = _lex()
+    if report and not text.startswith(L.request, clause_start) and not _forward(text, clause_start):
+        return None  # a report's subject did something; 请X… and X将… still hand X work
+    joined = L.with_words.match(text, clause_start) if clause_start > opening else None
+    if joined and text[clause_start - 1] == ",":  # X要…,会同Y…: Y supports the clause before
+        names = [n for n in _objects(text[joined.end():]) if n]
+        return ((clause_start, joined.end()), {"support": names}) if names else None
+    setup = _setup_with_others(text, clause_start)
+    if setup:
+        return (clause_start, setup[0]), {"responsible": setup[1], "support": setup[2]}
+    when = L.time_lead.match(text, clause_start)  # 2020年6月底前各区要…: the time, then the names
+    found_at = (_doer_at(text, clause_start) or _doer_before_comma(text, clause_start, opening)
+                or (_doer_at(text, when.end()) if when else None))
+    if found_at is None:
+        return None
+    start, end, names, verb = found_at
+    if any(a < end and start < b for a, b, _, _ in bodies):
+        return None  # 小组由A、B组成,负责…: the members were read, the body is no doer
+    found: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
+    found[L.verb_role.get(verb, "responsible")].extend(names)
+    if L.with_words.fullmatch(verb):
+        found["support"].extend(n for n in _objects(text[end:]) if n not in names)
+    return (start, end), found
 
 
 def with_prose_doers(clauses: list[UnitClause], doers: list[UnitClause]) -> list[UnitClause]:
