@@ -27,7 +27,7 @@ ALLOWED: dict[str, tuple[int, int]] = {
     "docproc/check/tables.py": (1, 1),
     "docproc/check/tolerance.py": (3, 4),
     "docproc/extract/deadlines.py": (65, 300),
-    "docproc/extract/doers.py": (22, 51),  # words the lead committed as the test landed: move them to doers.yaml
+    "docproc/extract/doers.py": (21, 50),
     "docproc/extract/indicators.py": (11, 387),
     "docproc/extract/quantities.py": (31, 80),
     "docproc/extract/role_model.py": (6, 26),
