@@ -285,6 +285,8 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
     if kind == "plan" and pub_year and month == 12 and re.search(
             rf"{pub_year + 1}年\d{{1,2}}月(?:\d{{1,2}}日)?(?:底|末)?(?:前|之前|起)", body):
         return pub_year + 1  # signed in December, its work starts or falls due next year: its 年底前 is next year's
+    if pub_year and month <= 3 and title.endswith(tuple(_title_words()["year_opening"])):
+        return pub_year  # a 施政报告 given in February sets that year's work, whatever last year it reviews
     if kind == "report" and pub_year and month <= 2:
         # given early in the year: a report that sets this year's work (its title names the year, or 2026年主要
         # 预期目标) is about this year; one that names last year often enough looks back on it

@@ -59,6 +59,9 @@ def test_signature_date():
     # a work report given early in the year it is named for: it reviews the year before, its 今年 is this year
     ("2026年某省政府工作报告\n2025年全省生产总值增长5%。今年主要预期目标是增长5%左右。", "2026年某省政府工作报告",
      "2026-01-20", "simplified", "report", 2026),
+    # a 施政报告 given in February reviews last year at length, yet sets the year it is given in
+    ("某县施政报告\n2024年全县出口增长6%。2024年新建学校3所。2024年引进企业12家。今年将新建学校2所。", "某县施政报告",
+     "2025-02-20", "simplified", "plan", 2025),
     # a Hong Kong financial year in Chinese digits, its zero written as the letter O, the second year whole
     ("一九九八至九九年度財政預算案\n本年度開支增加。", "一九九八至九九年度财政预算案", None, "traditional", "plan", 1998),
     ("二OO一至二OO二年度施政報告\n政府將增建公屋。", "二OO一至二OO二年度施政报告", None, "traditional", "plan", 2001),
