@@ -153,6 +153,12 @@ _TITLE_MAX = 100
 
 
 @cache
+@cache
+def _past_markers() -> tuple[str, ...]:
+    """Words before a year that make it a past reference (lexicons/years.yaml)."""
+    return tuple(resources.data("years.yaml")["past_markers"])
+
+
 def _title_words() -> dict:
     return resources.data("titles.yaml")
 
@@ -262,7 +268,7 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
         if title and m.group(0) in title:
             weight += 2.0
         after = text[m.end(): m.end() + 2]
-        if after.startswith(("以来", "前")):
+        if after.startswith(("以来", "前")) or text[max(0, m.start() - 3): m.start()].endswith(_past_markers()):
             weight *= 0.3
         scores[y] += weight
     for m in _ROC.finditer(text):

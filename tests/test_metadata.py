@@ -62,6 +62,10 @@ def test_signature_date():
     # a 施政报告 given in February reviews last year at length, yet sets the year it is given in
     ("某县施政报告\n2024年全县出口增长6%。2024年新建学校3所。2024年引进企业12家。今年将新建学校2所。", "某县施政报告",
      "2025-02-20", "simplified", "plan", 2025),
+    # a year the text refers back to (已于2019年印发) weighs less than the date it is signed on
+    ("某省推广第三批改革经验的通知\n省政府办公厅已于2019年印发通知推广首批经验。现将第三批经验印发给你们。\n"
+     + "各地要结合实际抓好落实。" * 40 + "\n某省人民政府办公厅\n2020年11月5日", "某省推广第三批改革经验的通知",
+     "2020-11-05", "simplified", "plan", 2020),
     # a Hong Kong financial year in Chinese digits, its zero written as the letter O, the second year whole
     ("一九九八至九九年度財政預算案\n本年度開支增加。", "一九九八至九九年度财政预算案", None, "traditional", "plan", 1998),
     ("二OO一至二OO二年度施政報告\n政府將增建公屋。", "二OO一至二OO二年度施政报告", None, "traditional", "plan", 2001),
