@@ -66,6 +66,9 @@ def test_signature_date():
     ("某省推广第三批改革经验的通知\n省政府办公厅已于2019年印发通知推广首批经验。现将第三批经验印发给你们。\n"
      + "各地要结合实际抓好落实。" * 40 + "\n某省人民政府办公厅\n2020年11月5日", "某省推广第三批改革经验的通知",
      "2020-11-05", "simplified", "plan", 2020),
+    # one ROC year in a budget table's header, and no year of ours in the text
+    ("追加预算案总说明\n单位:新台币千元\n| 项目 | 113年度预算数 | 追加数 |\n| 经常门 | 1,200 | 300 |", "追加预算案总说明",
+     None, "traditional", "plan", 2024),
     # a Hong Kong financial year in Chinese digits, its zero written as the letter O, the second year whole
     ("一九九八至九九年度財政預算案\n本年度開支增加。", "一九九八至九九年度财政预算案", None, "traditional", "plan", 1998),
     ("二OO一至二OO二年度施政報告\n政府將增建公屋。", "二OO一至二OO二年度施政报告", None, "traditional", "plan", 2001),
