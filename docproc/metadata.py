@@ -276,7 +276,7 @@ def about_year(body: str, title: str, date: str | None, script: str = "simplifie
     # bare ROC years (113年度) in traditional text: two or more, or one where the text names no year of ours
     # (a single 113年度預算數 in a budget table's header)
     bare_roc = len(_ROC_BARE.findall(text)) if script != "simplified" and not _ROC.search(text) else 0
-    if bare_roc >= 2 or (bare_roc == 1 and not scores) or "民国" in text:
+    if bare_roc >= 2 or (bare_roc == 1 and not scores and not _HK_FY.search(body)) or "民国" in text:
         for m in _ROC_BARE.finditer(text):
             weight = 1.0 + (1.5 if m.start() < opening else 0.0) + (2.0 if title and m.group(0) in title else 0.0)
             scores[int(m.group(1)) + 1911] += weight
