@@ -38,7 +38,7 @@ class _Lex:
     generic: frozenset[str]
     breakers: re.Pattern[str]
     suffixes: tuple[str, ...]
-    openers: tuple[str, ...]
+    opener_at: re.Pattern[str]
     bad_endings: tuple[str, ...]
     verb_openings: tuple[str, ...]
     adverbial_verbs: re.Pattern[str]
@@ -67,7 +67,7 @@ def _lex() -> _Lex:
         generic=frozenset(d["generic_doers"]),
         breakers=re.compile(resources.alternation(d["name_breakers"])),
         suffixes=resources.words("org_suffixes.txt"),
-        openers=tuple(d["adverbial_openers"]),
+        opener_at=re.compile(f"(?=(?:{resources.alternation(d['adverbial_openers'])}))"),
         bad_endings=tuple(d["not_org_endings"]),
         verb_openings=tuple(d["verb_openings"]),
         adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
@@ -102,6 +102,8 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             break
     stop = _NAME_STOP.search(text, start)
     limit = min(stop.start() if stop else len(text), start + _NAMES_REACH)
+    if not _name_ending().search(text, start, limit):
+        return None  # every name holds an organisation ending or is a generic doer: none within reach
     if requested:  # 请财政部落实…: a request names its doers whatever verb follows
         w = L.with_words.search(text, start + 2, limit)
         if w and (names := split_names(text[start: w.start()])):
@@ -123,9 +125,8 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
         # 各部门在制定办法时,要明确…: the phrase ends at a comma and the next clause opens on the verb
         nxt = L.adverbial_verbs.match(text, stop.end())
         clause_end = nxt.end() if nxt else clause_end
-    for k in range(start + 2, min(limit, clause_end)):
-        if not text.startswith(L.openers, k):
-            continue
+    for opener in L.opener_at.finditer(text, start + 2, min(limit, clause_end)):  # every place one starts
+        k = opener.start()
         names = split_names(text[start:k])
         if names:
             v = L.adverbial_verbs.search(text, k, clause_end)
@@ -267,6 +268,12 @@ def _described_tail() -> re.Pattern[str]:
     return re.compile(rf"等(?!{resources.alternation(nouns)})[\u4e00-\u9fff]{{2,10}}?(?P<noun>{resources.alternation(nouns)})$")
 
 
+@cache
+def _long_suffixes() -> tuple[str, ...]:
+    """Organisation endings of two characters or more, longest first (sorted once, not per list)."""
+    return tuple(sorted((x for x in _lex().suffixes if len(x) >= 2), key=len, reverse=True))
+
+
 def _shared_head(last: str) -> str | None:
     """The ending the list's last name may share with the names before it: a shared head (部门, 人民政府)
     or an organisation ending of two characters or more (基金, 委员会), with a bracketed note after it
@@ -276,8 +283,7 @@ def _shared_head(last: str) -> str | None:
     base = last[: note.start()] if note else last
     head = next((h for h in L.heads if base.endswith(h) and len(base) > len(h)), None)
     if head is None:
-        head = next((s for s in sorted(L.suffixes, key=len, reverse=True)
-                     if len(s) >= 2 and base.endswith(s) and len(base) > len(s) + 1), None)
+        head = next((s for s in _long_suffixes() if base.endswith(s) and len(base) > len(s) + 1), None)
     return head + note.group() if head and note else head
 
 
