@@ -88,9 +88,11 @@ _NOT_NAME_OPENINGS = frozenset({"v", "vd", "d", "p", "c", "ad", "l", "i"})  # ji
 _NAMES_REACH = 120  # a list of sixteen departments before its verb is about a hundred characters
 
 
-def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
+def _doer_at(text: str, start: int, forward: bool = False) -> tuple[int, int, list[str], str] | None:
     """The doer opening the clause at ``start``: (names start, verb end, names, verb), trying each verb in
-    the clause's first 60 characters (应急管理部门要…: 应 is no verb there, 要 is)."""
+    the clause's first 60 characters (应急管理部门要…: 应 is no verb there, 要 is). ``forward`` (a report's
+    X将…): only a doer whose verb looks ahead counts, so a clause with no such word in reach is passed over
+    and names followed by no listed verb are not looked for."""
     L = _lex()
     lead_in = next((w for w in L.lead_ins if text.startswith(w, start)), "")
     start += len(lead_in)  # 另本院将…, 此外X要…: the word that joins the clause to the one before opens no name
@@ -104,6 +106,14 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
     limit = min(stop.start() if stop else len(text), start + _NAMES_REACH)
     if not _name_ending().search(text, start, limit):
         return None  # every name holds an organisation ending or is a generic doer: none within reach
+    # 各地区、各部门在推进中要…: names, a phrase opening on 在/对/按照…, then the verb in the same clause
+    clause_end = stop.start() if stop else len(text)
+    if stop and stop.group() == ",":
+        # 各部门在制定办法时,要明确…: the phrase ends at a comma and the next clause opens on the verb
+        nxt = L.adverbial_verbs.match(text, stop.end())
+        clause_end = nxt.end() if nxt else clause_end
+    if forward and not requested and not _forward_word(text, start + 2, max(limit, clause_end) + 1):
+        return None  # every verb tried below starts by max(limit, clause_end): none there looks ahead
     if requested:  # 请财政部落实…: a request names its doers whatever verb follows
         w = L.with_words.search(text, start + 2, limit)
         if w and (names := split_names(text[start: w.start()])):
@@ -119,12 +129,6 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
         names = split_names(text[start: v.start()]) or _before_adverb(text[start: v.start()])
         if names:
             return start, v.end(), names, v.group()
-    # 各地区、各部门在推进中要…: names, a phrase opening on 在/对/按照…, then the verb in the same clause
-    clause_end = stop.start() if stop else len(text)
-    if stop and stop.group() == ",":
-        # 各部门在制定办法时,要明确…: the phrase ends at a comma and the next clause opens on the verb
-        nxt = L.adverbial_verbs.match(text, stop.end())
-        clause_end = nxt.end() if nxt else clause_end
     for opener in L.opener_at.finditer(text, start + 2, min(limit, clause_end)):  # every place one starts
         k = opener.start()
         names = split_names(text[start:k])
@@ -132,13 +136,19 @@ def _doer_at(text: str, start: int) -> tuple[int, int, list[str], str] | None:
             v = L.adverbial_verbs.search(text, k, clause_end)
             if v:
                 return start, v.end(), names, v.group()
-    return _doer_before_any_verb(text, start, limit, by)
+    # names before a verb jieba tags carry no verb of ours (""), so they never look ahead
+    return None if forward else _doer_before_any_verb(text, start, limit, by)
 
 
 def _forward(text: str, start: int) -> bool:
     """Whether the clause at ``start`` names doers before a verb that looks ahead (X将…), for reports."""
-    found = _doer_at(text, start)
+    found = _doer_at(text, start, forward=True)
     return bool(found and found[3].startswith(_lex().forward))
+
+
+def _forward_word(text: str, start: int, end: int) -> bool:
+    """Whether a word that looks ahead (将) starts in ``[start, end)``: a verb opening on it must."""
+    return any(text.find(w, start, end + len(w) - 1) >= 0 for w in _lex().forward)
 
 
 def _before_adverb(raw: str) -> list[str] | None:
