@@ -44,20 +44,46 @@ def _patterns(key: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in ([value] if isinstance(value, str) else value))
 
 
+@cache
+def _any_of(*keys: str) -> re.Pattern[str]:
+    """The patterns of ``keys`` as one alternation: one ``match``/``search`` asks what ``any`` over them did."""
+    return re.compile("|".join(f"(?:{p.pattern})" for key in keys for p in _patterns(key)))
+
+
+@cache
+def _word_sets() -> tuple[tuple[str, ...], re.Pattern[str], tuple[str, ...]]:
+    """The line prefixes as one tuple for ``startswith``, the words a line may hold anywhere as one pattern,
+    and the pager words longest first: built once, not at every line."""
+    cfg = _config()
+    contains = re.compile("|".join(map(re.escape, cfg["contains"])))
+    return tuple(cfg["prefixes"]), contains, tuple(sorted(cfg["pager_words"], key=len, reverse=True))
+
+
+_WORD = re.compile(r"\w")
+_DIGIT = re.compile(r"\d")
+_PAGER_REST = re.compile(r"[\d\s\[\]【】<>《》.…|/]")
+
+
 def is_page_mark(line: str) -> bool:
     """``- 3 -``, ``第3页``, ``3/12``: what a page break leaves in the text (never a table cell)."""
-    s = line.strip()
-    return any(p.match(s) for p in _patterns("page_marks"))
+    return _any_of("page_marks").match(line.strip()) is not None
 
 
 def _is_pager(s: str) -> bool:
-    words = _config()["pager_words"]
+    words = _word_sets()[2]
     if not any(w in s for w in words):
         return False
     rest = s
-    for w in sorted(words, key=len, reverse=True):
+    for w in words:
         rest = rest.replace(w, "")
-    return len(s) <= 60 and not re.sub(r"[\d\s\[\]【】<>《》.…|/]", "", rest)
+    return len(s) <= 60 and not _PAGER_REST.sub("", rest)
+
+
+def _short_prefix(s: str, opening: str) -> bool:
+    """The word alone or as a label (相关报道:, 分享到), never 分享经济."""
+    cfg = _config()
+    return len(s) <= cfg["short_prefix_max"] and any(
+        opening == p or opening.startswith(p) and opening[len(p)] in ":】] 到" for p in cfg["short_prefixes"])
 
 
 def chrome_reason(line: str) -> str | None:
@@ -74,33 +100,33 @@ def chrome_reason(line: str) -> str | None:
         return "rule_line" if line.strip() else None  # a lone > or • left by a breadcrumb or a list
     if len(s) > 200:
         return None  # chrome lines are short; a long line is body text (or a whole document on one line)
+    prefixes, contains, _ = _word_sets()
     opening = s.lstrip("【[")  # 【字号: 大 中 小】 as well as 字号
-    if any(opening.startswith(p) for p in cfg["prefixes"]):
+    if opening.startswith(prefixes) or _short_prefix(s, opening):
         return "prefix"
-    if len(s) <= cfg["short_prefix_max"] and any(
-            opening == p or opening.startswith(p) and opening[len(p)] in ":】] 到" for p in cfg["short_prefixes"]):
-        return "prefix"  # the word alone or as a label (相关报道:, 分享到), never 分享经济
-    if any(p.search(s) for p in _patterns("credits")):
+    if _any_of("credits").search(s):
         return "credit"
-    if any(w in s for w in cfg["contains"]):
+    if contains.search(s):
         return "contains"
-    if "|" in s and any(lab in s for lab in cfg["metadata_labels"]):
-        return "metadata"
-    if _BREADCRUMB.match(s) and len(s) <= 40:
-        return "breadcrumb"
     if "|" in s:
-        return "rule_line" if not re.search(r"\w", s) else None  # a lone | is no table row
-    if is_page_mark(s) or any(p.match(s) for p in _patterns("page_number")):
+        if any(lab in s for lab in cfg["metadata_labels"]):
+            return "metadata"
+        if len(s) <= 40 and _BREADCRUMB.match(s):
+            return "breadcrumb"
+        return "rule_line" if not _WORD.search(s) else None  # a lone | is no table row
+    if len(s) <= 40 and _BREADCRUMB.match(s):
+        return "breadcrumb"
+    if _any_of("page_marks", "page_number").match(s):
         return "page_number"
-    if any(p.match(s) for p in _patterns("date_stamps")):
+    if _any_of("date_stamps").match(s):
         return "date_stamp"
     if _is_pager(s):
         return "pager"
-    if not re.search(r"\w", s):
+    if not _WORD.search(s):
         return "rule_line"  # only dashes or dots: a rule drawn across the page
-    if re.search(r"\d", s):
+    if _DIGIT.search(s):
         return None
-    if len(s) <= cfg["short_line_max"] and not (_SENT_PUNCT & set(s)) and not _ITEM.match(s):
+    if len(s) <= cfg["short_line_max"] and _SENT_PUNCT.isdisjoint(s) and not _ITEM.match(s):
         return "short"
     return None
 
@@ -211,6 +237,30 @@ def title_note(line: str) -> bool:
     return bool(m) and any(w in m.group(1) for w in _titles()["notes"])
 
 
+def _near_rows(lines: list[str], reasons: list[str | None]) -> set[int]:
+    """The two non-blank lines above each table row and the one below it (its caption, 单位:万元), found in
+    one pass each way: a row looks back only to the last two non-blank lines, never to the top of the page."""
+    rows = [i for i, ln in enumerate(lines) if reasons[i] is None and "|" in ln]
+    if not rows:
+        return set()
+    near: set[int] = set()
+    above: list[int] = []  # the last two non-blank lines before the current one, nearest last
+    row_set = set(rows)
+    for i, ln in enumerate(lines):
+        if i in row_set:
+            near.update(above)
+        if ln.strip():
+            above = [*above[-1:], i]
+    waiting = False  # a row above still wants its next non-blank line
+    for i, ln in enumerate(lines):
+        if waiting and ln.strip():
+            near.add(i)
+            waiting = False
+        if i in row_set:
+            waiting = True
+    return near
+
+
 def chrome_flags(lines: list[str], table_lines: frozenset[int] | set[int] = frozenset()) -> tuple[list[bool], list[str]]:
     """A keep-flag per line, and the header lines (chrome before the body) for metadata."""
     rules, header = chrome_rules(lines, table_lines)
@@ -240,18 +290,15 @@ def chrome_rules(lines: list[str], table_lines: frozenset[int] | set[int] = froz
     if first is not None:
         _keep_title_lines(lines, reasons, keep, first)
     # a short line just above or below a table (its caption, 单位:万元) belongs to the table
-    rows = [i for i, ln in enumerate(lines) if ln.count("|") >= 1 and reasons[i] is None]
-    for i in rows:
-        near = [j for j in range(i - 1, -1, -1) if lines[j].strip()][:2] + [j for j in range(i + 1, n) if lines[j].strip()][:1]
-        for j in near:
-            if reasons[j] == "short":
-                keep[j] = True
+    for j in _near_rows(lines, reasons):
+        if reasons[j] == "short":
+            keep[j] = True
     total = sum(len(ln) for ln in lines) or 1
     # An editor line or disclaimer in the second half of the page starts a trailer.
     pos = 0
+    trailer_starts = tuple(cfg["trailer_starts"])
     for i, ln in enumerate(lines):
-        s = _strip_bullets(ln)
-        if pos > total / 2 and s and any(s.startswith(t) for t in cfg["trailer_starts"]):
+        if pos > total / 2 and (s := _strip_bullets(ln)) and s.startswith(trailer_starts):
             for j in range(i, n):
                 if j in table_lines:
                     continue

@@ -12,6 +12,7 @@ CJK characters removed, page chrome lines dropped.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +24,12 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2030-\u205e"
 _KEEP_NFKC = set("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽…—–")
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN = re.compile(rf"(?<=[{_CJK}])\((?=[a-z{_TONE}]*[{_TONE}])[a-z{_TONE}]{{1,7}}\)")
+# patterns open with their literal (the bracket, the space), never with a lookbehind, so the regex engine
+# skips to the candidates instead of trying every position of the text
+_PINYIN = re.compile(rf"\((?<=[{_CJK}]\()(?=[a-z{_TONE}]*[{_TONE}])[a-z{_TONE}]{{1,7}}\)")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_ASCII_WORD = frozenset(string.ascii_letters + string.digits)
+_SPLIT_NUMBER = re.compile(r" (?:(?<=\d[.,] )(?=\d)|(?<=\d )(?=[.]\d))")  # 3. 9 / 3 .9: the space inside a number
 
 
 @dataclass
@@ -63,28 +67,33 @@ def charwise(m: Mapped, fn: Callable[[str], str]) -> Mapped:
 
 def substitute(m: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> Mapped:
     """Regex substitution that keeps offsets: an equal-length replacement maps 1:1, else to the match start."""
+    text, offsets = m.text, m.offsets
     parts: list[str] = []
     offs: list[int] = []
     last = 0
-    for match in pattern.finditer(m.text):
+    for match in pattern.finditer(text):
         s, e = match.span()
-        parts.append(m.text[last:s])
-        offs.extend(m.offsets[last:s])
+        parts.append(text[last:s])
+        offs += offsets[last:s]
         rep = repl(match)
         parts.append(rep)
         if len(rep) == e - s:
-            offs.extend(m.offsets[s:e])
+            offs += offsets[s:e]
         else:
-            anchor = m.offsets[s] if s < len(m.offsets) else (m.offsets[-1] + 1 if m.offsets else 0)
-            offs.extend([anchor] * len(rep))
+            anchor = offsets[s] if s < len(offsets) else (offsets[-1] + 1 if offsets else 0)
+            offs += [anchor] * len(rep)
         last = e
-    parts.append(m.text[last:])
-    offs.extend(m.offsets[last:])
+    if not parts:
+        return m  # nothing matched: the text and its offsets stay, uncopied
+    parts.append(text[last:])
+    offs += offsets[last:]
     return Mapped("".join(parts), offs)
 
 
 def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
     """Keep the lines whose flag is True (lines split on \\n)."""
+    if all(keep):
+        return m
     parts: list[str] = []
     offs: list[int] = []
     pos = 0
@@ -156,20 +165,19 @@ def _learn_scripts(chars: set[str]) -> None:
 
 def detect_script(text: str) -> str:
     """``simplified``, ``traditional`` or ``mixed``: count characters only one script uses."""
-    runs, size = [], 0
-    for m in _HAN.finditer(text):  # the first 4,000 Han characters decide
-        runs.append(m.group())
-        size += len(runs[-1])
-        if size >= _SAMPLE:
-            break
-    han = "".join(runs)[:_SAMPLE]
+    han = "".join(_HAN.findall(text))[:_SAMPLE]  # the first 4,000 Han characters decide
     if not han:
         return "simplified"
-    _learn_scripts(set(han))
-    trad_only = sum(map(_TRAD_ONLY.__contains__, han))
-    simp_only = sum(map(_SIMP_ONLY.__contains__, han))
+    chars = set(han)
+    _learn_scripts(chars)
+    # counted per distinct character: a simplified text has almost none of the traditional ones, and then
+    # its simplified ones need no count at all
+    trad_only = sum(map(han.count, chars & _TRAD_ONLY))
+    if trad_only <= 0.02 * len(han) and trad_only < 5:
+        return "simplified"
+    simp_only = sum(map(han.count, chars & _SIMP_ONLY))
     total = trad_only + simp_only
-    if total < 3 or trad_only <= 0.02 * len(han) and trad_only < 5:
+    if total < 3:
         return "simplified"
     share = trad_only / total
     if share >= 0.85:
@@ -210,24 +218,32 @@ def to_simplified(m: Mapped, region: str | None = None) -> Mapped:
 
 
 def _collapse_spaces(m: Mapped) -> Mapped:
-    """Drop spaces unless both neighbours are ASCII letters/digits (then keep one)."""
-    text = m.text
-
-    def repl(match: re.Match[str]) -> str:
+    """Drop spaces unless both neighbours are ASCII letters/digits (then keep one, mapped to the run's
+    first character). One loop over the runs, with no callback per run (there are thousands in a PDF's text)."""
+    text, offsets = m.text, m.offsets
+    end = len(text)
+    parts: list[str] = []
+    offs: list[int] = []
+    last = 0
+    for match in _SPACE_RUN.finditer(text):
         s, e = match.span()
-        before = text[s - 1] if s > 0 else "\n"
-        after = text[e] if e < len(text) else "\n"
-        if _ASCII_WORD.match(before) and _ASCII_WORD.match(after):
+        parts.append(text[last:s])
+        offs += offsets[last:s]
+        if s and e < end and text[s - 1] in _ASCII_WORD and text[e] in _ASCII_WORD:
             # 2024 年 / 372.53 亿: digits next to CJK lose the space; two ASCII words keep one
-            return " "
-        return ""
-
-    return substitute(m, _SPACE_RUN, repl)
+            parts.append(" ")
+            offs.append(offsets[s])
+        last = e
+    if not parts:
+        return m
+    parts.append(text[last:])
+    offs += offsets[last:]
+    return Mapped("".join(parts), offs)
 
 
 def _fix_split_numbers(m: Mapped) -> Mapped:
     """Join digits that a PDF split with a space inside a number (3. 9 万 -> 3.9万)."""
-    return substitute(m, re.compile(r"(?<=\d[.,]) (?=\d)|(?<=\d) (?=[.]\d)"), lambda _: "")
+    return substitute(m, _SPLIT_NUMBER, lambda _: "")
 
 
 def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
@@ -312,10 +328,14 @@ def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
 
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])"
                       r"|(?<![\d ])\d(?: \d){3}(?= ?年)")  # 1 200名; a spaced-out year in a PDF title: 2 0 2 4 年
+_DIGIT_SPACE_DIGIT = re.compile(r"\d \d")
 
 
 def _join_digit_groups(m: Mapped) -> Mapped:
-    """Digits grouped by thin spaces, as Hong Kong and English-style texts write them: 1 200名 -> 1200名."""
+    """Digits grouped by thin spaces, as Hong Kong and English-style texts write them: 1 200名 -> 1200名.
+    Both forms hold a digit, a space and a digit: a text without one is passed over at once."""
+    if not _DIGIT_SPACE_DIGIT.search(m.text):
+        return m
     drop: set[int] = set()
     for match in _GROUPED.finditer(m.text):
         drop.update(i for i in range(match.start(), match.end()) if m.text[i] == " ")
