@@ -44,13 +44,6 @@ def test_a_sentence_with_many_figures_is_segmented_once(counted_tokenize):
     assert all(counted_tokenize[text] == 1 for text in whole)
 
 
-def test_the_shifted_tokens_are_built_once_per_sentence():
-    segment.clear_caches()
-    process_text(_TEXT)
-    info = segment._shifted_tokens.cache_info()
-    assert info.hits >= info.misses  # the role rules and the role model ask again for every figure
-
-
 def test_no_pattern_is_compiled_per_figure(monkeypatch):
     """After a first document (lexicon patterns built), the role and quantity rules use compiled patterns:
     ``re.search(r"...")`` in a loop looks the pattern up in re's cache on every call."""

@@ -28,6 +28,17 @@ _DATED = re.compile(rf"(?:截至|截止到?|[在于到至])?(?:(?:{YEAR}(?:\s*[-
 _RIGHT_VERB = re.compile(r"要|将|已经?|正在|进行|全部|均|的基础上|得到|获得|实现|达到|完成|开展|取得|年度|和|与|及|、")
 _NOUN_START = re.compile(r"[\u4e00-\u9fff]{2}")  # words, not a comparator or a figure, right after the unit
 _RIGHT_STOP = re.compile(r"[(\[〔【]|\d+(?:\.\d+)?(?![\dA-Za-z.])")  # 5G基站 is a name
+# compiled once: indicator_for runs for every figure (re's cache lookup per call cost more than the match)
+_RANGE_LOWER_END = re.compile(rf"\d+(?:\.\d+)?%?\s*{RANGE}\s*$")
+_ONE_CHAR_ASIDE = re.compile(r"[(（][\u4e00-\u9fff][)）]")
+_SUBJECT_BEFORE_YEAR = re.compile(rf"^(.{{2,16}}?)(?:由|从|较|比)(?:{YEAR}年(?:底|末)?|上年|去年)")
+_SUBJECT_BEFORE_FIGURE = re.compile(r"^(.{2,16}?)(?:由|从)\s*\d")
+_AFTER_LISTED_FIGURE = re.compile(r"^.*\d[^、;；]{0,8}、(?=[\u4e00-\u9fff]{2})")
+_AFTER_OTHER_FIGURE = re.compile(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})")
+_RANGE_LOWER_END_LINKED = re.compile(rf"(?:为|是|在)?\d+(?:\.\d+)?%?\s*{RANGE}\s*$")
+_PAIR_FIRST = re.compile(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$")
+_RIGHT_LEAD = re.compile(r"^(?:以上|以下|以内|左右|余)?的?")
+_RIGHT_TAIL = re.compile(r"(?:任务|工作|目标|问题)$")
 
 
 @cache
@@ -125,18 +136,18 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     left = text[clause[0]: span[0]]
     verb, bare = _changes()
     # 增长5.0%—5.5%: the verb stands before the range's lower end
-    change = verb.search(re.sub(rf"\d+(?:\.\d+)?%?\s*{RANGE}\s*$", "", left).rstrip()) if unit == "%" else None
+    change = verb.search(_RANGE_LOWER_END.sub("", left).rstrip()) if unit == "%" else None
     opened = max(left.rfind("("), left.rfind("["), left.rfind("〔"), left.rfind("【"))
     if opened >= 0 and not _CLOSE.search(left, opened):
         left = left[opened + 1:]  # (非税占比为21%): a figure inside brackets is named inside them
-    left = _CLEAN.sub("", re.sub(r"[(（][\u4e00-\u9fff][)）]", "", left))  # 支出(类): a one-character aside
+    left = _CLEAN.sub("", _ONE_CHAR_ASIDE.sub("", left))  # 支出(类): a one-character aside
     # 森林覆盖率由2020年的42%提高到45% / 能耗较2020年下降: the subject before 由/从/较 names the figure
-    subject = re.match(rf"^(.{{2,16}}?)(?:由|从|较|比)(?:{YEAR}年(?:底|末)?|上年|去年)", left)
+    subject = _SUBJECT_BEFORE_YEAR.match(left)
     if subject:
         left = subject.group(1)
     else:
         # 城镇化率从52.1%提高到55.3%: both figures are named by the words before 从/由
-        subject = re.match(r"^(.{2,16}?)(?:由|从)\s*\d", left)
+        subject = _SUBJECT_BEFORE_FIGURE.match(left)
         if subject:
             left = subject.group(1)
     # a year or period inside the clause dates the figure, it does not name it: 本港经济在2023年全年增长,
@@ -148,11 +159,11 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
         # words around the date do (本港经济在2023年全年增长3.2%)
         left = after if len(_TAIL.sub("", after).strip(" ,、")) >= 2 else _DATED.sub("", left)
     # 投资8.4亿元、投资完成率97.3%: the words after another figure and a list break name this one
-    left = re.sub(r"^.*\d[^、;；]{0,8}、(?=[\u4e00-\u9fff]{2})", "", left)
+    left = _AFTER_LISTED_FIGURE.sub("", left)
     # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
-    left = re.sub(r"^.*(?<![A-Za-z\d.])\d+(?:\.\d+)?[万亿]?[\u4e00-\u9fff]?(?:和|及|、)?(?=[\u4e00-\u9fff]{2})", "", left)
-    left = re.sub(rf"(?:为|是|在)?\d+(?:\.\d+)?%?\s*{RANGE}\s*$", "", left)  # 为3—12个月: the range's lower end
-    left = re.sub(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$", "", left)  # 分别回落2.16和1.66个百分点
+    left = _AFTER_OTHER_FIGURE.sub("", left)
+    left = _RANGE_LOWER_END_LINKED.sub("", left)  # 为3—12个月: the range's lower end
+    left = _PAIR_FIRST.sub("", left)  # 分别回落2.16和1.66个百分点
     # 新识别监测对象16户71人: a figure just before this one is that figure, not part of the name
     left = _trailing_figure().sub("", left)
     tail, lead, scope, whole = _words()
@@ -169,10 +180,10 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
     named = left if unit == "%" else _cut_lead(left, lead)
     # a bracketed aside or another figure after this one does not name it: 下降53.4%(非税占比为21%)
     right = _RIGHT_STOP.split(text[span[1]: clause[1]], 1)[0]
-    right = re.sub(r"^(?:以上|以下|以内|左右|余)?的?", "", right)
+    right = _RIGHT_LEAD.sub("", right)
     listed = right[:1] in ("、", ",", "，")  # 47人以上、城镇…: the next item of a list, not this count's noun
     right = _CLEAN.sub("", right).strip(" ,、")
-    right = re.sub(r"(?:任务|工作|目标|问题)$", "", right) or right
+    right = _RIGHT_TAIL.sub("", right) or right
     # 首先选出80个示范村, 积极推行三种增收模式: a count's noun follows its measure word
     if counted and len(right) >= 2 and not subject and not (listed and len(left) >= 2) and _NOUN_START.match(right):
         head = _noun_before_verb(right)  # 14个深度贫困县脱贫攻坚要取得…: the noun, not what it does

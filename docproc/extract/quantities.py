@@ -22,6 +22,7 @@ from ..model import Document, Quantity
 from ..numerals import Number, scan
 from ..patterns import CLAUSE_BREAKS, RANGE, RANGE_MARKS, YEAR
 from .indicators import indicator_for
+from .role_model import sentence_words
 from .roles import role_for
 
 _CLAUSE_BREAK_CHARS = CLAUSE_BREAKS + "|"  # rfind looks back for each; the class finds the next one
@@ -214,10 +215,27 @@ def _op_after(text: str, end: int) -> tuple[str, int] | None:
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``[start, end)``: after the last break before it (looking back at most 300
+    characters), up to the next break after it."""
     window = max(0, start - 300)
-    left = max(max(text.rfind(c, window, start) for c in _CLAUSE_BREAK_CHARS) + 1, window)
-    m = _CLAUSE_BREAK.search(text, end)
-    return left, (m.start() if m else len(text))
+    breaks = _breaks(text)
+    i = bisect.bisect_left(breaks, start)
+    left = breaks[i - 1] + 1 if i and breaks[i - 1] >= window else window
+    j = bisect.bisect_left(breaks, end, i)
+    return left, (breaks[j] if j < len(breaks) else len(text))
+
+
+def _breaks(text: str) -> list[int]:
+    """Where the text's clause breaks are, found in one pass per text instead of a look back per break
+    character and figure (the last text's are kept: its figures ask one after another)."""
+    last = _last_breaks[0]
+    if last[0] is not text:
+        last = (text, [m.start() for m in _CLAUSE_BREAK.finditer(text)])
+        _last_breaks[0] = last
+    return last[1]
+
+
+_last_breaks: list[tuple[str | None, list[int]]] = [(None, [])]
 
 
 _RANGE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(?P<sep>{RANGE}|和|与|及|、)\s*(\d+(?:\.\d+)?)(?![\d.])")
@@ -246,17 +264,13 @@ def _ranges(text: str) -> dict[int, tuple]:
 
 def _inside_word(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
     """Whether a jieba word runs across the numeral and its unit into more text (三门峡市, 二次污染).
-    The tokens are the sentence's own (segmented once, cached); a sentence too long for that is
-    replaced by a few characters either side."""
-    from ..segment import tokens_at
-
+    The tokens are the sentence's own, read once for all its figures and their roles
+    (``sentence_words``); a sentence too long for that is replaced by a few characters either side."""
     s, e = sentence
     if not (s <= start and end <= e) or e - s > 3 * _WINDOW:
         s, e = max(0, start - 12), end + 12
-    for _, ts, te in tokens_at(text, (s, e)):
-        if ts <= start < te:
-            return te > end or ts < start
-    return False
+    word = sentence_words(text, (s, e)).word_at(start)
+    return word is not None and (word[1] > end or word[0] < start)
 
 
 @dataclass

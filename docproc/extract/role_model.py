@@ -12,42 +12,94 @@ weights in pure Python, so scikit-learn is needed to train, not to run.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from .. import resources
 from ..model import Document, Span
 from ..patterns import YEAR
-from ..segment import tokens_at
+from ..segment import tokens
 
 _YEAR = re.compile(rf"({YEAR})年")
 _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)")
 _MODEL_FILE = "models/roles.json"
 
 
-def features(doc: Document, span: Span, clause: Span, sentence: Span, unit: str) -> list[str]:
+@dataclass(frozen=True)
+class SentenceWords:
+    """A sentence's tokens read once for every figure in it: the role rules and the model's features
+    ask for the words before, inside and after each figure's clause, found by bisecting the token ends
+    instead of filtering the whole token list once per figure. Offsets are kept relative to the
+    sentence's ``offset``; callers ask with offsets into the text."""
+
+    offset: int
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def between(self, start: int, end: int) -> tuple[str, ...]:
+        """The words lying wholly inside ``[start, end)``, in order."""
+        lo = bisect.bisect_left(self.starts, start - self.offset)
+        hi = bisect.bisect_right(self.ends, end - self.offset)
+        return self.words[lo:hi]
+
+    def before(self, end: int) -> tuple[str, ...]:
+        """The words ending at or before ``end``."""
+        return self.words[:bisect.bisect_right(self.ends, end - self.offset)]
+
+    def word_at(self, pos: int) -> tuple[int, int] | None:
+        """(start, end) in the text of the word holding ``pos``, or None outside the sentence."""
+        i = bisect.bisect_right(self.ends, pos - self.offset)
+        if i < len(self.ends) and self.starts[i] <= pos - self.offset:
+            return self.offset + self.starts[i], self.offset + self.ends[i]
+        return None
+
+
+def sentence_words(text: str, sentence: Span) -> SentenceWords:
+    """The sentence's words (none for an empty sentence). Figures are resolved in reading order, so the
+    last sentence read is kept: its figures, and the rules and model for each, share one reading. The
+    memo holds the text itself and compares it by identity, so another run's equal text is read anew."""
+    if sentence[1] <= sentence[0]:
+        return _NO_WORDS
+    last = _last_sentence[0]
+    if last[0] is text and last[1] == sentence:
+        return last[2]
+    found = tokens(text[sentence[0]: sentence[1]])
+    words = SentenceWords(sentence[0], *zip(*found, strict=True)) if found else SentenceWords(sentence[0], (), (), ())
+    _last_sentence[0] = (text, sentence, words)
+    return words
+
+
+_NO_WORDS = SentenceWords(0, (), (), ())
+_last_sentence: list[tuple[str | None, Span, SentenceWords]] = [(None, (0, 0), _NO_WORDS)]
+
+
+def features(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
+             kind: str | None = None) -> list[str]:
     """Names of the binary features of one figure: the words around it, where it sits, what kind of
-    section holds it, and tense marks (a year before or after the document's, 已/了, a time limit)."""
+    section holds it, and tense marks (a year before or after the document's, 已/了, a time limit).
+    ``kind`` is the section's kind when the caller has it already."""
     text = doc.text
-    out = [f"kind={doc.kind_at(span[0])}", f"doc={doc.meta.kind or 'none'}", f"unit={unit}"]
-    words = tokens_at(text, sentence) if sentence[1] > sentence[0] else []
-    left = [w for w, s, e in words if e <= span[0] and s >= clause[0]][-6:]
-    right = [w for w, s, e in words if s >= span[1] and e <= clause[1]][:4]
-    before = [w for w, s, e in words if e <= clause[0]][-12:]
+    out = [f"kind={kind or doc.kind_at(span[0])}", f"doc={doc.meta.kind or 'none'}", f"unit={unit}"]
+    words = sentence_words(text, sentence)
+    left = words.between(clause[0], span[0])[-6:]
+    right = words.between(span[1], clause[1])[:4]
+    before = words.before(clause[0])[-12:]
     out += [f"l:{w}" for w in left] + [f"r:{w}" for w in right] + [f"s:{w}" for w in before]
     if left:
         out.append(f"l1:{left[-1]}")
     if right:
         out.append(f"r1:{right[0]}")
     year = doc.meta.year
-    for m in _YEAR.finditer(text, sentence[0], span[0]):
-        if year:
+    if year:
+        for m in _YEAR.finditer(text, sentence[0], span[0]):
             y = int(m.group(1))
             out.append("year<doc" if y < year else "year>doc" if y > year else "year=doc")
-    left_text = text[clause[0]: span[0]]
-    if "已" in left_text:
+    if "已" in text[clause[0]: span[0]]:
         out.append("mark:已")
     if "了" in text[clause[0]: clause[1]]:
         out.append("mark:了")
@@ -65,8 +117,11 @@ def _weights() -> dict | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     vocab = {name: i for i, name in enumerate(data["vocabulary"])}
+    # one dict per role, feature name -> weight: a figure's score is a lookup per feature, not an index
+    # list built first and walked once per role
+    rows = [dict(zip(data["vocabulary"], row, strict=True)) for row in data["coef"]]
     return {"classes": data["classes"], "vocab": vocab, "coef": data["coef"], "intercept": data["intercept"],
-            "min_confidence": data.get("min_confidence", 0.0)}
+            "rows": rows, "min_confidence": data.get("min_confidence", 0.0)}
 
 
 def predict(names: list[str]) -> tuple[str, float] | None:
@@ -74,15 +129,16 @@ def predict(names: list[str]) -> tuple[str, float] | None:
     model = _weights()
     if model is None:
         return None
-    index = [model["vocab"][n] for n in set(names) if n in model["vocab"]]
-    scores = [b + sum(row[i] for i in index) for row, b in zip(model["coef"], model["intercept"], strict=True)]
+    known = [n for n in set(names) if n in model["vocab"]]
+    scores = [b + sum(row[n] for n in known) for row, b in zip(model["rows"], model["intercept"], strict=True)]
     if len(scores) == 1:  # two classes: one row, the score of the second class
         p = 1 / (1 + math.exp(-scores[0]))
         probs = [1 - p, p]
     else:
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
-        probs = [x / sum(exps) for x in exps]
+        total = sum(exps)
+        probs = [x / total for x in exps]
     best = max(range(len(probs)), key=probs.__getitem__)
     return model["classes"][best], probs[best]
 

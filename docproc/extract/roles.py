@@ -15,8 +15,8 @@ from functools import cache
 from ..context import cues, forward_cue, looks_ahead, report_opening
 from ..model import Document, Span
 from ..patterns import YEAR, unit_set
-from ..segment import tokens, tokens_at
-from .role_model import model_role
+from ..segment import tokens
+from .role_model import model_role, sentence_words
 
 _YEAR_IN_CLAUSE = re.compile(rf"(?<![\d\-—~至到])({YEAR})年(?:底|末)?(?![\d\-—~至到以]|来)")
 
@@ -25,6 +25,12 @@ _YEAR_IN_CLAUSE = re.compile(rf"(?<![\d\-—~至到])({YEAR})年(?:底|末)?(?![
 def _strong(key: str) -> frozenset[str]:
     """strong_target / strong_actual cue tokens of ``lexicons/roles.yaml``."""
     return frozenset(cues()[key])
+
+
+@cache
+def _strong_target_no_estimate() -> frozenset[str]:
+    """strong_target without 预计: outside a plan, 预计全年… estimates a result (see ``_ESTIMATE``)."""
+    return _strong("strong_target") - {"预计"}
 
 
 def _words(text: str) -> set[str]:
@@ -97,27 +103,28 @@ def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str
     if _STATED_GOAL.search(before_in_clause):
         return "target", True
     sentence_left = text[sentence[0]: span[0]] if sentence[1] > sentence[0] else ""
-    # the sentence is segmented once (cached); the clause's words and those before the figure come from it
-    sentence_tokens = tokens_at(text, sentence) if sentence[1] > sentence[0] else []
+    # the sentence is read once for all its figures (``sentence_words``); the clause's words and those
+    # before the figure are slices of it, tested against the cue sets without building sets
+    words = sentence_words(text, sentence)
     if sentence[0] <= clause[0] and clause[1] <= sentence[1]:
-        clause_words = {w for w, s, e in sentence_tokens if clause[0] <= s and e <= clause[1]}
+        clause_words = words.between(clause[0], clause[1])
     else:
         clause_words = _words(text[clause[0]: clause[1]])
-    left_words = {w for w, _, e in sentence_tokens if e <= span[0]} if sentence_left else set()
+    left_words = words.before(span[0]) if sentence_left else ()
     kind = doc.kind_at(span[0])
     strong_target, target_left = _strong("strong_target"), sentence_left
     if kind != "plan" and _ESTIMATE.search(text, sentence[0], span[0]):
         # 预计全年…实现165亿元 in a review: an estimate of the year's result, not a goal
-        strong_target, target_left = strong_target - {"预计"}, _ESTIMATE.sub("", sentence_left)
-    clause_target = bool(clause_words & strong_target)
-    clause_actual = bool(clause_words & _strong("strong_actual")) or bool(
+        strong_target, target_left = _strong_target_no_estimate(), _ESTIMATE.sub("", sentence_left)
+    clause_target = not strong_target.isdisjoint(clause_words)
+    clause_actual = not _strong("strong_actual").isdisjoint(clause_words) or bool(
         _DONE.search(text, clause[0], clause[1])
     )
     # 于2023年底前消除至少75%: a time limit in the figure's clause looks ahead, in any section
     if "已" not in before_in_clause:  # 已于6月底前完成: done by then
         clause_target = clause_target or bool(_TIME_LIMIT.search(text, clause[0], clause[1]))
     target = clause_target or bool(forward_cue().search(target_left))
-    actual = clause_actual or bool(left_words & _strong("strong_actual"))
+    actual = clause_actual or not _strong("strong_actual").isdisjoint(left_words)
     if clause_target and not clause_actual:
         actual = False  # 去年…, 约2 600个单位将于…落成: the figure's own clause looks ahead
     # a sentence that opens on the past year reports, whatever the section (过去一年,我们新建…)
@@ -128,6 +135,6 @@ def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str
         return "actual" if actual and not target else "target", cued
     if target and not actual:
         return "target", True
-    if kind == "mixed" and bool(left_words & strong_target) and not actual:
+    if kind == "mixed" and not strong_target.isdisjoint(left_words) and not actual:
         return "target", True
     return "actual", cued

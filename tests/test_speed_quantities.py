@@ -1,0 +1,122 @@
+"""Work counted, not timed (issue 27): the quantity stage reads a sentence's words once for all its figures,
+finds a text's clause breaks in one pass, and compiles no pattern per figure."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+
+import pytest
+
+from docproc import segment
+from docproc.extract import quantities
+from docproc.pipeline import process_text
+
+# our own sentences: one with seven arabic figures (no Chinese numeral, so no word test cuts a window)
+_SENTENCE = ("2027年全镇计划新修机耕道路47公里、加固堤坝9处、新增灌溉面积5300亩,"
+             "已完成投资1.8亿元,累计带动农户6200户,力争年底前自来水普及率达到97%,合作社增至58家。")
+_TEXT = "某镇农业农村工作要点\n一、重点任务\n" + _SENTENCE + "\n二、工作要求\n各村要在6月底前上报进度。\n"
+
+
+_QUANTITY_STAGE = ("extract/quantities.py", "extract/roles.py", "extract/role_model.py", "extract/indicators.py")
+
+
+@pytest.fixture
+def doc():
+    """The document, processed once (lexicons and patterns loaded) for the tests that look at its words."""
+    return process_text(_TEXT)
+
+
+@pytest.fixture
+def requests(monkeypatch):
+    """Every request the quantity stage makes to ``docproc.segment`` for tokens (``tokens``/``tokens_at``),
+    by the segmented text, wherever a module imported those functions from."""
+    seen: Counter[str] = Counter()
+
+    def counted(real, shifted):
+        def wrapper(text, *args):
+            if sys._getframe(1).f_code.co_filename.endswith(_QUANTITY_STAGE):
+                span = args[0] if shifted else (0, len(text))
+                seen[text[span[0]: span[1]]] += 1
+            return real(text, *args)
+        return wrapper
+
+    for name, shifted in (("tokens", False), ("tokens_at", True)):
+        real = getattr(segment, name)
+        wrapper = counted(real, shifted)
+        for module in list(sys.modules.values()):
+            if (module is not None and getattr(module, "__name__", "").startswith("docproc")
+                    and getattr(module, name, None) is real):
+                monkeypatch.setattr(module, name, wrapper)
+    return seen
+
+
+def test_a_sentence_of_many_figures_is_asked_for_once(requests):
+    figures = [q for q in process_text(_TEXT).quantities if _SENTENCE.find(q.text) >= 0]
+    assert len(figures) >= 6  # every figure's role was read from the sentence's words
+    asked = {text: n for text, n in requests.items() if text.strip() == _SENTENCE.strip()}
+    assert asked, "the sentence was never asked for: the count would prove nothing"
+    # before: the role rules asked once per figure (7 requests here), the role model answered from a cache
+    assert list(asked.values()) == [1]
+    assert len(figures) == 7
+
+
+def test_clause_breaks_are_found_once_per_text(monkeypatch):
+    uses: Counter[str] = Counter()
+    real = quantities._CLAUSE_BREAK
+
+    class Counting:
+        """The break pattern, counting its scans."""
+
+        def search(self, *args):
+            uses["search"] += 1
+            return real.search(*args)
+
+        def finditer(self, *args):
+            uses["finditer"] += 1
+            return real.finditer(*args)
+
+    monkeypatch.setattr(quantities, "_CLAUSE_BREAK", Counting())
+    found = process_text(_TEXT).quantities
+    assert len(found) >= 7
+    # before: one search forward (and eight look-backs) per figure
+    assert sum(uses.values()) == 1
+
+
+def test_the_words_of_a_clause_are_those_a_filter_over_the_tokens_finds(doc):
+    """The bisected slices give exactly the words the per-figure filters gave."""
+    from docproc.extract.role_model import SentenceWords, sentence_words
+
+    text = doc.text
+    start = text.index(_SENTENCE)
+    sentence = (start, start + len(_SENTENCE))
+    words = sentence_words(text, sentence)
+    assert isinstance(words, SentenceWords)
+    tokens = segment.tokens_at(text, sentence)
+    for m in re.finditer(r"\d+(?:\.\d+)?", _SENTENCE):
+        at, end = start + m.start(), start + m.end()
+        clause = quantities._clause_bounds(text, at, end)
+        assert words.between(clause[0], at) == tuple(w for w, s, e in tokens if s >= clause[0] and e <= at)
+        assert words.between(end, clause[1]) == tuple(w for w, s, e in tokens if s >= end and e <= clause[1])
+        assert words.before(clause[0]) == tuple(w for w, _, e in tokens if e <= clause[0])
+        held = next((s, e) for _, s, e in tokens if s <= at < e)
+        assert words.word_at(at) == held
+
+
+def test_no_pattern_is_compiled_per_figure_for_indicators(doc, monkeypatch):
+    """After a first document (lexicon patterns built), naming a figure uses compiled patterns only."""
+    callers: Counter[str] = Counter()
+    real = re._compile
+
+    def counting(pattern, flags):
+        callers[sys._getframe(2).f_code.co_filename] += 1
+        return real(pattern, flags)
+
+    monkeypatch.setattr(re, "_compile", counting)
+    found = quantities.extract_quantities(doc)
+    assert len(found) >= 7
+    mine = {f: n for f, n in callers.items() if f.endswith(("extract/indicators.py", "extract/role_model.py"))}
+    assert mine == {}
+    re.search(r"探针", "探针")  # the probe itself sees a call made the slow way
+    assert callers[__file__] == 1
