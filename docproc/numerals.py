@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_ALL = _CN_DIGITS + "十百千万亿"
 
-ARABIC = re.compile(r"(?<![A-Za-z0-9_.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![A-Za-z_])")
+# the lookbehind sits after the first digit (the same test, of the character before it), so the regex engine
+# jumps from digit to digit instead of trying the lookbehind at every character of the text
+ARABIC = re.compile(r"\d(?<![A-Za-z0-9_.]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?(?![A-Za-z_])")
 CHINESE = re.compile(rf"[{_CN_ALL}]+(?:点[{_CN_DIGITS}]+)?")
 FRACTION = re.compile(rf"([{_CN_ALL}\d]+)分之([{_CN_ALL}\d]+(?:点[{_CN_DIGITS}]+)?)")
 HALF = re.compile(r"一半|半数|过半")
@@ -76,12 +79,14 @@ def _cn_section(s: str) -> int | None:
     return total
 
 
+@lru_cache(maxsize=4096)
 def chinese_value(s: str) -> float | None:
     """Value of a Chinese numeral span, or None when it is not a well-formed number (一二三).
 
     Our own strict reader (sections of 千百十 under 亿 and 万, 零 for a skipped place, 点 for
     decimals), agreeing with cn2an's strict mode (a test compares them); importing a library for
-    it cost a tenth of a second of every start-up.
+    it cost a tenth of a second of every start-up. Cached: a text names the same few numerals
+    (一, 两, 十) again and again.
     """
     if not s or s in ("万", "亿", "千", "百", "点"):
         return None
@@ -146,16 +151,16 @@ def _any_value(s: str) -> float | None:
     return chinese_value(s)
 
 
-def scan(text: str) -> list[Number]:
-    """All number candidates, left to right, non-overlapping (fractions first)."""
+def _special(text: str) -> list[Number]:
+    """Fractions (三分之一), halves (过半) and tenths (八成), which may overlap one another: the first found
+    wins."""
     found: list[Number] = []
-    taken = [False] * (len(text) + 1)
+    taken = bytearray(len(text) + 1)
 
     def add(n: Number) -> None:
-        if any(taken[n.start:n.end]):
+        if taken.find(1, n.start, n.end) >= 0:
             return
-        for i in range(n.start, n.end):
-            taken[i] = True
+        taken[n.start:n.end] = b"\x01" * (n.end - n.start)
         found.append(n)
 
     for m in FRACTION.finditer(text):
@@ -168,18 +173,36 @@ def scan(text: str) -> list[Number]:
         v = chinese_value(m.group(1))
         if v is not None:
             add(Number(m.start(), m.end(), v * 10, "tenths", "%"))
-    for m in ARABIC.finditer(text):
-        add(Number(m.start(), m.end(), _arabic_value(m.group()), "arabic"))
+    return found
+
+
+def _chinese(text: str) -> list[Number]:
+    """Chinese numerals; a trailing magnitude (三万, 十亿) stays with the unit step, not the numeral."""
+    found: list[Number] = []
     for m in CHINESE.finditer(text):
         s, e = m.span()
-        # a trailing magnitude (三万, 十亿) stays with the unit step, not the numeral
         span_text = m.group()
         while span_text and span_text[-1] in "万亿" and len(span_text) > 1:
             span_text = span_text[:-1]
             e -= 1
         value = chinese_value(span_text)
-        if value is None:
-            continue
-        add(Number(s, e, value, "chinese"))
+        if value is not None:
+            found.append(Number(s, e, value, "chinese"))
+    return found
+
+
+def scan(text: str) -> list[Number]:
+    """All number candidates, left to right, non-overlapping (fractions first).
+
+    Arabic figures and Chinese numerals share no character, so neither overlaps the other: only the
+    fraction-like forms, found first, can take their characters."""
+    special = _special(text)
+    found = special + [Number(m.start(), m.end(), _arabic_value(m.group()), "arabic") for m in ARABIC.finditer(text)]
+    found += _chinese(text)
+    if special:
+        taken = bytearray(len(text) + 1)
+        for n in special:
+            taken[n.start:n.end] = b"\x01" * (n.end - n.start)
+        found = special + [n for n in found[len(special):] if taken.find(1, n.start, n.end) < 0]
     found.sort(key=lambda n: n.start)
     return found
