@@ -20,7 +20,8 @@ import bisect
 import calendar
 import datetime
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,6 +32,11 @@ from ..numerals import chinese_value
 from ..patterns import CLAUSE_BREAK as _CLAUSE_BREAK
 from ..patterns import RANGE, RANGE_DASHES, YEAR
 from ..prefilter import guarded
+
+try:  # the parser is internal: without it every rule scans the whole text, with the same matches
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11 is not supported anyway
+    sre_parse = None  # type: ignore[assignment]
 
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _Y = rf"(?:(?:(?P<year>{YEAR})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
@@ -510,6 +516,182 @@ def rules() -> tuple[Rule, ...]:
     return tuple(_build_rules())
 
 
+# --- where a rule can match: the rules run only inside short windows of the text --------------------
+# Every rule needs one of a few characters in each match (a month rule needs 月, the quarter rule 季), and
+# it reads only characters its pattern names. So a match lies inside a run of such characters that holds
+# one of the needed ones; those runs are found with str.find, and each rule's regex runs only there, with
+# the matches (spans and groups) of a scan over the whole text: a rule reads no character outside the run
+# but the one that ends it, which the window still shows. The runs and needed characters are worked out
+# from the patterns themselves, so a new lexicon word cannot slip past them.
+
+
+class _Open(Exception):
+    """A pattern reads characters from an open set (``[^…]``, ``.``) or tests a position (``\\b``, ``$``)."""
+
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s"}
+
+
+def _class_parts(items) -> set[str]:
+    """The pieces of a character class (``a``, ``0-9``, ``\\d``) for the characters a class item matches."""
+    out: set[str] = set()
+    for kind, value in items:
+        kind = str(kind)
+        if kind == "LITERAL":
+            out.add(re.escape(chr(value)))
+        elif kind == "RANGE":
+            out.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif kind == "CATEGORY" and str(value) in _CATEGORIES:
+            out.add(_CATEGORIES[str(value)])
+        else:
+            raise _Open(kind)
+    return out
+
+
+def _read_past(items, last: bool, out: set[str]) -> set[str]:
+    """Class pieces of every character a match (or a lookahead) may read and then go on past. A character
+    matched by a last element (the end of the pattern or of a lookahead) is read but never gone past, and
+    lookbehinds read before the match: neither lengthens a run."""
+    for i, (op, av) in enumerate(items):
+        _read_past_item(str(op), av, last and i == len(items) - 1, out)
+    return out
+
+
+def _read_past_item(name: str, av, end: bool, out: set[str]) -> None:
+    if name in ("LITERAL", "IN"):
+        parts = _class_parts(av if name == "IN" else [(name, av)])
+        out |= set() if end else parts
+    elif name == "SUBPATTERN" and not av[1] & re.IGNORECASE:  # (?i:…) would match more than it names
+        _read_past(list(av[3]), end, out)
+    elif name == "ATOMIC_GROUP":
+        _read_past(list(av), end, out)
+    elif name == "BRANCH":
+        for alt in av[1]:
+            _read_past(list(alt), end, out)
+    elif name in _REPEATS:
+        _read_past(list(av[2]), end and av[1] == 1, out)  # a repeat may go round again
+    elif name in ("ASSERT", "ASSERT_NOT"):
+        if av[0] >= 0:
+            _read_past(list(av[1]), True, out)  # the match goes on from where the lookahead began
+    else:
+        raise _Open(name)
+
+
+def _needs(items) -> list[frozenset[str]]:
+    """Sets of characters, each of which every match holds one of (月; 底 or 末); digits and spaces, which
+    are everywhere, are no help and left out."""
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(frozenset(chr(av)))
+        elif name == "IN" and all(str(kind) == "LITERAL" for kind, _ in av):
+            out.append(frozenset(chr(value) for _, value in av))
+        elif name == "SUBPATTERN":
+            out += _needs(list(av[3]))
+        elif name == "ATOMIC_GROUP":
+            out += _needs(list(av))
+        elif name in _REPEATS and av[0] >= 1:
+            out += _needs(list(av[2]))
+        elif name == "BRANCH":
+            out += _branch_needs([_needs(list(alt)) for alt in av[1]])
+    return [o for o in dict.fromkeys(out) if not any(c.isdecimal() or c.isspace() for c in o)]
+
+
+def _branch_needs(alternatives: list[list[frozenset[str]]]) -> list[frozenset[str]]:
+    """A character every alternative holds (年 in 今年|明年|2024年), or one needed set of each, together."""
+    if not all(alternatives):
+        return []
+    singles = [{c for o in alt if len(o) == 1 for c in o} for alt in alternatives]
+    common = [frozenset(c) for c in sorted(set.intersection(*singles))]
+    return common + [frozenset().union(*(min(alt, key=len) for alt in alternatives))]
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """How the rules are confined: ``run`` matches a run of characters any rule may read past; ``needs[i]``
+    the choices of needed characters of rule i (None: it scans the whole text); ``counted`` finds them all."""
+
+    run: re.Pattern[str]
+    counted: re.Pattern[str]
+    needs: tuple[tuple[frozenset[str], ...] | None, ...]
+
+
+@cache
+def _windows() -> _Windows:
+    parts: set[str] = set()
+    needs: list[tuple[frozenset[str], ...] | None] = []
+    for rule in rules():
+        try:
+            if rule.pattern.flags & re.IGNORECASE:
+                raise _Open("IGNORECASE")
+            tree = list(sre_parse.parse(rule.pattern.pattern, rule.pattern.flags))
+            read, choices = _read_past(tree, True, set()), tuple(_needs(tree))
+        except Exception:  # _Open, no parser, or a parse tree of a shape the parser did not have before
+            read, choices = set(), ()
+        if choices:
+            parts |= read
+        needs.append(choices or None)
+    chars = sorted({c for choices in needs if choices for o in choices for c in o})
+    return _Windows(re.compile(f"[{''.join(sorted(parts))}]*"), re.compile(f"[{re.escape(''.join(chars))}]"),
+                    tuple(needs))
+
+
+def _rule_matches(text: str) -> Iterator[tuple[Rule, Iterator[re.Match[str]] | list[re.Match[str]]]]:
+    """Each rule with its matches over ``text``, the same as ``rule.pattern.finditer(text)``."""
+    windows = _windows()
+    counts = Counter(windows.counted.findall(text))
+    runs = _Runs(text, windows.run)
+    for rule, choices in zip(rules(), windows.needs, strict=True):
+        if choices is None:
+            yield rule, rule.pattern.finditer(text)
+            continue
+        needed = min(choices, key=lambda o: sum(counts[c] for c in o))  # the rarest in this text
+        yield rule, _matches_in(rule.pattern, text, runs.around(needed))
+
+
+class _Runs:
+    """The runs of characters a rule may read past around each needed character of one text, found once."""
+
+    def __init__(self, text: str, run: re.Pattern[str]) -> None:
+        self.text, self.backwards, self.run = text, text[::-1], run
+        self.by_char: dict[str, list[tuple[int, int]]] = {}
+
+    def around(self, needed: frozenset[str]) -> list[tuple[int, int]]:
+        if len(needed) == 1:
+            return self._of(next(iter(needed)))
+        return sorted({span for c in needed for span in self._of(c)})
+
+    def _of(self, c: str) -> list[tuple[int, int]]:
+        found = self.by_char.get(c)
+        if found is None:
+            found = self.by_char[c] = []
+            text, n, end = self.text, len(self.text), -1
+            i = text.find(c)
+            while i >= 0:
+                if i >= end:  # a new run: back to its start over the reversed text, on to its end
+                    end = self.run.match(text, i).end()
+                    found.append((n - self.run.match(self.backwards, n - i).end(), end))
+                i = text.find(c, i + 1)
+        return found
+
+
+def _matches_in(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)``, searching only the runs: the run's end character stays in view."""
+    out: list[re.Match[str]] = []
+    pos, n = 0, len(text)
+    for start, end in spans:
+        at, stop = max(pos, start), min(n, end + 1)
+        while at <= end:
+            m = pattern.search(text, at, stop)
+            if m is None:
+                break
+            out.append(m)
+            at = pos = m.end()  # never empty: every match holds a needed character
+    return out
+
+
 _LABELLED = re.compile(r"[::]")  # 完成时限:8月底 is a label, never a title
 
 
@@ -548,8 +730,8 @@ def extract_deadlines(doc: Document) -> list[Deadline]:
     for s, e in _naming_lines(doc):
         taken[s:e] = [True] * (e - s)
     out: list[Deadline] = []
-    for rule in rules():
-        for m in rule.pattern.finditer(text):
+    for rule, matches in _rule_matches(text):
+        for m in matches:
             found = _read_match(doc, rule, m, taken)
             if found is not None:
                 out.append(found)

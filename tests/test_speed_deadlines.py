@@ -1,0 +1,98 @@
+"""Deadlines and checks do less work for the same output (issue 27): counted, never timed.
+
+The deadline rules used to scan the whole text each (some thirty scans of every document); now each runs only
+in the short runs of characters around what it needs (月 for a month, 季 for a quarter). The tests count the
+characters offered to the rules' regexes and check that the matches are those of a scan of the whole text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+import sys
+
+import pytest
+
+from docproc.extract import deadlines
+from docproc.pipeline import process_text
+
+PLAN = """关于做好2026年农村公路建设工作的通知
+各县(市、区)交通运输局:
+一、工作目标
+2026年底前,全市新建改建农村公路300公里。力争到2027年,通硬化路的自然村比例达到95%。
+二、重点任务
+(一)3月底前完成项目库更新,4月份开展前期工作。
+(二)各县要在6月30日前完成招标,第三季度完成路基工程,10月前完成路面铺设,9月中旬前组织检查。
+(三)收到补助资金后15日内拨付到项目单位。每季度报送一次进度,于7月15日召开推进会。
+(四)上半年完成投资40%,年内全面完成建设任务。到“十五五”末,农村公路优良中等路率达到85%以上。
+三、工作要求
+截至2025年12月31日,全市农村公路里程达到1.2万公里。今明两年要继续加大投入,三年内基本消除危桥。
+"""
+
+
+class _Counting:
+    """A compiled pattern that adds up how many characters each scan is given to look at."""
+
+    def __init__(self, pattern: re.Pattern[str], looked: list[int]) -> None:
+        self._real, self._looked = pattern, looked
+        self.pattern, self.flags = pattern.pattern, pattern.flags
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        self._looked.append(min(endpos, len(text)) - pos)
+        return self._real.finditer(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        self._looked.append(min(endpos, len(text)) - pos)
+        return self._real.search(text, pos, endpos)
+
+
+@pytest.fixture
+def looked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Characters handed to the deadline rules' regexes, one entry per scan."""
+    seen: list[int] = []
+    counting = tuple(dataclasses.replace(r, pattern=_Counting(r.pattern, seen)) for r in deadlines.rules())
+    monkeypatch.setattr(deadlines, "rules", lambda: counting)
+    return seen
+
+
+def _whole_text_scan(text: str):
+    return [(rule, list(rule.pattern.finditer(text))) for rule in deadlines.rules()]
+
+
+def _spans(found) -> list[tuple[str, list]]:
+    return [(rule.name, [(m.span(), m.groupdict()) for m in matches]) for rule, matches in found]
+
+
+def test_the_rules_look_at_a_fraction_of_the_text(looked: list[int]) -> None:
+    """Thirty rules each scanned the whole text: thirty times its length. Now, in a plan full of time limits,
+    they look at less than a fifth of that, and every deadline of the plan is still read."""
+    doc = process_text(PLAN, source="plan.txt", ref_date="2026-02-10")
+    assert len(looked) > 0 and sum(looked) < len(deadlines.rules()) * len(doc.text) / 5
+    assert [d.text for d in doc.deadlines] == [
+        "2026年底前", "到2027年", "3月底前", "4月份", "6月30日前", "第三季度", "10月前", "9月中旬前",
+        "收到补助资金后15日内", "每季度", "7月15日", "上半年", "年内", "到“十五五”末", "截至2025年12月31日",
+        "今明两年", "三年内"]
+
+
+def test_prose_with_no_time_words_is_scanned_once(looked: list[int]) -> None:
+    """Only the rule for 收到…后30日内 (which reads any character but a clause break) still scans it all."""
+    text = "全市共有农村公路养护站12个,养护工人860名,配备养护机械230台套,养护资金由市县两级共同承担。\n" * 5
+    process_text(text, source="report.txt", ref_date="2026-02-10")
+    assert sum(looked) == len(text.strip())
+
+
+def test_the_windowed_rules_match_what_a_whole_text_scan_matches() -> None:
+    text = PLAN * 3
+    assert _spans(deadlines._rule_matches(text)) == _spans(_whole_text_scan(text))
+
+
+def test_the_same_matches_on_made_up_strings_of_the_rules_own_characters() -> None:
+    """Random strings of digits, spaces, punctuation and every character the rules name, with long runs of
+    spaces between them: the windows must never cut a match short or lose one."""
+    words = [w for value in deadlines._words().values() if isinstance(value, (list, dict)) for w in value]
+    pieces = words + list("0123456789年月日底末前至到—-()“”") + ["  ", "\n", " " * 40, ",", "。", "的", "工作"]
+    rng = random.Random(27)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(5, 60)))
+        assert _spans(deadlines._rule_matches(text)) == _spans(_whole_text_scan(text)), text
