@@ -235,6 +235,22 @@ class RouteMixin(LazyDictionary):
             end[k] = best_x + 1
         return end
 
+    def opening_words(self, block: str) -> list[str]:
+        """The words the route of ``block`` (a run of jieba's Chinese characters) may open with: each word of
+        the dictionary (frequency above 0) that begins it, else its first character alone. The route's first
+        word is one of them, so a test that all of them fail answers without routing the block."""
+        self.check_initialized()
+        self._need(block[:1])
+        freq_get = self.FREQ.get
+        found = []
+        for i in range(1, len(block) + 1):
+            f = freq_get(block[:i])
+            if f is None:
+                break
+            if f:
+                found.append(block[:i])
+        return found or [block[:1]]
+
     def _Tokenizer__cut_DAG_NO_HMM(self, sentence: str) -> Iterator[str]:  # noqa: N802 - overrides jieba's
         end = self._route(sentence)
         x = 0

@@ -8,6 +8,7 @@ over these tokens, for annotation and training tools.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +48,20 @@ def clear_caches() -> None:
     """Forget every segmented sentence (benchmarks: no credit for a text seen before)."""
     _cached_tokens.cache_clear()
     _shifted_tokens.cache_clear()
+
+
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # jieba's re_han_default: one block is routed
+
+
+def opening_words(text: str, span: tuple[int, int]) -> list[str] | None:
+    """The words ``tokens_at(text, span)`` may open with, found by a few dictionary lookups and no
+    segmentation: its first token is one of them. None unless ``text[span]`` opens on a Chinese character
+    (a letter or digit alone would be joined to the ones after it)."""
+    s, e = span
+    block = _JIEBA_BLOCK.match(text, s, e)
+    if block is None or not "\u4e00" <= text[s] <= "\u9fd5":
+        return None
+    return resources.tokenizer().opening_words(block.group())
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:

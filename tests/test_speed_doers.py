@@ -43,3 +43,34 @@ def test_a_report_clause_that_does_not_look_ahead_is_not_segmented(segmented: li
     before any verb jieba knows, which can never look ahead. Now no report clause is segmented."""
     assert _prose(REPORT) == [("市教育局",), ("市交通局",)]
     assert segmented == []
+
+
+PLAN = """关于2026年城乡建设的实施方案
+一、重点任务
+加快市区道路改造,新建公交站台40个。提升县城供水能力,新增供水管网25公里。市水务局负责管网建设。
+"""
+
+
+def test_a_sentence_opening_on_a_verb_is_not_segmented(segmented: list) -> None:
+    """加快…, 提升…: every word the sentence may open with is a verb, so no list of names opens it; the
+    dictionary says so without segmenting the window (two windows were segmented before)."""
+    assert _prose(PLAN) == [("市水务局",)]
+    assert segmented == []
+
+
+def test_the_first_token_is_one_of_the_opening_words() -> None:
+    """``opening_words`` names the first token of every window it answers for: those opening on a Chinese
+    character (not on a stop or a digit)."""
+    from docproc.segment import opening_words, tokens_at
+
+    text = "加快市区道路改造和县城供水管网建设,市水务局、区住建局牵头负责2026年新建管网25公里。"
+    answered = 0
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            firsts = opening_words(text, (start, end))
+            if text[start] in ",、。" or text[start].isdigit():
+                assert firsts is None
+            else:
+                assert tokens_at(text, (start, end))[0][0] in firsts
+                answered += 1
+    assert answered > 900

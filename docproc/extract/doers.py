@@ -18,7 +18,7 @@ from functools import cache
 
 from .. import resources
 from ..model import Document, UnitClause
-from ..segment import tokens_at, verb_tag
+from ..segment import opening_words, tokens_at, verb_tag
 from .units import looks_like_person
 
 _SEPARATORS = re.compile(r"、")
@@ -94,14 +94,10 @@ def _doer_at(text: str, start: int, forward: bool = False) -> tuple[int, int, li
     X将…): only a doer whose verb looks ahead counts, so a clause with no such word in reach is passed over
     and names followed by no listed verb are not looked for."""
     L = _lex()
-    lead_in = next((w for w in L.lead_ins if text.startswith(w, start)), "")
-    start += len(lead_in)  # 另本院将…, 此外X要…: the word that joins the clause to the one before opens no name
-    requested = by = False
-    for word in L.request + L.by_words:
-        if text.startswith(word, start):
-            start += len(word)
-            requested, by = word in L.request, word not in L.request
-            break
+    # 另本院将…, 此外X要…: the word that joins the clause to the one before opens no name; then 请 or 由
+    opening = _opening().match(text, start)
+    start = opening.end()
+    requested, by = opening["request"] is not None, opening["by"] is not None
     stop = _NAME_STOP.search(text, start)
     limit = min(stop.start() if stop else len(text), start + _NAMES_REACH)
     if not _name_ending().search(text, start, limit):
@@ -138,6 +134,16 @@ def _doer_at(text: str, start: int, forward: bool = False) -> tuple[int, int, li
                 return start, v.end(), names, v.group()
     # names before a verb jieba tags carry no verb of ours (""), so they never look ahead
     return None if forward else _doer_before_any_verb(text, start, limit, by)
+
+
+@cache
+def _opening() -> re.Pattern[str]:
+    """A clause's lead-in word (longest first), then a request word or a by-word, tried in the order they
+    are listed (as one would try each with ``startswith``); both optional, so it always matches."""
+    L = _lex()
+    words = "|".join(map(re.escape, L.lead_ins))
+    request, by = ("|".join(map(re.escape, ws)) for ws in (L.request, L.by_words))
+    return re.compile(f"(?:{words})?(?:(?P<request>{request})|(?P<by>{by}))?")
 
 
 def _forward(text: str, start: int) -> bool:
@@ -183,7 +189,10 @@ def _doer_before_any_verb(
     last_end = max((m.end() for m in _name_ending().finditer(text, start + 1, limit)), default=0)
     if not last_end:
         return None  # no organisation ending in reach: no segmentation
-    words = tokens_at(text, (start, min(len(text), last_end + 8)))
+    window = (start, min(len(text), last_end + 8))
+    if _opens_on_no_name(text, window):
+        return None  # 加强…, 对…: whichever word the window opens with is a verb or a preposition
+    words = tokens_at(text, window)
     if not words or verb_tag(words[0][0]) in _NOT_NAME_OPENINGS:
         return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
     best = None
@@ -199,6 +208,13 @@ def _doer_before_any_verb(
         if names and _strong(names):
             best = (start, end, names, "")
     return best
+
+
+def _opens_on_no_name(text: str, window: tuple[int, int]) -> bool:
+    """Whether every word the window's segmentation may open with is tagged a verb, an adverb or a
+    preposition: told by a few dictionary lookups, so such a window is not segmented."""
+    firsts = opening_words(text, window)
+    return firsts is not None and all(verb_tag(w) in _NOT_NAME_OPENINGS for w in firsts)
 
 
 def _strong(names: list[str]) -> bool:
