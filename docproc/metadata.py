@@ -19,7 +19,10 @@ from .patterns import YEAR
 
 _DATE = re.compile(rf"({YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*日?")
 _DATE_LABEL = re.compile(r"(发布日期|成文日期|发文日期|印发日期|发布时间|时间|日期|更新时间)\s*[:|]*\s*\|?\s*")
-_YEAR = re.compile(rf"(?<![\d\-—~至到])({YEAR})\s*年(?!\s*[-—~至到]\s*(?:19|20)?\d{{2}})")
+# Year patterns open with the year's first digits and test the character before them in a lookbehind
+# after those digits: the regex engine then jumps to the 19s and 20s of the text instead of trying the
+# lookbehind at every character (same matches).
+_YEAR = re.compile(r"((?:19|20)(?<![\d\-—~至到]\d\d)\d{2})\s*年(?!\s*[-—~至到]\s*(?:19|20)?\d{2})")
 _RANGE = re.compile(rf"{YEAR}\s*年?\s*[-—~至到]+\s*{YEAR}\s*年?")
 _ROC = re.compile(r"民国\s*(\d{2,3})\s*年")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,40}”|\([^)]{0,30}\)")
@@ -36,7 +39,9 @@ _CN_DIGITS = str.maketrans("〇○零O一二三四五六七八九", "00001234567
 _ROC_DATE = re.compile(r"(?<!\d)(1[0-4]\d|[89]\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 # a year in Chinese digits before 年 or before the dash of a range (一九九九至二OOO年度: Hong Kong writes the
 # zero as a letter O too, once its neighbours are Chinese digits)
-_CN_YEAR = re.compile(r"((?=[〇○零O]{0,3}[一二三四五六七八九])[〇○零O一二三四五六七八九]{4})(?=年|\s*[至\-—–])")
+# (four of these characters, not all of them zeros)
+_CN_YEAR = re.compile(r"([〇○零O一二三四五六七八九][〇○零O一二三四五六七八九]{3})(?<![〇○零O]{4})(?=年|\s*[至\-—–])")
+_CN_PAIR = re.compile(r"[〇○零O一二三四五六七八九][〇○零O一二三四五六七八九]")  # what both forms below hold
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ISSUED = re.compile(rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*(?:印发|发布|公布|签发)")
 
@@ -59,6 +64,8 @@ _CN_FY_TAIL = re.compile(r"(?<=\d{4})(\s*[至\-—–]\s*)([〇○零O一二三�
 
 def _arabic_years(text: str) -> str:
     """二〇二四年 -> 2024年, 一九九八至九九年度 -> 1998至99年度: years in Chinese digits read as years."""
+    if not _CN_PAIR.search(text):
+        return text
     text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)
     return _CN_FY_TAIL.sub(lambda m: m.group(1) + m.group(2).translate(_CN_DIGITS), text)
 
@@ -240,7 +247,7 @@ def find_title(body: str, header: list[str] | None = None) -> str:
 
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
-_HK_FY = re.compile(rf"(?<!\d)({YEAR})\s*[-/—–至]\s*(\d{{2}}|{YEAR})(?!\d)\s*(?:年度|财政年度)?")
+_HK_FY = re.compile(rf"((?:19|20)(?<!\d\d\d)\d{{2}})\s*[-/—–至]\s*(\d{{2}}|{YEAR})(?!\d)\s*(?:年度|财政年度)?")
 
 
 def _plans_its_year(body: str, year: int) -> bool:

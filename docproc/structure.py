@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from .model import Document, Paragraph, Section, Sentence
 from .patterns import YEAR
@@ -31,12 +32,15 @@ _SENTENCE = re.compile(r"[^。!?;\n]+(?:[。!?;]+[”’」』)]?)?")
 _TITLE_END = re.compile(r"[。;:]")
 
 
+# every marker in one pattern, in the order of MARKERS: the first that matches names the level
+_ANY_MARKER = re.compile("|".join(f"(?P<level{level}>{pat.pattern.removeprefix('^')})" for level, pat in MARKERS))
+
+
 def marker_of(line: str) -> tuple[str, int] | None:
-    for level, pat in MARKERS:
-        m = pat.match(line)
-        if m:
-            return m.group(), level
-    return None
+    m = _ANY_MARKER.match(line)
+    if m is None:
+        return None
+    return m.group(), int(m.lastgroup.removeprefix("level"))  # type: ignore[union-attr]
 
 
 def heading_title(text: str, marker: str) -> str:
@@ -50,14 +54,23 @@ def heading_title(text: str, marker: str) -> str:
 _YEAR = re.compile(rf"({YEAR})\s*年")
 
 
-def heading_kind(title: str, doc_year: int | None) -> str | None:
-    """plan or report for a heading (二、2024年主要预期目标 / 一、2023年工作回顾), None when it says neither."""
+@cache
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...], re.Pattern[str]]:
+    """The section cue words (lexicons/sections.yaml), compiled once: one search per list, not a loop
+    over its words at every heading and clause."""
     from . import resources
 
     cues = resources.data("sections.yaml")
+    words = [re.compile(resources.alternation(cues[key])) for key in ("report", "plan", "report_cues")]
+    return words[0], words[1], tuple(cues["plan_cues"]), words[2]
+
+
+def heading_kind(title: str, doc_year: int | None) -> str | None:
+    """plan or report for a heading (二、2024年主要预期目标 / 一、2023年工作回顾), None when it says neither."""
+    report_words, plan_words, _, _ = _cues()
     years = [int(y) for y in _YEAR.findall(title)]
-    report = any(w in title for w in cues["report"])
-    plan = any(w in title for w in cues["plan"])
+    report = report_words.search(title) is not None
+    plan = plan_words.search(title) is not None
     if years and doc_year:
         if max(years) < doc_year and not plan:
             return "report"
@@ -76,15 +89,20 @@ def sentence_texts(text: str) -> list[str]:
     return [t for line in text.split("\n") for m in _SENTENCE.finditer(line) if (t := m.group().strip())]
 
 
+_CLAUSE_END = re.compile(r"[。;,!?\n]")
+_DONE = re.compile(r"\d|了|已")
+
+
 def _content_kind(text: str) -> str | None:
     """plan or report from what a section's clauses do: 加快…/推进… open work to do; 增长…/完成了…/比上年
     tell work done. None when neither leads by the lexicon's ratio."""
     from . import resources
 
     cues = resources.data("sections.yaml")
-    clauses = [c.strip() for c in re.split(r"[。;,!?\n]", text) if c.strip()]
-    plan = sum(1 for c in clauses if c.startswith(tuple(cues["plan_cues"])))
-    report = sum(1 for c in clauses if any(w in c for w in cues["report_cues"]) and re.search(r"\d|了|已", c))
+    _, _, plan_cues, report_cues = _cues()
+    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip()]
+    plan = sum(1 for c in clauses if c.startswith(plan_cues))
+    report = sum(1 for c in clauses if report_cues.search(c) and _DONE.search(c))
     ratio, least = cues["content_ratio"], cues["content_min"]
     if plan >= least and plan >= ratio * report:
         return "plan"
