@@ -39,6 +39,7 @@ _RANGE_LOWER_END_LINKED = re.compile(rf"(?:为|是|在)?\d+(?:\.\d+)?%?\s*{RANGE
 _PAIR_FIRST = re.compile(r"\d+(?:\.\d+)?%?\s*(?:和|与|及|、)$")
 _RIGHT_LEAD = re.compile(r"^(?:以上|以下|以内|左右|余)?的?")
 _RIGHT_TAIL = re.compile(r"(?:任务|工作|目标|问题)$")
+_DIGIT = re.compile(r"\d")
 
 
 @cache
@@ -132,6 +133,30 @@ def _first_words(words: str, limit: int) -> str:
     return words[:min(b for b in _bounds(words) if b >= limit)]
 
 
+def _drop_dates(left: str) -> str:
+    """A year or period inside the clause dates the figure, it does not name it: 本港经济在2023年全年增长,
+    政府会在2024-25年度预留, 占比于114年达到."""
+    dated = list(_DATED.finditer(left))
+    if not dated:
+        return left
+    after = left[dated[-1].end():]
+    # what follows the last date names the figure (2023年京蒙协作项目16个); when nothing does, the
+    # words around the date do (本港经济在2023年全年增长3.2%)
+    return after if len(_TAIL.sub("", after).strip(" ,、")) >= 2 else _DATED.sub("", left)
+
+
+def _drop_other_figures(left: str) -> str:
+    """Other figures before this one in the clause are not part of its name."""
+    # 投资8.4亿元、投资完成率97.3%: the words after another figure and a list break name this one
+    left = _AFTER_LISTED_FIGURE.sub("", left)
+    # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
+    left = _AFTER_OTHER_FIGURE.sub("", left)
+    left = _RANGE_LOWER_END_LINKED.sub("", left)  # 为3—12个月: the range's lower end
+    left = _PAIR_FIRST.sub("", left)  # 分别回落2.16和1.66个百分点
+    # 新识别监测对象16户71人: a figure just before this one is that figure, not part of the name
+    return _trailing_figure().sub("", left)
+
+
 def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool = False) -> str:
     left = text[clause[0]: span[0]]
     verb, bare = _changes()
@@ -150,22 +175,8 @@ def indicator_for(text: str, span: Span, clause: Span, unit: str, counted: bool 
         subject = _SUBJECT_BEFORE_FIGURE.match(left)
         if subject:
             left = subject.group(1)
-    # a year or period inside the clause dates the figure, it does not name it: 本港经济在2023年全年增长,
-    # 政府会在2024-25年度预留, 占比于114年达到
-    dated = list(_DATED.finditer(left))
-    if dated:
-        after = left[dated[-1].end():]
-        # what follows the last date names the figure (2023年京蒙协作项目16个); when nothing does, the
-        # words around the date do (本港经济在2023年全年增长3.2%)
-        left = after if len(_TAIL.sub("", after).strip(" ,、")) >= 2 else _DATED.sub("", left)
-    # 投资8.4亿元、投资完成率97.3%: the words after another figure and a list break name this one
-    left = _AFTER_LISTED_FIGURE.sub("", left)
-    # other figures in the clause are not part of this one's name: 995个脱贫人口和159个监测对象… -> 监测对象…
-    left = _AFTER_OTHER_FIGURE.sub("", left)
-    left = _RANGE_LOWER_END_LINKED.sub("", left)  # 为3—12个月: the range's lower end
-    left = _PAIR_FIRST.sub("", left)  # 分别回落2.16和1.66个百分点
-    # 新识别监测对象16户71人: a figure just before this one is that figure, not part of the name
-    left = _trailing_figure().sub("", left)
+    if _DIGIT.search(left):  # dates and other figures are written with digits; most names have none
+        left = _drop_other_figures(_drop_dates(left))
     tail, lead, scope, whole = _words()
     owned = _owner().split(left)[-1]
     left = owned if len(owned) >= 2 else left

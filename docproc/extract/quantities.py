@@ -42,6 +42,9 @@ class _Lex:
     implicit_re: re.Pattern[str]
     before_ops: list[tuple[str, str]]
     after_ops: list[tuple[str, str]]
+    before_words: tuple[str, ...]  # the words of before_ops: one endswith tells whether any is there
+    ops_after_unit: list[tuple[str, str]]  # after_ops but 余 and 多 (read as approximate before the unit)
+    ops_after_words: tuple[str, ...]  # their words: one startswith tells whether any is there
     id_before: tuple[str, ...]
     named_after: tuple[str, ...]
     ordinal_after: tuple[str, ...]
@@ -73,6 +76,7 @@ def lex() -> _Lex:
         (before if row[2] == "before" else after).append((row[0], row[1]))
     before.sort(key=lambda r: -len(r[0]))
     after.sort(key=lambda r: -len(r[0]))
+    after_unit = [(w, op) for w, op in after if w not in ("余", "多")]
     nq = resources.data("not_quantity.yaml")
     return _Lex(
         units=units,
@@ -85,6 +89,9 @@ def lex() -> _Lex:
         implicit_re=re.compile(resources.alternation(list(implicit))),
         before_ops=before,
         after_ops=after,
+        before_words=tuple(w for w, _ in before),
+        ops_after_unit=after_unit,
+        ops_after_words=tuple(w for w, _ in after_unit),
         id_before=tuple(nq["id_before"]),
         named_after=tuple(nq["named_set_after"]),
         ordinal_after=tuple(nq.get("ordinal_after", [])),
@@ -137,25 +144,30 @@ def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
 
 def _is_identifier(text: str, n: Number) -> bool:
     """Years, dates, ordinals, codes, ranges of years: numbers that do not measure anything."""
+    L = lex()
     before = text[max(0, n.start - 8): n.start]
-    after = text[n.end: n.end + 3]
-    raw = text[n.start: n.end]
-    if before.endswith("第") or before.endswith(lex().id_before):
+    if before.endswith("第") or before.endswith(L.id_before):
         return True
     if n.kind == "arabic":
-        if after.startswith(lex().date_after):
+        after = text[n.end: n.end + 3]
+        if after.startswith(L.date_after):
             return True  # 2023年, 5月, 30分钟, 18周岁
-        if _RANGE_ON.match(after) and _YEAR_ONLY.fullmatch(raw):
-            return True  # 2020-2022年, 2023/12/13
-        if _YEAR_RANGE_END.search(before) and _SHORT_YEAR.fullmatch(raw):
-            return True
-        if _DASH_END.search(before) or _DASH_ON.match(after):
-            return True  # dates and codes written with dashes: 2022-05-24, 15120200009-1
-        if len(raw.replace(",", "").split(".")[0]) >= 7 and "," not in raw and not lex().mag_re.match(after):
-            return True  # phone, licence and document numbers
-        if before.endswith(("#", "No.", "NO.")):
-            return True
+        return _is_arabic_code(before, text[n.start: n.end], after)
     return False
+
+
+def _is_arabic_code(before: str, raw: str, after: str) -> bool:
+    """An arabic number that is a year range, a date or code written with dashes, a phone or document
+    number, or a numbered item."""
+    if _RANGE_ON.match(after) and _YEAR_ONLY.fullmatch(raw):
+        return True  # 2020-2022年, 2023/12/13
+    if _YEAR_RANGE_END.search(before) and _SHORT_YEAR.fullmatch(raw):
+        return True
+    if _DASH_END.search(before) or _DASH_ON.match(after):
+        return True  # dates and codes written with dashes: 2022-05-24, 15120200009-1
+    if len(raw) >= 7 and "," not in raw and len(raw.split(".")[0]) >= 7 and not lex().mag_re.match(after):
+        return True  # phone, licence and document numbers
+    return before.endswith(("#", "No.", "NO."))
 
 
 _COMPOUND = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -197,18 +209,22 @@ def per_suffix(text: str, pos: int) -> str:
 
 
 def _op_before(text: str, start: int) -> str | None:
+    L = lex()
     left = text[max(0, start - 6): start]
     left = _LINK_END.sub("", left) if not left.endswith(("达到", "控制在", "稳定在")) else left
-    for word, op in lex().before_ops:
+    if not left.endswith(L.before_words):
+        return None  # most figures have no comparator before them: one test instead of one per word
+    for word, op in L.before_ops:
         if left.endswith(word):
             return op
     return None
 
 
 def _op_after(text: str, end: int) -> tuple[str, int] | None:
-    for word, op in lex().after_ops:
-        if word in ("余", "多"):
-            continue
+    L = lex()
+    if not text.startswith(L.ops_after_words, end):
+        return None
+    for word, op in L.ops_after_unit:
         if text.startswith(word, end):
             return op, end + len(word)
     return None

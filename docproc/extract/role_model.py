@@ -99,9 +99,9 @@ def features(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
         for m in _YEAR.finditer(text, sentence[0], span[0]):
             y = int(m.group(1))
             out.append("year<doc" if y < year else "year>doc" if y > year else "year=doc")
-    if "已" in text[clause[0]: span[0]]:
+    if text.find("已", clause[0], span[0]) >= 0:
         out.append("mark:已")
-    if "了" in text[clause[0]: clause[1]]:
+    if text.find("了", clause[0], clause[1]) >= 0:
         out.append("mark:了")
     if _TIME_LIMIT.search(text, clause[0], clause[1]):
         out.append("mark:time_limit")
@@ -129,8 +129,8 @@ def predict(names: list[str]) -> tuple[str, float] | None:
     model = _weights()
     if model is None:
         return None
-    known = [n for n in set(names) if n in model["vocab"]]
-    scores = [b + sum(row[n] for n in known) for row, b in zip(model["rows"], model["intercept"], strict=True)]
+    seen = set(names)  # a feature counts once however often it is named
+    scores = [b + sum(row[n] for n in seen if n in row) for row, b in zip(model["rows"], model["intercept"], strict=True)]
     if len(scores) == 1:  # two classes: one row, the score of the second class
         p = 1 / (1 + math.exp(-scores[0]))
         probs = [1 - p, p]
