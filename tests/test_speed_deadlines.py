@@ -14,6 +14,8 @@ import sys
 
 import pytest
 
+from docproc import resources
+from docproc.check import arithmetic, check_document
 from docproc.extract import deadlines
 from docproc.pipeline import process_text
 
@@ -96,3 +98,55 @@ def test_the_same_matches_on_made_up_strings_of_the_rules_own_characters() -> No
     for _ in range(400):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(5, 60)))
         assert _spans(deadlines._rule_matches(text)) == _spans(_whole_text_scan(text)), text
+
+
+# --- checks --------------------------------------------------------------------------------------------
+
+CONFLICT = """关于2025年全县交通工作的报告
+一、主要成绩
+全年,全县农村公路总里程为1200公里,比上年增加60公里。全县客运站点数量为48个,公交线路为17条。
+二、存在问题
+全年,全县农村公路总里程为1350公里,养护资金仍然不足。
+"""
+
+REPORT = """关于2025年全县交通工作的报告
+一、主要成绩
+全年,全县农村公路总里程为1200公里,比上年增加60公里。全县客运站点为48个,其中乡镇站点30个、村级站点18个。
+公路养护资金为3200万元,比上年增加400万元,增长14.3%。人均养护里程为12公里,占全市的8%。
+"""
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, owner, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(owner, name)
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
+def test_a_conflict_is_found_without_walking_brackets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The conflict check walked the sentence before every figure for brackets that (closed before the
+    figure) could never hold it; now it walks none and finds the same conflict."""
+    walks = _count_calls(monkeypatch, arithmetic, "_bracket_ranges")
+    doc = process_text(CONFLICT, source="report.txt", ref_date="2026-01-20")
+    assert [(f.check, f.evidence.count("公里")) for f in doc.findings] == [("conflict", 3)]
+    assert walks == []
+
+
+def test_the_checks_build_their_word_patterns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """增加/减少 at a clause's end and 人均/每 before a figure were rebuilt into a regex for every figure; now
+    the checks of a report with four times the figures build no more patterns than those of a short one."""
+    short = process_text(REPORT, source="report.txt", ref_date="2026-01-20")  # lexicons and patterns load
+    long = process_text(REPORT * 4, source="report.txt", ref_date="2026-01-20")
+    built = _count_calls(monkeypatch, resources, "alternation")
+    check_document(short)
+    per_short = len(built)
+    built.clear()
+    check_document(long)
+    assert len(long.quantities) == 4 * len(short.quantities)
+    assert long.check_stats["relations_checked"] >= 4 * short.check_stats["relations_checked"] > 0
+    assert len(built) == per_short

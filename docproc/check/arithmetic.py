@@ -130,6 +130,11 @@ def _total_words() -> re.Pattern[str]:
     return _words_re("total_words", "(?:{})为?$")
 
 
+def _change_word_at_end() -> re.Pattern[str]:
+    """增加 / 减少了 closing a clause: the figure after it is a change, not a level."""
+    return _words_re("change_words", "(?:{})了?$")
+
+
 def _up_words() -> tuple[str, ...]:
     return tuple(_lex()["up_words"])
 
@@ -147,7 +152,7 @@ def _kind(text: str, q: Quantity) -> str:
     """change (比年初增加586亿元), budget (年初预算为0万元) or level: only figures of one kind are compared."""
     lex = _lex()
     clause = _clause_before(text, q)
-    if re.search(f"(?:{resources.alternation(lex['change_words'])})了?$", clause):
+    if _change_word_at_end().search(clause):
         return "change"
     if any(w in clause for w in lex["budget_words"]):
         return "budget"
@@ -156,8 +161,8 @@ def _kind(text: str, q: Quantity) -> str:
 
 def _is_per(text: str, q: Quantity) -> bool:
     """An average or a rate per unit (人均4200元, 每千人6.5批次): never a part, total, denominator or base."""
-    words = resources.alternation(_lex()["per_words"])
-    return re.search(f"(?:{words})[\u4e00-\u9fff]{{0,6}}$", text[max(0, q.span[0] - 10): q.span[0]]) is not None
+    per = _words_re("per_words", "(?:{})[\u4e00-\u9fff]{{0,6}}$")
+    return per.search(text[max(0, q.span[0] - 10): q.span[0]]) is not None
 
 
 def _counted_noun(text: str, q: Quantity) -> str:
@@ -172,7 +177,7 @@ def _counted_noun(text: str, q: Quantity) -> str:
 def _label(text: str, q: Quantity) -> str:
     """The last two characters naming the figure in its clause (毕业生2.49万人 -> 业生), change words removed."""
     clause = _clause_before(text, q)
-    clause = re.sub(f"(?:{resources.alternation(_lex()['change_words'])})了?$", "", clause)
+    clause = _change_word_at_end().sub("", clause)
     clause = re.sub(r"(?:为|达到?|是|共|有|计|约|近|超过)+$", "", clause)
     return clause[-2:]
 
@@ -771,11 +776,11 @@ def _level_for(idx: _Index, change: Quantity) -> Quantity | None:
     level = levels[-1]
     if not same_unit(level.unit, change.unit) or level.op != "=" or _kind(text, level) != "level":
         return None
-    words = f"(?:{resources.alternation(_lex()['change_words'])})了?$"
-    subject = re.sub(r"[^\u4e00-\u9fff]", "", re.sub(words, "", _COMPARED.sub("", _clause_before(text, change, 30))))
+    words = _change_word_at_end()
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", words.sub("", _COMPARED.sub("", _clause_before(text, change, 30))))
     if subject:
         return level if subject in re.sub(r"[^\u4e00-\u9fff]", "", _clause_before(text, level, 40)) else None
-    between = re.sub(words, "", _COMPARED.sub("", "".join(text[level.span[1]: change.span[0]].split())))
+    between = words.sub("", _COMPARED.sub("", "".join(text[level.span[1]: change.span[0]].split())))
     return level if not re.sub(r"[^\u4e00-\u9fff]", "", between) else None
 
 
@@ -828,6 +833,10 @@ def _check_change_rate(idx: _Index, stats: Stats) -> list[Finding]:
 # --- conflict ------------------------------------------------------------------------------------
 
 
+_CONFLICT_BREAKS = ",;。:\n"
+_DIGIT = re.compile(r"\d")
+
+
 def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
     """The same indicator, unit and role stated twice with values that cannot both be right.
 
@@ -836,17 +845,21 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
     """
     text = idx.text
     groups: dict[tuple[str, str, str], list[Quantity]] = {}
+    scope = _words_re("scope_openings", "^(?:{})")
     for q in idx.qs:
         if q.op != "=" or q.role not in ("actual", "target"):
             continue
-        s_start = max(idx.sentence_span(q.span[0])[0], q.span[0] - 300)  # bounded: a stop-less line stays linear
-        if "其中" in text[s_start: q.span[0]] or any(s < q.span[0] < e for s, e in _bracket_ranges(text, s_start, q.span[0])):
-            continue
-        window = max(0, q.span[0] - 300)
-        clause_start = max((m.end() for m in re.finditer(r"[,;。:\n]", text[window:q.span[0]])), default=0) + window
-        prefix = text[clause_start: q.span[0]]
+        at = q.span[0]
+        window = max(0, at - 300)
+        # the clause opens after the last break before the figure: one rfind per break, not a scan of them all
+        clause_start = max(text.rfind(c, window, at) for c in _CONFLICT_BREAKS) + 1 or window
+        prefix = text[clause_start:at]
         # the whole statement up to the figure must be the same words, and name its scope (全县, 全年, 我市 …)
-        if len(prefix) < 6 or not _words_re("scope_openings", "^(?:{})").search(prefix) or re.search(r"\d", prefix):
+        if len(prefix) < 6 or not scope.search(prefix) or _DIGIT.search(prefix):
+            continue
+        # (a bracket closed before the figure never holds it: only 其中 in the sentence so far rules it out)
+        s_start = max(idx.sentence_span(at)[0], at - 300)  # bounded: a stop-less line stays linear
+        if "其中" in text[s_start:at]:
             continue
         groups.setdefault((prefix, q.unit, q.role), []).append(q)
     findings = []
