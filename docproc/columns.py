@@ -99,7 +99,12 @@ def _holds_any(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _cells_by_gap(line: str) -> list[str]:
-    return [c for c in GAP.split(line.strip()) if c.strip()]
+    """The cells of a line cut at its gaps. Every gap holds a tab, two spaces, a no-break space or two
+    ideographic spaces: a line with none of them is one cell, found without running ``GAP``."""
+    s = line.strip()
+    if "\t" not in s and "  " not in s and "\u00a0" not in s and "\u3000\u3000" not in s:
+        return [s] if s else []
+    return [c for c in GAP.split(s) if c.strip()]
 
 
 def _figure_share(cells: list[str]) -> float:

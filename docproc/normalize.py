@@ -109,28 +109,40 @@ def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
     return Mapped("".join(parts), offs)
 
 
+class _NfkcTable(dict[int, str]):
+    """Code point -> the character's NFKC form, for ``str.translate``: learned the first time a character
+    is met, and kept for the process. Every lookup then succeeds (a table holding only the changed
+    characters makes translate raise and catch a KeyError for every other character of the text)."""
+
+    resized: set[str] = set()  # the characters met so far whose form is not one character (㎡ -> m2)
+
+    def __missing__(self, code: int) -> str:
+        rep = self[code] = _nfkc(chr(code))
+        if len(rep) != 1:
+            _NfkcTable.resized.add(chr(code))
+        return rep
+
+
+_NFKC = _NfkcTable()
+
+
 def _nfkc_text(m: Mapped) -> Mapped:
     """``charwise(m, _nfkc)``, with one ``str.translate`` over the text when every character that changes
     becomes one character (the usual case: full-width digits and letters): the offsets stay as they are."""
-    table = {ord(ch): rep for ch in set(m.text) if (rep := _nfkc(ch)) != ch}
-    resized = [chr(code) for code, rep in table.items() if len(rep) != 1]
+    text = m.text.translate(_NFKC)  # every character of the text is in the table from here on
+    resized = [ch for ch in _NfkcTable.resized if ch in m.text]
     if not resized:
-        return Mapped(m.text.translate(table), m.offsets)
-    # ㎡ -> m2, ① -> 1 …: the runs between such characters are translated whole, as charwise maps them
-    parts: list[str] = []
+        return Mapped(text, m.offsets)
+    # ㎡ -> m2, ① -> 1 …: each of their forms maps to the character; the rest of the text is one for one
     offs: list[int] = []
     last = 0
     for found in re.finditer("[" + "".join(map(re.escape, resized)) + "]", m.text):
         i = found.start()
-        parts.append(m.text[last:i].translate(table))
-        offs.extend(m.offsets[last:i])
-        rep = table[ord(m.text[i])]
-        parts.append(rep)
-        offs.extend([m.offsets[i]] * len(rep))
+        offs += m.offsets[last:i]
+        offs += [m.offsets[i]] * len(_NFKC[ord(m.text[i])])
         last = i + 1
-    parts.append(m.text[last:].translate(table))
-    offs.extend(m.offsets[last:])
-    return Mapped("".join(parts), offs)
+    offs += m.offsets[last:]
+    return Mapped(text, offs)
 
 
 @cache
