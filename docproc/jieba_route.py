@@ -4,8 +4,8 @@
 ``Tokenizer.calc`` takes a logarithm of a frequency for every edge of every
 sentence, then the two are walked again as dicts of lists. Here the route of the
 HMM-free cut (the only one docproc uses) is computed in one backward pass, each
-fragment looked up once and each word's log-probability computed once per
-process. The arithmetic is jieba's own, in the same order, ties broken the same
+fragment looked up once and what it is (a word's log-probability, a mere prefix,
+or no word's start) remembered, so a later sentence holding it asks one dict. The arithmetic is jieba's own, in the same order, ties broken the same
 way, so every segmentation is identical (``tests/test_segment.py`` compares the
 two on the seeds and on random text).
 
@@ -31,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 _MISSING = object()
+_STOP = object()  # a fragment no dictionary word starts with
+_PREFIX = object()  # a fragment that only begins dictionary words (frequency 0)
+_STEPS_KEPT = 600_000  # fragments the route remembers (about 70 MB, as many as the dictionary holds words)
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: single letters and digits are buffered into one word
 
 
@@ -186,11 +189,14 @@ class RouteMixin(LazyDictionary):
         super().__init__(*args, **kwargs)
         self._logp: dict[str, float | None] = {}
         self._logp_total = None
+        self._steps: dict[str, Any] = {}
+        self._steps_total = None
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._need(word)  # its block first, or reading it later would undo this word
         super().add_word(word, freq, tag)
         self._logp.clear()  # frequencies and the total changed
+        self._steps.clear()
 
     def _memo(self) -> dict[str, Any]:
         """word -> log(freq) - log(total) for a word, None for a prefix-only entry (frequency 0);
@@ -200,14 +206,25 @@ class RouteMixin(LazyDictionary):
             self._logp_total = self.total
         return self._logp
 
+    def _step_memo(self) -> dict[str, Any]:
+        """fragment -> what the route makes of it: its word's log-probability (a float), ``_PREFIX`` (only a
+        prefix of words: frequency 0) or ``_STOP`` (not in the dictionary: no longer word starts with it).
+        A fragment is looked up in ``FREQ`` once; the route ends every walk on a ``_STOP`` fragment, so
+        remembering those halves the lookups of the commonest step. Cleared when the frequencies change,
+        and when it grows past ``_STEPS_KEPT`` (a server reading text for days)."""
+        if self._steps_total != self.total or len(self._steps) > _STEPS_KEPT:
+            self._steps.clear()
+            self._steps_total = self.total
+        return self._steps
+
     def _route(self, sentence: str) -> list[int]:
         """For each position, the end of the word the best route takes from it (jieba's ``calc``)."""
         self.check_initialized()
         self._need(sentence)
-        memo = self._memo()
+        memo = self._step_memo()
         logtotal = log(self.total)
-        freq = self.FREQ
-        memo_get, freq_get = memo.get, freq.get  # bound once: the loop below runs for every fragment
+        memo_get, freq_get = memo.get, self.FREQ.get  # bound once: the loop below runs for every fragment
+        missing, stop, prefix = _MISSING, _STOP, _PREFIX
         n = len(sentence)
         score = [0.0] * (n + 1)
         end = [0] * (n + 1)
@@ -217,13 +234,13 @@ class RouteMixin(LazyDictionary):
             i = k
             frag = sentence[k]
             while i < n:
-                lp = memo_get(frag, _MISSING)
-                if lp is _MISSING:
+                lp = memo_get(frag, missing)
+                if lp is missing:
                     f = freq_get(frag)
-                    if f is None:
-                        break
-                    lp = memo[frag] = (log(f) - logtotal) if f else None
-                if lp is not None:
+                    lp = memo[frag] = stop if f is None else (log(f) - logtotal) if f else prefix
+                if lp is stop:
+                    break
+                if lp is not prefix:
                     cand = lp + score[i + 1]
                     if best is None or cand >= best:  # max() over (score, x): a tie goes to the longer word
                         best, best_x = cand, i

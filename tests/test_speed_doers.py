@@ -74,3 +74,32 @@ def test_the_first_token_is_one_of_the_opening_words() -> None:
                 assert tokens_at(text, (start, end))[0][0] in firsts
                 answered += 1
     assert answered > 900
+
+
+class _CountingDict(dict):
+    """A dictionary that counts the lookups made with ``get``."""
+
+    gets = 0
+
+    def get(self, key, default=None):  # noqa: ANN001, ANN201 - dict's own signature
+        _CountingDict.gets += 1
+        return super().get(key, default)
+
+
+def test_a_fragment_is_looked_up_in_the_dictionary_once() -> None:
+    """The route remembers the fragments no word starts with (the last step of every walk), not only
+    the words: a sentence segmented again asks jieba's dictionary nothing, and the words are the same."""
+    import jieba
+
+    from docproc import resources
+    from docproc.jieba_route import make_tokenizer
+
+    tok = make_tokenizer(jieba, resources.domain_words(), resources._cache_dir())
+    tok.load_all()
+    tok.FREQ = _CountingDict(tok.FREQ)
+    text = "市水务局会同区住建局新建供水管网25公里,改造老旧小区二次供水设施40处。"
+    first = list(tok.tokenize(text, HMM=False))
+    assert _CountingDict.gets > len(text)
+    _CountingDict.gets = 0
+    assert list(tok.tokenize(text, HMM=False)) == first
+    assert _CountingDict.gets == 0
