@@ -139,7 +139,7 @@ def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
     """ranges are sorted by start; only those starting shortly before pos can hold it."""
     lo = bisect.bisect_left(ranges, (pos - _MAX_QUOTE, -1))
     hi = bisect.bisect_left(ranges, (pos, -1))
-    return any(s < pos < e for s, e in ranges[lo:hi])
+    return lo < hi and any(s < pos < e for s, e in ranges[lo:hi])
 
 
 def _is_identifier(text: str, n: Number) -> bool:

@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 
 from .. import resources
 from ..model import Document, Span
@@ -29,7 +30,7 @@ _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]
 _MODEL_FILE = "models/roles.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceWords:
     """A sentence's tokens read once for every figure in it: the role rules and the model's features
     ask for the words before, inside and after each figure's clause, found by bisecting the token ends
@@ -78,18 +79,18 @@ _NO_WORDS = SentenceWords(0, (), (), ())
 _last_sentence: list[tuple[str | None, Span, SentenceWords]] = [(None, (0, 0), _NO_WORDS)]
 
 
-def features(doc: Document, span: Span, clause: Span, sentence: Span, unit: str,
-             kind: str | None = None) -> list[str]:
+def features(doc: Document, span: Span, clause: Span, sentence: Span, unit: str) -> list[str]:
     """Names of the binary features of one figure: the words around it, where it sits, what kind of
-    section holds it, and tense marks (a year before or after the document's, 已/了, a time limit).
-    ``kind`` is the section's kind when the caller has it already."""
+    section holds it, and tense marks (a year before or after the document's, 已/了, a time limit)."""
     text = doc.text
-    out = [f"kind={kind or doc.kind_at(span[0])}", f"doc={doc.meta.kind or 'none'}", f"unit={unit}"]
+    out = [f"kind={doc.kind_at(span[0])}", f"doc={doc.meta.kind or 'none'}", f"unit={unit}"]
     words = sentence_words(text, sentence)
     left = words.between(clause[0], span[0])[-6:]
     right = words.between(span[1], clause[1])[:4]
     before = words.before(clause[0])[-12:]
-    out += [f"l:{w}" for w in left] + [f"r:{w}" for w in right] + [f"s:{w}" for w in before]
+    out.extend(map("l:".__add__, left))
+    out.extend(map("r:".__add__, right))
+    out.extend(map("s:".__add__, before))
     if left:
         out.append(f"l1:{left[-1]}")
     if right:
@@ -116,12 +117,11 @@ def _weights() -> dict | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    vocab = {name: i for i, name in enumerate(data["vocabulary"])}
     # one dict per role, feature name -> weight: a figure's score is a lookup per feature, not an index
     # list built first and walked once per role
     rows = [dict(zip(data["vocabulary"], row, strict=True)) for row in data["coef"]]
-    return {"classes": data["classes"], "vocab": vocab, "coef": data["coef"], "intercept": data["intercept"],
-            "rows": rows, "min_confidence": data.get("min_confidence", 0.0)}
+    return {"classes": data["classes"], "rows": rows, "intercept": data["intercept"],
+            "min_confidence": data.get("min_confidence", 0.0)}
 
 
 def predict(names: list[str]) -> tuple[str, float] | None:
@@ -129,8 +129,8 @@ def predict(names: list[str]) -> tuple[str, float] | None:
     model = _weights()
     if model is None:
         return None
-    seen = set(names)  # a feature counts once however often it is named
-    scores = [b + sum(row[n] for n in seen if n in row) for row, b in zip(model["rows"], model["intercept"], strict=True)]
+    seen = set(names)  # a feature counts once however often it is named; one unknown to the model weighs 0
+    scores = [b + sum(map(row.get, seen, repeat(0.0))) for row, b in zip(model["rows"], model["intercept"], strict=True)]
     if len(scores) == 1:  # two classes: one row, the score of the second class
         p = 1 / (1 + math.exp(-scores[0]))
         probs = [1 - p, p]
