@@ -55,8 +55,23 @@ def _word_sets() -> tuple[tuple[str, ...], re.Pattern[str], tuple[str, ...]]:
     """The line prefixes as one tuple for ``startswith``, the words a line may hold anywhere as one pattern,
     and the pager words longest first: built once, not at every line."""
     cfg = _config()
-    contains = re.compile("|".join(map(re.escape, cfg["contains"])))
+    contains = _literal_words(cfg["contains"])
     return tuple(cfg["prefixes"]), contains, tuple(sorted(cfg["pager_words"], key=len, reverse=True))
+
+
+def _literal_words(words: list[str]) -> re.Pattern[str]:
+    """One pattern that finds any of ``words`` (none: it finds nothing, as ``any`` over no words)."""
+    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+
+@cache
+def _pager_word() -> re.Pattern[str]:
+    return _literal_words(_config()["pager_words"])
+
+
+@cache
+def _short_prefixes() -> tuple[str, ...]:
+    return tuple(_config()["short_prefixes"])
 
 
 _WORD = re.compile(r"\w")
@@ -70,9 +85,9 @@ def is_page_mark(line: str) -> bool:
 
 
 def _is_pager(s: str) -> bool:
-    words = _word_sets()[2]
-    if not any(w in s for w in words):
+    if not _pager_word().search(s):
         return False
+    words = _word_sets()[2]
     rest = s
     for w in words:
         rest = rest.replace(w, "")
@@ -82,7 +97,7 @@ def _is_pager(s: str) -> bool:
 def _short_prefix(s: str, opening: str) -> bool:
     """The word alone or as a label (相关报道:, 分享到), never 分享经济."""
     cfg = _config()
-    return len(s) <= cfg["short_prefix_max"] and any(
+    return len(s) <= cfg["short_prefix_max"] and opening.startswith(_short_prefixes()) and any(
         opening == p or opening.startswith(p) and opening[len(p)] in ":】] 到" for p in cfg["short_prefixes"])
 
 
@@ -145,7 +160,7 @@ def _unit_name() -> re.Pattern[str]:
 
 def table_row(line: str) -> bool:
     """A row of cells (1|建设充电桩12个|县交通运输局|2026年4月底前): two cells or more that hold words."""
-    return line.count("|") >= 1 and sum(1 for cell in line.split("|") if re.search(r"\w", cell)) >= 2
+    return "|" in line and sum(1 for cell in line.split("|") if _WORD.search(cell)) >= 2
 
 
 def _headline_like(line: str) -> bool:
@@ -154,7 +169,7 @@ def _headline_like(line: str) -> bool:
     return (
         0 < len(s) <= cfg["headline_max_len"]
         and not table_row(s)
-        and not (re.search(r"\d", s) and _unit_name().search(s))
+        and not (_DIGIT.search(s) and _unit_name().search(s))
         and s[-1] not in "。!?;:.…"
         and "。" not in s
         and not _ITEM.match(s)
