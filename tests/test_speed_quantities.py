@@ -120,3 +120,38 @@ def test_no_pattern_is_compiled_per_figure_for_indicators(doc, monkeypatch):
     assert mine == {}
     re.search(r"探针", "探针")  # the probe itself sees a call made the slow way
     assert callers[__file__] == 1
+
+
+@pytest.fixture
+def segmented_phrases(monkeypatch):
+    """Every phrase the indicator rules hand to jieba for its word bounds (the cache bypassed)."""
+    from docproc.extract import indicators
+
+    seen: list[str] = []
+    real = indicators._bounds.__wrapped__
+
+    def counting(words: str, guess: bool = True) -> tuple[int, ...]:
+        seen.append(words)
+        return real(words, guess)
+
+    monkeypatch.setattr(indicators, "_bounds", counting)
+    return seen
+
+
+def test_a_noun_without_a_verb_is_not_segmented(segmented_phrases):
+    from docproc.extract import indicators
+
+    assert indicators._noun_before_verb("乡村污水处理站点") == "乡村污水处理站点"
+    assert segmented_phrases == []  # before: segmented to find the bounds of verbs it does not hold
+    # with a verb, its bounds are still asked for (重要湿地 holds 要 inside a word)
+    assert indicators._noun_before_verb("湿地公园要建成") == "湿地公园"
+    assert segmented_phrases == ["湿地公园要建成"]
+
+
+def test_a_scope_word_that_would_leave_no_name_is_not_segmented(segmented_phrases):
+    from docproc.extract import indicators
+
+    assert indicators._cut_lead("全县村", indicators._SCOPE) == "全县村"
+    assert segmented_phrases == []  # before: segmented, then the one-character rest refused
+    assert indicators._cut_lead("全县村庄道路", indicators._SCOPE) == "村庄道路"
+    assert segmented_phrases == ["全县村庄道路"]

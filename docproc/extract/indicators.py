@@ -105,15 +105,23 @@ def _cut_lead(words: str, pattern: re.Pattern[str]) -> str:
     m = pattern.match(words)
     if not m or not m.end():
         return words
-    # 力争共建: 力争 is dropped, the 共 of 共建 is not
-    ends = [b for b in _bounds(words) if 0 < b <= m.end() and pattern.fullmatch(words[:b])]
+    # 力争共建: 力争 is dropped, the 共 of 共建 is not. The places a cut could go are found first: when
+    # not even the shortest would leave a name, the words are not segmented
+    cuts = [b for b in range(1, m.end() + 1) if pattern.fullmatch(words[:b])]
+    if not cuts or len(words) - cuts[0] < 2:
+        return words
+    bounds = set(_bounds(words))
+    ends = [b for b in cuts if b in bounds]
     return words[ends[-1]:] if ends and len(words) - ends[-1] >= 2 else words
 
 
 def _noun_before_verb(words: str) -> str:
     """The words before the first verb of ``_RIGHT_VERB`` that is a whole word (国家重要湿地 has no 要)."""
+    verbs = list(_RIGHT_VERB.finditer(words))
+    if not verbs:
+        return words  # most nouns hold none of the verbs: no segmentation needed to say so
     bounds = set(_bounds(words, guess=False))
-    for m in _RIGHT_VERB.finditer(words):
+    for m in verbs:
         if m.start() in bounds and m.end() in bounds:
             return words[:m.start()]
     return words
