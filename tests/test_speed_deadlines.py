@@ -16,7 +16,7 @@ import pytest
 
 from docproc import resources
 from docproc.check import arithmetic, check_document
-from docproc.extract import deadlines
+from docproc.extract import deadlines, tasks, units
 from docproc.pipeline import process_text
 
 PLAN = """关于做好2026年农村公路建设工作的通知
@@ -150,3 +150,56 @@ def test_the_checks_build_their_word_patterns_once(monkeypatch: pytest.MonkeyPat
     assert len(long.quantities) == 4 * len(short.quantities)
     assert long.check_stats["relations_checked"] >= 4 * short.check_stats["relations_checked"] > 0
     assert len(built) == per_short
+
+
+# --- unit clauses and tasks --------------------------------------------------------------------------
+
+ITEMS = """关于2026年农村公路养护工作的安排
+一、重点任务
+(一)3月底前完成全市农村公路路况检测。责任单位:市交通运输局
+(二)6月底前完成危桥改造12座,加强桥梁日常巡查。
+{filler}表1 各县养护任务
+单位:公里
+县名 | 养护里程 | 完成时限
+东城县 | 300 | 2026年9月
+西城县 | 500 | 2026年10月
+(三)年内完成全部养护任务。
+"""
+
+
+def _items(extra: int) -> str:
+    return ITEMS.format(filler="".join(f"({n})完成第{n}批村道的路面修补。\n" for n in range(4, 4 + extra)))
+
+
+class _CountingSearch:
+    def __init__(self, pattern: re.Pattern[str], calls: list[int]) -> None:
+        self._real, self._calls = pattern, calls
+
+    def search(self, text: str, *args):
+        self._calls.append(1)
+        return self._real.search(text, *args)
+
+
+def test_an_inline_label_is_looked_for_only_in_lines_with_a_colon(monkeypatch: pytest.MonkeyPatch) -> None:
+    """…改造。责任单位:A needs its colon: the lines without one are no longer searched for it."""
+    calls: list[int] = []
+    real = units._inline_label()
+    monkeypatch.setattr(units, "_inline_label", lambda: _CountingSearch(real, calls))
+    doc = process_text(_items(20), source="plan.txt", ref_date="2026-02-10")
+    assert [(c.responsible, c.rule) for c in doc.unit_clauses] == [(("市交通运输局",), "units.inline_label")]
+    with_colon = [p for p in doc.paragraphs if ":" in p.text and not units.is_label_line(p.text)]
+    assert len(calls) == len(with_colon) < 5
+
+
+def test_only_the_lines_just_above_a_table_are_asked_whether_they_state_its_unit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line was asked once per table below it whether it is a 单位 line; now only the lines within two
+    lines of a table are, however many task lines stand above it."""
+    asked = _count_calls(monkeypatch, tasks, "unit_from_line")
+    short = process_text(_items(0), source="plan.txt", ref_date="2026-02-10")
+    per_short = len(asked)
+    asked.clear()
+    long = process_text(_items(20), source="plan.txt", ref_date="2026-02-10")
+    assert len(long.paragraphs) == len(short.paragraphs) + 20 and len(long.tasks) > len(short.tasks) + 10
+    assert short.tables
+    assert len(asked) == per_short

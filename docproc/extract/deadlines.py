@@ -667,24 +667,23 @@ class _Runs:
         found = self.by_char.get(c)
         if found is None:
             found = self.by_char[c] = []
-            text, n, end = self.text, len(self.text), -1
+            text, n, run = self.text, len(self.text), self.run.match
             i = text.find(c)
-            while i >= 0:
-                if i >= end:  # a new run: back to its start over the reversed text, on to its end
-                    end = self.run.match(text, i).end()
-                    found.append((n - self.run.match(self.backwards, n - i).end(), end))
-                i = text.find(c, i + 1)
+            while i >= 0:  # a run: back to its start over the reversed text, on to its end, then the next one
+                end = run(text, i).end()
+                found.append((n - run(self.backwards, n - i).end(), end))
+                i = text.find(c, max(end, i + 1))
         return found
 
 
 def _matches_in(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
     """``pattern.finditer(text)``, searching only the runs: the run's end character stays in view."""
     out: list[re.Match[str]] = []
-    pos, n = 0, len(text)
+    pos, search = 0, pattern.search
     for start, end in spans:
-        at, stop = max(pos, start), min(n, end + 1)
+        at = start if start >= pos else pos
         while at <= end:
-            m = pattern.search(text, at, stop)
+            m = search(text, at, end + 1)  # (an end past the text is read as the text's end)
             if m is None:
                 break
             out.append(m)
@@ -710,6 +709,11 @@ def _naming_lines(doc: Document) -> list[tuple[int, int]]:
 
     return [p.span for i, p in enumerate(doc.paragraphs)
             if is_title(i, p.text.strip()) or names_a_period(p, p.text.strip())]
+
+
+@cache
+def _start_words() -> tuple[str, ...]:
+    return tuple(_words()["starts"])
 
 
 @cache
@@ -751,7 +755,7 @@ def _read_match(doc: Document, rule: Rule, m: re.Match[str], taken: list[bool]) 
     recurring = rule.name == "deadline.recurring"
     if not recurring and _after_recurring(text, s):
         return None  # 每年2月底前: the month recurs every year; the recurring rule has it
-    if not recurring and text.startswith(tuple(_words()["starts"]), e):
+    if not recurring and text.startswith(_start_words(), e):
         taken[s:e] = [True] * (e - s)  # 从2024年第二季度起: where something starts, not a deadline
         return None
     result = rule.resolve(m, doc, s, e)

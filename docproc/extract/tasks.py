@@ -11,6 +11,7 @@ part of it that carries its own responsible-unit clause"). A label line
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from functools import cache
@@ -191,12 +192,19 @@ def _states_a_task(doc: Document, p: Paragraph, starts: tuple[list[int], list[in
     return not strict and bool(_plan_opening().match(p.text[len(p.marker or ""):].lstrip()))
 
 
-def _around_table(doc: Document, p: Paragraph) -> bool:
-    """A caption or 单位 line within two lines above a table."""
-    for t in doc.tables:
-        if t.span[0] < p.span[1] or (p.text != t.caption and not unit_from_line(p.text)):
-            continue
-        if doc.text.count("\n", p.span[1], t.span[0]) <= 2:
+def _around_table(doc: Document, p: Paragraph, below: tuple[list[int], list[Table]]) -> bool:
+    """A caption or 单位 line within two lines above a table. ``below``: the tables' starts, sorted, and the
+    tables in that order; only the first few after the line can be within two lines of it."""
+    starts, tables = below
+    unit_line = None
+    for t in tables[bisect.bisect_left(starts, p.span[1]):]:
+        if doc.text.count("\n", p.span[1], t.span[0]) > 2:
+            return False  # this table and all after it start further down
+        if p.text == t.caption:
+            return True
+        if unit_line is None:
+            unit_line = bool(unit_from_line(p.text))
+        if unit_line:
             return True
     return False
 
@@ -221,6 +229,8 @@ class _Pieces:
         self.c_starts = starts_of(self.clauses)  # unit clauses come sorted by span
         self.continued: dict[int, dict[int, int]] = {}  # table index -> its rows whose words wrap onto the next line
         self.table_spans = [t.span for t in doc.tables]
+        by_start = sorted(doc.tables, key=lambda t: t.span[0])
+        self.below = ([t.span[0] for t in by_start], by_start)
         self.extra: dict[int, tuple[TableRef, tuple[Deadline, ...]]] = {}
         self.pieces: list[Piece] = []
         self.consumed: set[int] = set()  # body paragraphs read with the item they belong to
@@ -230,7 +240,7 @@ class _Pieces:
 
     def read(self) -> list[Piece]:
         for i, p in enumerate(self.paras):
-            if _around_table(self.doc, p):
+            if _around_table(self.doc, p, self.below):
                 continue  # a table's caption or 单位 line states no task
             if any(s <= p.span[0] < e for s, e in self.table_spans):
                 self.table_row(p)

@@ -25,6 +25,7 @@ from .. import resources
 from ..cells import is_empty_cell
 from ..labels import label_roles
 from ..model import Document, UnitClause
+from ..prefilter import guarded
 from ..tables import takes_cell_above
 
 _OPEN = "(〔[【"
@@ -229,8 +230,9 @@ def _clause(roles: dict[str, list[str]], span: tuple[int, int], rule: str, cover
 
 
 _BRACKET = re.compile(r"[(〔\[【]((?:[^()〔〕\[\]【】\n]|\([^()\n]{0,20}\)){2,400})[)〕\]】]")
-_BY = re.compile(r"(?:这项工作|此项工作|该项工作)?(?<!转)由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)"
-                 r"(?:[,、]\s*(?P<rest>[^,。;由]{2,40}?)(?P<verb2>配合|参与|协助|协同))?")
+# guarded: a match starts only on 由 or its optional 这项工作, so the other characters are passed over at once
+_BY = guarded(r"(?:这项工作|此项工作|该项工作)?(?<!转)由(?P<who>[^,。;由]{2,40}?)(?P<verb>牵头负责|牵头|负责|承担)"
+              r"(?:[,、]\s*(?P<rest>[^,。;由]{2,40}?)(?P<verb2>配合|参与|协助|协同))?")
 
 
 # 市农业农村局牵头抓总,各县区具体落实: a lead and the doers in the sentence itself, no bracket
@@ -320,7 +322,7 @@ def extract_unit_clauses(doc: Document) -> list[UnitClause]:
                     taken.add(para.span)
         else:
             # …的工作。责任单位:A、B  — a label after the item's last sentence, on the same line
-            m = _inline_label().search(line)
+            m = _inline_label().search(line) if ":" in line else None  # a label ends on its colon
             if m and not taken.covers(para.span[0] + m.start()):
                 roles = parse_labelled(line[m.start():])
                 if roles:
