@@ -82,7 +82,7 @@ def rule_role(doc: Document, span: Span, clause: Span, sentence: Span, unit: str
         if _HAN.match(nxt) and nxt not in "的均" and unit not in unit_set("reach"):
             return "other", True
     # a count right after an enumeration (识别、帮扶、退出三个环节) describes the list
-    if _ENUMERATION_END.search(before_in_clause) and _CN_DIGIT.match(text[span[0]: span[0] + 1]):
+    if _CN_DIGIT.match(text, span[0], span[0] + 1) and _ENUMERATION_END.search(before_in_clause):
         return "other", True
     # a value for an earlier year is a baseline: 2021年80个示范村, 由2020年的42%提高到…, 较2020年的48万吨;
     # not when a change comes between the year and the figure (较2020年下降13.5%, 提高到45%)
