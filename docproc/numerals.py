@@ -21,7 +21,8 @@ _CN_ALL = _CN_DIGITS + "十百千万亿"
 # jumps from digit to digit instead of trying the lookbehind at every character of the text
 ARABIC = re.compile(r"\d(?<![A-Za-z0-9_.]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?(?![A-Za-z_])")
 CHINESE = re.compile(rf"[{_CN_ALL}]+(?:点[{_CN_DIGITS}]+)?")
-FRACTION = re.compile(rf"([{_CN_ALL}\d]+)分之([{_CN_ALL}\d]+(?:点[{_CN_DIGITS}]+)?)")
+_OF = "分之"  # what every fraction holds: a text without it is not searched for one
+FRACTION = re.compile(rf"([{_CN_ALL}\d]+){_OF}([{_CN_ALL}\d]+(?:点[{_CN_DIGITS}]+)?)")
 HALF = re.compile(r"一半|半数|过半")
 TENTHS = re.compile(r"([一二两三四五六七八九])成(?=以上|以下|左右|[,。;、的])")
 
@@ -163,7 +164,7 @@ def _special(text: str) -> list[Number]:
         taken[n.start:n.end] = b"\x01" * (n.end - n.start)
         found.append(n)
 
-    for m in FRACTION.finditer(text):
+    for m in FRACTION.finditer(text) if _OF in text else ():
         den, num = _any_value(m.group(1)), _any_value(m.group(2))
         if den and num is not None and den > 0:
             add(Number(m.start(), m.end(), round(num / den * 100, 2), "fraction", "%"))

@@ -131,14 +131,32 @@ def _kinds_from_content(doc: Document) -> None:
                 paras[i] = replace(paras[i], kind=kind)
 
 
+def _path(stack: list[tuple[int, str]], kinds: list[str | None]) -> tuple[tuple[str, ...], str | None]:
+    """The section path of the open headings, and the kind the innermost one that names a kind gives."""
+    return tuple(title for _, title in stack), next((k for k in reversed(kinds) if k), None)
+
+
+def _add_sentences(doc: Document, line: str, start: int, index: int) -> None:
+    for m in _SENTENCE.finditer(line):
+        text = m.group()
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if text:
+            s = start + m.start() + lead
+            doc.sentences.append(Sentence(span=(s, s + len(text)), text=text, paragraph=index))
+
+
 def build(doc: Document) -> None:
-    """Fill ``doc.sections``, ``doc.paragraphs`` and ``doc.sentences`` from ``doc.text``."""
+    """Fill ``doc.sections``, ``doc.paragraphs`` and ``doc.sentences`` from ``doc.text``.
+
+    The section path and kind change only at a heading, so they are worked out there, not at every line."""
     stack: list[tuple[int, str]] = []
     kinds: list[str | None] = []  # the kind each open heading gives its section
+    section, kind = _path(stack, kinds)
     pos = 0
     for line in doc.text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
+        start = pos
+        pos += len(line) + 1
         if not line.strip():
             continue
         found = marker_of(line)
@@ -147,24 +165,14 @@ def build(doc: Document) -> None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
                 kinds.pop()
-        section = tuple(title for _, title in stack)
-        kind = next((k for k in reversed(kinds) if k), None)
-        para = Paragraph(
-            span=(start, end), text=line, marker=marker, level=level, section=section, page=doc.page_of(start),
-            kind=kind,
-        )
-        doc.paragraphs.append(para)
+            section, kind = _path(stack, kinds)
+        doc.paragraphs.append(Paragraph(span=(start, start + len(line)), text=line, marker=marker, level=level,
+                                        section=section, page=doc.page_of(start), kind=kind))
         if level is not None and marker is not None:
             title = heading_title(line, marker)
             doc.sections.append(Section(level=level, marker=marker, title=title, span=(start, start + len(title))))
             stack.append((level, title))
             kinds.append(heading_kind(title, doc.meta.year))
-        index = len(doc.paragraphs) - 1
-        for m in _SENTENCE.finditer(line):
-            s, e = m.span()
-            text = m.group()
-            lead = len(text) - len(text.lstrip())
-            text = text.strip()
-            if text:
-                doc.sentences.append(Sentence(span=(start + s + lead, start + s + lead + len(text)), text=text, paragraph=index))
+            section, kind = _path(stack, kinds)
+        _add_sentences(doc, line, start, len(doc.paragraphs) - 1)
     _kinds_from_content(doc)
