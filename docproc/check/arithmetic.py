@@ -833,7 +833,7 @@ def _check_change_rate(idx: _Index, stats: Stats) -> list[Finding]:
 # --- conflict ------------------------------------------------------------------------------------
 
 
-_CONFLICT_BREAKS = ",;。:\n"
+_CONFLICT_BREAK = re.compile(r"[,;。:\n]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -846,13 +846,15 @@ def _check_conflicts(idx: _Index, stats: Stats) -> list[Finding]:
     text = idx.text
     groups: dict[tuple[str, str, str], list[Quantity]] = {}
     scope = _words_re("scope_openings", "^(?:{})")
+    backwards, n = text[::-1], len(text)
     for q in idx.qs:
         if q.op != "=" or q.role not in ("actual", "target"):
             continue
         at = q.span[0]
         window = max(0, at - 300)
-        # the clause opens after the last break before the figure: one rfind per break, not a scan of them all
-        clause_start = max(text.rfind(c, window, at) for c in _CONFLICT_BREAKS) + 1 or window
+        # the clause opens after the last break before the figure: the first one reading backwards from it
+        last = _CONFLICT_BREAK.search(backwards, n - at, n - window)
+        clause_start = n - last.start() if last else window
         prefix = text[clause_start:at]
         # the whole statement up to the figure must be the same words, and name its scope (全县, 全年, 我市 …)
         if len(prefix) < 6 or not scope.search(prefix) or _DIGIT.search(prefix):
