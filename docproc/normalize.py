@@ -213,11 +213,16 @@ def to_simplified(m: Mapped, region: str | None = None) -> Mapped:
     """opencc per line with the regional profile (hk2s, tw2s, else t2s); lines whose length changes
     fall back to per-character conversion, so offsets stay one to one."""
     conv = resources.opencc_converter({"hk": "hk2s", "tw": "tw2s"}.get(region or "", "t2s"))
-    protected = [(t, s) for t, s in resources.table("opencc_protected.tsv") if len(t) == len(s)]
+    # only the protected names the text holds are looked for line by line
+    protected = [(t, s) for t, s in resources.table("opencc_protected.tsv") if len(t) == len(s) and t in m.text]
     lines = m.text.split("\n")
+    # one conversion of the whole text: no phrase of opencc's holds a line break, so each line converts
+    # as it would alone
+    converted = conv.convert(m.text).split("\n")
+    if len(converted) != len(lines):
+        converted = [conv.convert(line) for line in lines]
     out = []
-    for line in lines:
-        new = conv.convert(line)
+    for line, new in zip(lines, converted, strict=True):
         if len(new) != len(line):
             new = "".join(conv.convert(c) if len(conv.convert(c)) == 1 else c for c in line)
         for trad, simp in protected:
@@ -338,23 +343,34 @@ def _mark_columns(m: Mapped) -> tuple[Mapped, set[int]]:
     return Mapped("".join(chars), offs), table_lines
 
 
-_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])"
-                      r"|(?<![\d ])\d(?: \d){3}(?= ?年)")  # 1 200名; a spaced-out year in a PDF title: 2 0 2 4 年
+# 1 200名; a spaced-out year in a PDF title: 2 0 2 4 年. Both forms open with a digit, and test the
+# character before it after it, so the regex engine jumps from digit to digit
+_GROUPED = re.compile(r"\d(?:(?<![\d.,]\d)\d{0,2}(?: \d{3})+(?![\d.,])(?= ?[\u4e00-\u9fff%])"
+                      r"|(?<![\d ]\d)(?: \d){3}(?= ?年))")
 _DIGIT_SPACE_DIGIT = re.compile(r"\d \d")
 
 
 def _join_digit_groups(m: Mapped) -> Mapped:
     """Digits grouped by thin spaces, as Hong Kong and English-style texts write them: 1 200名 -> 1200名.
     Both forms hold a digit, a space and a digit: a text without one is passed over at once."""
-    if not _DIGIT_SPACE_DIGIT.search(m.text):
+    text, offsets = m.text, m.offsets
+    if not _DIGIT_SPACE_DIGIT.search(text):
         return m
-    drop: set[int] = set()
-    for match in _GROUPED.finditer(m.text):
-        drop.update(i for i in range(match.start(), match.end()) if m.text[i] == " ")
-    if not drop:
+    parts: list[str] = []
+    offs: list[int] = []
+    last = 0
+    for match in _GROUPED.finditer(text):
+        s, e = match.span()
+        parts.append(text[last:s])
+        offs += offsets[last:s]
+        parts.append(match.group().replace(" ", ""))
+        offs += [offsets[i] for i in range(s, e) if text[i] != " "]
+        last = e
+    if not parts:
         return m
-    keep = [i for i in range(len(m.text)) if i not in drop]
-    return Mapped("".join(m.text[i] for i in keep), [m.offsets[i] for i in keep])
+    parts.append(text[last:])
+    offs += offsets[last:]
+    return Mapped("".join(parts), offs)
 
 
 def normalize(raw: str) -> Normalized:
