@@ -103,3 +103,45 @@ def test_a_fragment_is_looked_up_in_the_dictionary_once() -> None:
     _CountingDict.gets = 0
     assert list(tok.tokenize(text, HMM=False)) == first
     assert _CountingDict.gets == 0
+
+
+class _CountingPattern:
+    """A compiled pattern whose ``fullmatch`` calls are counted."""
+
+    def __init__(self, pattern) -> None:  # noqa: ANN001 - a re.Pattern
+        self.pattern, self.calls = pattern, 0
+
+    def fullmatch(self, *args):  # noqa: ANN002, ANN201 - re.Pattern's own signature
+        self.calls += 1
+        return self.pattern.fullmatch(*args)
+
+
+def test_a_clause_after_a_comma_is_tested_for_a_time_only_after_a_time_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """2026年6月底前,X完成…: the names after a time and its comma open a sentence. Whether the text before
+    a comma is a time was matched for every clause; now only when a time's last word stands before it."""
+    counting = _CountingPattern(doers._TIME_CLAUSE)
+    monkeypatch.setattr(doers, "_TIME_CLAUSE", counting)
+    text = ("关于2026年排水设施建设的实施方案\n一、重点任务\n"
+            "雨污分流改造覆盖全区,市水务局统筹建设资金,区城管局开展管网巡查,街道办事处组织居民议事。"
+            "2026年6月底前,区住建局改造老旧小区30个。\n")
+    assert ("区住建局",) in _prose(text)
+    assert counting.calls == 1
+
+
+def test_each_word_of_a_window_is_tagged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names before a word jieba tags a verb: each token's tag is looked up once per window, not again for
+    every later token the names might end at."""
+    tags: list[str] = []
+    real = doers.verb_tag
+
+    def counting(word: str) -> str:
+        tags.append(word)
+        return real(word)
+
+    monkeypatch.setattr(doers, "verb_tag", counting)
+    text = "市园林局、区城管局、区水务局、区住建局、区交通局、街道办事处建设口袋公园12个。"
+    found = doers._doer_before_any_verb(text, 0, len(text) - 1)
+    assert found is not None and found[2][-1] == "街道办事处"
+    window = doers.tokens_at(text, (0, found[1] + 8))
+    assert len(tags) <= len(window) + 4  # the window's tags, and the opening words' (a few)

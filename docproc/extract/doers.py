@@ -83,7 +83,9 @@ def _lex() -> _Lex:
 
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
 _NAME_STOP = re.compile(r"[,。;:!?\n]")
-_TIME_CLAUSE = re.compile(r"[^。;:,\n]{0,16}(?:前|底|末|年|月|日|起|后|以来)\s*,\s*")
+_TIME_WORDS = "前|底|末|年|月|日|起|后|以来"  # the last word of a time before its comma
+_TIME_CLAUSE = re.compile(rf"[^。;:,\n]{{0,16}}(?:{_TIME_WORDS})\s*,\s*")
+_TIME_WORD_END = re.compile(rf"(?:{_TIME_WORDS})$")
 _NOT_NAME_OPENINGS = frozenset({"v", "vd", "d", "p", "c", "ad", "l", "i"})  # jieba tags
 _NAMES_REACH = 120  # a list of sixteen departments before its verb is about a hundred characters
 
@@ -171,9 +173,23 @@ def _name_ending() -> re.Pattern[str]:
 
 
 def _after_time(text: str, start: int) -> bool:
-    """Whether the sentence so far is a time and its comma (2019年3月底前, / 2020年起,)."""
+    """Whether the sentence so far is a time and its comma (2019年3月底前, / 2020年起,). Most clauses
+    fail on the two characters before ``start`` (spaces aside), read before the sentence is looked for."""
+    comma = _before_spaces(text, start) - 1
+    if comma < 0 or text[comma] != ",":
+        return False
+    word_end = _before_spaces(text, comma)
+    if not _TIME_WORD_END.search(text, max(0, word_end - 2), word_end):  # its words are 1 or 2 characters
+        return False
     boundary = max(text.rfind(c, max(0, start - 24), start) for c in "。;:\n")
     return bool(_TIME_CLAUSE.fullmatch(text, boundary + 1, start))
+
+
+def _before_spaces(text: str, end: int) -> int:
+    """Where the whitespace that ends ``text[:end]`` begins (``end`` when there is none)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _doer_before_any_verb(
@@ -193,16 +209,16 @@ def _doer_before_any_verb(
     if _opens_on_no_name(text, window):
         return None  # 加强…, 对…: whichever word the window opens with is a verb or a preposition
     words = tokens_at(text, window)
-    if not words or verb_tag(words[0][0]) in _NOT_NAME_OPENINGS:
+    tags = [verb_tag(w) for w, _, _ in words]  # each word's tag looked up once
+    if not words or tags[0] in _NOT_NAME_OPENINGS:
         return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
     best = None
     for i, (_, _, end) in enumerate(words[:-1]):
         if end > last_end:
             break
-        nxt = words[i + 1][0]
-        if verb_tag(nxt) not in (("v", "vn", "vd", "d", "l") if by else ("v", "vn", "vd")):
+        if tags[i + 1] not in (("v", "vn", "vd", "d", "l") if by else ("v", "vn", "vd")):
             continue
-        if any(verb_tag(w) == "v" for w, _, _ in words[: i + 1]):
+        if "v" in tags[: i + 1]:
             break  # 集聚企业, 接受…常委会: a verb inside is a clause, not a name
         names = split_names(text[start:end])
         if names and _strong(names):
@@ -489,6 +505,8 @@ def _clause_doers(text: str, clause_start: int, opening: int, report: bool,
                   bodies: list) -> tuple[tuple[int, int], dict[str, list[str]]] | None:
     """The doers the clause opening at ``clause_start`` names, by role, and the span that names them."""
     L = _lex()
+    if not _ending_in_clause(text, clause_start) and not L.with_words.match(text, clause_start):
+        return None  # every way below reads names inside the clause, and a name holds an ending
     if report and not text.startswith(L.request, clause_start) and not _forward(text, clause_start):
         return None  # a report's subject did something; 请X… and X将… still hand X work
     joined = L.with_words.match(text, clause_start) if clause_start > opening else None
@@ -511,6 +529,13 @@ def _clause_doers(text: str, clause_start: int, opening: int, report: bool,
     if L.with_words.fullmatch(verb):
         found["support"].extend(n for n in _objects(text[end:]) if n not in names)
     return (start, end), found
+
+
+def _ending_in_clause(text: str, start: int) -> bool:
+    """Whether an organisation ending or a generic doer stands between ``start`` and the clause's stop:
+    the names of every rule but 会同Y's (read after the clause's opening word) lie there."""
+    stop = _NAME_STOP.search(text, start)
+    return _name_ending().search(text, start, stop.start() if stop else len(text)) is not None
 
 
 def with_prose_doers(clauses: list[UnitClause], doers: list[UnitClause]) -> list[UnitClause]:
