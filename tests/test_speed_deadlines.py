@@ -16,7 +16,7 @@ import pytest
 
 from docproc import resources
 from docproc.check import arithmetic, check_document
-from docproc.extract import deadlines, tasks, units
+from docproc.extract import deadlines, table_cells, tasks, units
 from docproc.pipeline import process_text
 
 PLAN = """关于做好2026年农村公路建设工作的通知
@@ -203,3 +203,14 @@ def test_only_the_lines_just_above_a_table_are_asked_whether_they_state_its_unit
     assert len(long.paragraphs) == len(short.paragraphs) + 20 and len(long.tasks) > len(short.tasks) + 10
     assert short.tables
     assert len(asked) == per_short
+
+
+def test_the_text_figures_are_indexed_once_for_all_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table indexed the text's figures anew; now a document's tables share one index."""
+    indexed = _count_calls(monkeypatch, table_cells, "starts_of")
+    table = "表{n} 各县养护资金\n单位:万元\n县名 | 资金\n东城县 | {a}\n西城县 | {b}\n"
+    text = "关于2026年农村公路养护资金的安排\n" + "".join(
+        table.format(n=n, a=1000 + n, b=2000 + n) + f"第{n}批资金于{n + 2}月拨付。\n" for n in range(1, 5))
+    doc = process_text(text, source="plan.txt", ref_date="2026-02-10")
+    assert len(doc.tables) == 4 and len([q for q in doc.quantities if q.table is not None]) == 8
+    assert len(indexed) == 1

@@ -239,16 +239,17 @@ def _inside_a_name(cell: Cell, q: Quantity) -> bool:
             and bool(re.match(r"[\u4e00-\u9fff]", rest)) and not re.match(r"(?:以上|以下|以内|左右)", rest))
 
 
-def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tuple[list[Quantity], set[int]]:
-    """New quantities for bare figures, plus the ``found`` ones inside this table enriched.
+def table_quantities(doc: Document, table: Table, found: list[Quantity],
+                     index: tuple[list[int], set[int]] | None = None) -> tuple[list[Quantity], set[int]]:
+    """New quantities for bare figures, plus the ``found`` ones (sorted by span) inside this table enriched.
+    ``index``: their starts as a list and as a set, worked out once for all the tables of a document.
 
     Returns (quantities, indices into ``found`` that were replaced by an enriched copy).
     """
     cols = list(table.column_types)
     out: list[Quantity] = []
     replaced: set[int] = set()
-    by_start = {q.span[0]: i for i, q in enumerate(found)}
-    found_starts = starts_of(found)
+    found_starts, starts_set = index or _starts_index(found)
     for r, row in enumerate(table.body, start=table.header_rows):
         if is_rule_row([c.text for c in row]):
             continue  # ____ under the parts of a subtotal
@@ -278,7 +279,7 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
                                     role=_role(doc, col, cols), op=op or q.op)
                     out.append(replace(q, table=ref))
                 continue
-            if col.kind != "figure" or cell.span[0] in by_start:
+            if col.kind != "figure" or cell.span[0] in starts_set:
                 continue
             parsed = _parse_cell(cell.text)
             if parsed is None:
@@ -303,14 +304,19 @@ def table_quantities(doc: Document, table: Table, found: list[Quantity]) -> tupl
     return out, replaced
 
 
+def _starts_index(found: list[Quantity]) -> tuple[list[int], set[int]]:
+    return starts_of(found), {q.span[0] for q in found}
+
+
 def add_table_quantities(doc: Document, found: list[Quantity]) -> list[Quantity]:
     """The text rules' quantities with table cells read as tables, in text order."""
     if not doc.tables:
         return found
     extra: list[Quantity] = []
     replaced: set[int] = set()
+    index = _starts_index(found)
     for table in doc.tables:
-        new, rep = table_quantities(doc, table, found)
+        new, rep = table_quantities(doc, table, found, index)
         extra.extend(new)
         replaced |= rep
     kept = [q for i, q in enumerate(found) if i not in replaced]
