@@ -24,6 +24,9 @@ from .units import looks_like_person
 _SEPARATORS = re.compile(r"、")
 _CONJUNCTIONS = re.compile(r"以及|和|及|与")
 _ADMIN_CHAR = re.compile(r"^[省市县区乡镇]$")
+_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 基金(机构): a short note after a name
+_NOTE_ENDS = (")", ")\n")  # where _NOTE's $ can match: a string that ends neither way holds no note
+_BRACKETED = re.compile(r"\([^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,8 @@ def _is_doer(name: str) -> bool:
     L = _lex()
     if name in L.generic:
         return True
-    name = re.sub(r"\([^()]{1,4}\)$", "", name)  # 再担保基金(机构), 国务院各部门办公厅(室): the note is no ending
+    if name.endswith(_NOTE_ENDS):  # 再担保基金(机构), 国务院各部门办公厅(室): the note is no ending
+        name = _NOTE.sub("", name)
     if not (3 <= len(name) <= 24) or name in L.not_doers or looks_like_person(name):
         return False
     if name.endswith(L.bad_endings) or name.startswith(L.verb_openings):
@@ -257,7 +261,7 @@ def _is_doer(name: str) -> bool:
 
 def _split(raw: str) -> list[str]:
     """Parts of a list on 、和及与, a bracket's separators kept: 各省(区、市)人民政府 is one name."""
-    hidden = re.sub(r"\([^()]*\)", lambda m: m.group().replace("、", "\x00"), raw)
+    hidden = _BRACKETED.sub(lambda m: m.group().replace("、", "\x00"), raw) if "(" in raw else raw
     return [p.strip().replace("\x00", "、") for p in _SEPARATORS.split(hidden) if p.strip()]
 
 
@@ -311,9 +315,17 @@ def _described_tail() -> re.Pattern[str]:
 
 
 @cache
-def _long_suffixes() -> tuple[str, ...]:
-    """Organisation endings of two characters or more, longest first (sorted once, not per list)."""
-    return tuple(sorted((x for x in _lex().suffixes if len(x) >= 2), key=len, reverse=True))
+def _long_suffixes() -> tuple[frozenset[str], int]:
+    """Organisation endings of two characters or more, and the length of the longest."""
+    endings = frozenset(x for x in _lex().suffixes if len(x) >= 2)
+    return endings, max(map(len, endings), default=0)
+
+
+def _longest_suffix(text: str) -> str | None:
+    """The longest organisation ending of two characters or more that ``text`` ends with: a set lookup
+    per length, not an ``endswith`` per ending."""
+    endings, longest = _long_suffixes()
+    return next((text[-n:] for n in range(min(longest, len(text)), 1, -1) if text[-n:] in endings), None)
 
 
 def _shared_head(last: str) -> str | None:
@@ -321,11 +333,11 @@ def _shared_head(last: str) -> str | None:
     or an organisation ending of two characters or more (基金, 委员会), with a bracketed note after it
     (省级担保、再担保基金(机构) -> 基金(机构))."""
     L = _lex()
-    note = re.search(r"\([^()]{1,4}\)$", last)
+    note = _NOTE.search(last) if last.endswith(_NOTE_ENDS) else None
     base = last[: note.start()] if note else last
     head = next((h for h in L.heads if base.endswith(h) and len(base) > len(h)), None)
     if head is None:
-        head = next((s for s in _long_suffixes() if base.endswith(s) and len(base) > len(s) + 1), None)
+        head = _longest_suffix(base[2:])  # an ending that leaves two characters before it at least
     return head + note.group() if head and note else head
 
 
