@@ -131,11 +131,6 @@ def _kinds_from_content(doc: Document) -> None:
                 paras[i] = replace(paras[i], kind=kind)
 
 
-def _path(stack: list[tuple[int, str]], kinds: list[str | None]) -> tuple[tuple[str, ...], str | None]:
-    """The section path of the open headings, and the kind the innermost one that names a kind gives."""
-    return tuple(title for _, title in stack), next((k for k in reversed(kinds) if k), None)
-
-
 def _add_sentences(doc: Document, line: str, start: int, index: int) -> None:
     for m in _SENTENCE.finditer(line):
         text = m.group()
@@ -149,10 +144,9 @@ def _add_sentences(doc: Document, line: str, start: int, index: int) -> None:
 def build(doc: Document) -> None:
     """Fill ``doc.sections``, ``doc.paragraphs`` and ``doc.sentences`` from ``doc.text``.
 
-    The section path and kind change only at a heading, so they are worked out there, not at every line."""
-    stack: list[tuple[int, str]] = []
-    kinds: list[str | None] = []  # the kind each open heading gives its section
-    section, kind = _path(stack, kinds)
+    Each open heading keeps the section path and kind under it, so a line reads them off the innermost
+    one instead of rebuilding them from all the open headings."""
+    stack: list[tuple[int, tuple[str, ...], str | None]] = []  # level, and the path and kind under the heading
     pos = 0
     for line in doc.text.split("\n"):
         start = pos
@@ -164,15 +158,13 @@ def build(doc: Document) -> None:
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-                kinds.pop()
-            section, kind = _path(stack, kinds)
+        section, kind = (stack[-1][1], stack[-1][2]) if stack else ((), None)
         doc.paragraphs.append(Paragraph(span=(start, start + len(line)), text=line, marker=marker, level=level,
                                         section=section, page=doc.page_of(start), kind=kind))
         if level is not None and marker is not None:
             title = heading_title(line, marker)
             doc.sections.append(Section(level=level, marker=marker, title=title, span=(start, start + len(title))))
-            stack.append((level, title))
-            kinds.append(heading_kind(title, doc.meta.year))
-            section, kind = _path(stack, kinds)
+            # the kind a heading names holds under it; else the kind of the headings around it
+            stack.append((level, (*section, title), heading_kind(title, doc.meta.year) or kind))
         _add_sentences(doc, line, start, len(doc.paragraphs) - 1)
     _kinds_from_content(doc)
