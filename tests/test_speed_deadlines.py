@@ -100,6 +100,28 @@ def test_the_same_matches_on_made_up_strings_of_the_rules_own_characters() -> No
         assert _spans(deadlines._rule_matches(text)) == _spans(_whole_text_scan(text)), text
 
 
+
+@pytest.mark.parametrize("pattern", [
+    r"年",  # a needed character alone: the run is empty, the character itself in view
+    r"\d+\s*月(?!\s*开始)",  # a lookahead that reads 开 and goes on past it to 始
+    r"(?<=[于在])\s*\d+\s*日(?=[,。])",  # a lookbehind before the run, a last character outside it
+    r"(?i:q)\s*\d季度",  # case folding: matches more than it names, so the whole text is scanned
+    r"由[^,。]{0,6}负责",  # an open class: the whole text is scanned
+])
+def test_made_up_rules_match_as_over_the_whole_text(monkeypatch: pytest.MonkeyPatch, pattern: str) -> None:
+    rule = deadlines.Rule("test", re.compile(pattern), lambda m, doc, s, e: None)
+    monkeypatch.setattr(deadlines, "rules", lambda: (rule,))
+    deadlines._windows.cache_clear()
+    try:
+        rng = random.Random(pattern)
+        pieces = ["年", "月", "日", "季度", "Q", "q", "3", "12", " ", " " * 9, "于", "在", "开始", "开", "由", "负责",
+                  "市局", ",", "。", "的"]
+        for _ in range(300):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+            assert _spans(deadlines._rule_matches(text)) == _spans(_whole_text_scan(text)), text
+    finally:
+        deadlines._windows.cache_clear()
+
 # --- checks --------------------------------------------------------------------------------------------
 
 CONFLICT = """关于2025年全县交通工作的报告

@@ -633,9 +633,9 @@ def _windows() -> _Windows:
         if choices:
             parts |= read
         needs.append(choices or None)
-    chars = sorted({c for choices in needs if choices for o in choices for c in o})
-    return _Windows(re.compile(f"[{''.join(sorted(parts))}]*"), re.compile(f"[{re.escape(''.join(chars))}]"),
-                    tuple(needs))
+    chars = "".join(sorted({c for choices in needs if choices for o in choices for c in o}))
+    run = f"[{''.join(sorted(parts))}]*" if parts else ""  # (no rule reads past a character: runs are empty)
+    return _Windows(re.compile(run), re.compile(f"[{re.escape(chars)}]" if chars else "(?!)"), tuple(needs))
 
 
 def _rule_matches(text: str) -> Iterator[tuple[Rule, Iterator[re.Match[str]] | list[re.Match[str]]]]:
