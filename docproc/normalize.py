@@ -397,8 +397,7 @@ def normalize(raw: str) -> Normalized:
             span = m.offsets[pos: pos + len(line)]
             dropped.append((min(span), max(span) + 1, rule))
         pos += len(line) + 1
-    m = keep_lines(m, keep)
-    # collapse blank lines and strip line ends
-    lines = m.text.split("\n")
-    m = keep_lines(m, [bool(ln.strip()) for ln in lines])
+    # the lines no rule removes, without the blank ones (one pass: a line break keeps the offset of the
+    # break before its line either way)
+    m = keep_lines(m, [k and bool(ln.strip()) for ln, k in zip(lines, keep, strict=True)])
     return Normalized(m.text, m.offsets, script, removed=removed, header=header, dropped=dropped)
