@@ -65,6 +65,12 @@ class LazyDictionary:
         self._need(word[:1])
         return self._tags.get(word, "")
 
+    def dict_tags(self, words: list[str]) -> list[str]:
+        """``dict_tag`` of each word, the blocks of their first characters made ready once for all."""
+        self._need("".join(w[:1] for w in words))
+        get = self._tags.get
+        return [get(w, "") for w in words]
+
     def _need(self, text: str) -> None:
         """Read the blocks of the characters of ``text`` not read yet (a set difference when none is new).
         A character is marked seen only once its block is in ``FREQ``, and blocks are read under jieba's

@@ -75,6 +75,11 @@ def verb_tag(word: str) -> str:
     return resources.tokenizer().dict_tag(word)
 
 
+def verb_tags(words: list[str]) -> list[str]:
+    """``verb_tag`` of each word, in one call (a window's words, the words a window may open with)."""
+    return resources.tokenizer().dict_tags(words)
+
+
 def spacy_doc(text: str) -> Any:
     """A spaCy ``Doc`` whose tokens are our jieba tokens; ``doc.text == text``. ``export/spacy_doc.py``
     puts the document's items on it as span groups (``docproc extract --out x.spacy``)."""

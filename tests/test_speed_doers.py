@@ -132,16 +132,13 @@ def test_a_clause_after_a_comma_is_tested_for_a_time_only_after_a_time_word(
 def test_each_word_of_a_window_is_tagged_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Names before a word jieba tags a verb: each token's tag is looked up once per window, not again for
     every later token the names might end at."""
-    tags: list[str] = []
-    real = doers.verb_tag
+    from docproc import resources
 
-    def counting(word: str) -> str:
-        tags.append(word)
-        return real(word)
-
-    monkeypatch.setattr(doers, "verb_tag", counting)
+    tok = resources.tokenizer()
+    monkeypatch.setattr(tok, "_tags", _CountingDict(tok._tags))
+    _CountingDict.gets = 0
     text = "市园林局、区城管局、区水务局、区住建局、区交通局、街道办事处建设口袋公园12个。"
     found = doers._doer_before_any_verb(text, 0, len(text) - 1)
     assert found is not None and found[2][-1] == "街道办事处"
     window = doers.tokens_at(text, (0, found[1] + 8))
-    assert len(tags) <= len(window) + 4  # the window's tags, and the opening words' (a few)
+    assert _CountingDict.gets <= len(window) + 4  # the window's tags, and the opening words' (a few)

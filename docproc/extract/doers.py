@@ -18,7 +18,7 @@ from functools import cache
 
 from .. import resources
 from ..model import Document, UnitClause
-from ..segment import opening_words, tokens_at, verb_tag
+from ..segment import opening_words, tokens_at, verb_tag, verb_tags
 from .units import looks_like_person
 
 _SEPARATORS = re.compile(r"、")
@@ -212,7 +212,7 @@ def _doer_before_any_verb(
     if _opens_on_no_name(text, window):
         return None  # 加强…, 对…: whichever word the window opens with is a verb or a preposition
     words = tokens_at(text, window)
-    tags = [verb_tag(w) for w, _, _ in words]  # each word's tag looked up once
+    tags = verb_tags([w for w, _, _ in words])  # each word's tag looked up once
     if not words or tags[0] in _NOT_NAME_OPENINGS:
         return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
     best = None
@@ -233,7 +233,7 @@ def _opens_on_no_name(text: str, window: tuple[int, int]) -> bool:
     """Whether every word the window's segmentation may open with is tagged a verb, an adverb or a
     preposition: told by a few dictionary lookups, so such a window is not segmented."""
     firsts = opening_words(text, window)
-    return firsts is not None and all(verb_tag(w) in _NOT_NAME_OPENINGS for w in firsts)
+    return firsts is not None and all(t in _NOT_NAME_OPENINGS for t in verb_tags(firsts))
 
 
 def _strong(names: list[str]) -> bool:
