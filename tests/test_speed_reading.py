@@ -155,3 +155,23 @@ def test_heading_words_are_read_once_not_per_heading(counted_section_words):
     # the two word lists once each (to compile them); it was a pass over both per heading
     reads = counted_section_words["plan"].reads + counted_section_words["report"].reads
     assert reads <= 2 * words, reads
+
+
+def test_traditional_text_is_converted_in_one_call(monkeypatch):
+    calls = []
+    real = resources.opencc_converter
+
+    class Counting:
+        def __init__(self, conv):
+            self.conv = conv
+
+        def convert(self, text):
+            calls.append(text)
+            return self.conv.convert(text)
+
+    monkeypatch.setattr(resources, "opencc_converter", lambda config="t2s": Counting(real(config)))
+    lines = [f"本縣第{n}批農村道路改造工程已於年內竣工,驗收合格率達到{90 + n % 10}%。" for n in range(80)]
+    out = normalize.to_simplified(normalize.Mapped.identity("\n".join(lines)))
+    assert out.text.split("\n")[0].startswith("本县第0批农村道路改造工程已于年内竣工")
+    # one conversion of the whole text; it was one per line (80)
+    assert len(calls) == 1, len(calls)
