@@ -33,6 +33,7 @@ from typing import Any
 _MISSING = object()
 _STOP = object()  # a fragment no dictionary word starts with
 _PREFIX = object()  # a fragment that only begins dictionary words (frequency 0)
+_CUTS_KEPT = 20_000  # blocks whose words are kept (a few MB); then the store starts afresh
 _STEPS_KEPT = 600_000  # fragments the route remembers (about 70 MB, as many as the dictionary holds words)
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: single letters and digits are buffered into one word
 
@@ -197,12 +198,14 @@ class RouteMixin(LazyDictionary):
         self._logp_total = None
         self._steps: dict[str, Any] = {}
         self._steps_total = None
+        self._cuts: dict[str, tuple[str, ...]] = {}
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._need(word)  # its block first, or reading it later would undo this word
         super().add_word(word, freq, tag)
         self._logp.clear()  # frequencies and the total changed
         self._steps.clear()
+        self._cuts.clear()
 
     def _memo(self) -> dict[str, Any]:
         """word -> log(freq) - log(total) for a word, None for a prefix-only entry (frequency 0);
@@ -275,6 +278,21 @@ class RouteMixin(LazyDictionary):
         return found or [block[:1]]
 
     def _Tokenizer__cut_DAG_NO_HMM(self, sentence: str) -> Iterator[str]:  # noqa: N802 - overrides jieba's
+        """The words of one block (jieba cuts a text into runs of Chinese characters, letters and digits, and
+        routes each alone). A block is routed once: a clause window repeats the blocks of its sentence but
+        the last, and a report repeats its stock phrases."""
+        words = self._cuts.get(sentence)
+        if words is None:
+            if len(self._cuts) >= _CUTS_KEPT:
+                self._cuts.clear()
+            words = self._cuts[sentence] = tuple(self._cut_block(sentence))
+        return iter(words)
+
+    def forget_cuts(self) -> None:
+        """Forget the blocks routed so far (benchmarks: no credit for a text seen before)."""
+        self._cuts.clear()
+
+    def _cut_block(self, sentence: str) -> Iterator[str]:
         end = self._route(sentence)
         x = 0
         n = len(sentence)

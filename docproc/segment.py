@@ -48,6 +48,8 @@ def clear_caches() -> None:
     """Forget every segmented sentence (benchmarks: no credit for a text seen before)."""
     _cached_tokens.cache_clear()
     _shifted_tokens.cache_clear()
+    if resources.tokenizer.cache_info().currsize:  # not made yet: nothing to forget
+        resources.tokenizer().forget_cuts()
 
 
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # jieba's re_han_default: one block is routed
