@@ -8,6 +8,7 @@ time-limit columns, the checks their current/prior/target/actual columns.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .cells import (
     MAG_NUMBER,
@@ -122,6 +123,15 @@ def _duty(header: str) -> str | None:
     return None
 
 
+@cache
+def _id_header(words: tuple[str, ...]) -> re.Pattern[str]:
+    """An id column's header: one of the words, perhaps with a bracketed note (序号, 编号(代码)); one
+    pattern compiled once, not one per word and cell."""
+    if not words:
+        return re.compile(r"(?!)")  # no id words: no header is one
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + r")(?:\(.*\))?")
+
+
 def type_columns(columns: tuple[str, ...], body: list[tuple[Cell, ...]]) -> tuple[Column, ...]:
     """One ``Column`` per header label, from the header and what the body cells hold."""
     L = lex()
@@ -132,7 +142,7 @@ def type_columns(columns: tuple[str, ...], body: list[tuple[Cell, ...]]) -> tupl
         nums, texts, years = _body_kinds(body, i)
         if h in L.unit_columns or (h.startswith("计量单位")):
             kind = "unit"
-        elif (any(re.fullmatch(re.escape(w) + r"(?:\(.*\))?", h) for w in L.id_columns) or _is_sequence(body, i)
+        elif (_id_header(L.id_columns).fullmatch(h) or _is_sequence(body, i)
               or _is_code_column(h, body, i)
               or (years and not nums and not texts and (not h or "年" in h or is_year_cell(h)))):
             kind = "id"
