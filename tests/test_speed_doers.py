@@ -171,3 +171,18 @@ def test_a_window_routes_only_the_block_its_sentence_did_not_end_with(monkeypatc
     routed.clear()
     tokens_at(text, (0, 25))
     assert len(routed) == 2  # forgotten with the other caches: benchmarks get no credit for a text seen before
+
+
+def test_a_text_that_ends_on_no_name_is_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most texts tried as a list of names (everything before each verb of a clause) end on no organisation
+    ending: one endswith tells, and the text is neither split into parts nor each part tested."""
+    calls: list[str] = []
+    real = doers._split
+    monkeypatch.setattr(doers, "_split", lambda raw: (calls.append(raw), real(raw))[1])
+    for raw in ("加快推进城乡供水一体化", "新建供水管网25公里", "统筹城乡发展"):
+        assert not doers.split_names(raw)
+    assert calls == []
+    assert doers.split_names("市水务局、区住建局和 ") == ["市水务局", "区住建局"]  # a list ends on them
+    assert doers.split_names("市场监管、统计等部门") == ["市场监管部门", "统计部门"]
+    assert doers.split_names("再担保基金(机构)") == ["再担保基金(机构)"]
+    assert len(calls) == 3

@@ -341,12 +341,35 @@ def _shared_head(last: str) -> str | None:
     return head + note.group() if head and note else head
 
 
+# what a list may end on after its last name: 、 and the conjunctions' characters (以 of 以及 too)
+_LIST_END_MARKS = frozenset(_SEPARATORS.pattern + _CONJUNCTIONS.pattern.replace("|", ""))
+
+
+def _may_end_on_a_name(raw: str) -> bool:
+    """Whether a list with no tail (等…) can end on a name: its last name ends the text but for spaces,
+    、 and conjunctions, and ends on an organisation ending, a shared head or a generic doer (a bracket,
+    which may hold a note after the ending, leaves it open)."""
+    end = len(raw)
+    while end and (raw[end - 1] in _LIST_END_MARKS or raw[end - 1].isspace()):
+        end -= 1
+    return "(" in raw or raw.endswith(_name_endings(), 0, end)
+
+
+@cache
+def _name_endings() -> tuple[str, ...]:
+    """Every organisation ending, shared head and generic doer: the last name of a list ends on one."""
+    L = _lex()
+    return tuple(set(L.suffixes) | set(L.heads) | L.generic)
+
+
 def split_names(raw: str) -> list[str] | None:
     """A list of organisation names as written, its shared ending put back; None when a part is no name."""
     raw = raw.strip().lstrip("(“‘\"'")
     extra: list[str] = []
     shared = None
     raw, noun = _cut_tail(raw)
+    if noun is None and not _may_end_on_a_name(raw):
+        return None  # most texts tried (everything before a verb) are no list: one endswith tells
     if noun and noun.startswith("有关"):
         extra.append(noun)  # A、B等有关部门: A, B and 有关部门
         shared = noun[2:]  # 市场监管、统计等有关部门: 市场监管部门, 统计部门
