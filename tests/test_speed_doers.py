@@ -186,3 +186,12 @@ def test_a_text_that_ends_on_no_name_is_not_split(monkeypatch: pytest.MonkeyPatc
     assert doers.split_names("市场监管、统计等部门") == ["市场监管部门", "统计部门"]
     assert doers.split_names("再担保基金(机构)") == ["再担保基金(机构)"]
     assert len(calls) == 3
+
+
+def test_only_a_sentence_whose_names_may_meet_a_verb_is_segmented(segmented: list) -> None:
+    """城区学校数量…: the names a sentence may open with (城区学校) are followed by no word the dictionary
+    tags a verb, so its window is not segmented; 区教育局开展… is, and its doer found."""
+    text = ("关于2026年教育工作的实施方案\n一、重点任务\n"
+            "城区学校数量增加到45所。区教育局开展教师培训120场。\n")
+    assert _prose(text) == [("区教育局",)]
+    assert len(segmented) == 1

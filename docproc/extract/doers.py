@@ -211,6 +211,8 @@ def _doer_before_any_verb(
     window = (start, min(len(text), last_end + 8))
     if _opens_on_no_name(text, window):
         return None  # 加强…, 对…: whichever word the window opens with is a verb or a preposition
+    if not _names_may_meet_a_verb(text, start, last_end, window[1], by):
+        return None  # no list of names in reach is followed by a word the dictionary tags as a verb
     words = tokens_at(text, window)
     tags = verb_tags([w for w, _, _ in words])  # each word's tag looked up once
     if not words or tags[0] in _NOT_NAME_OPENINGS:
@@ -227,6 +229,36 @@ def _doer_before_any_verb(
         if names and _strong(names):
             best = (start, end, names, "")
     return best
+
+
+def _names_may_meet_a_verb(text: str, start: int, last_end: int, end: int, by: bool) -> bool:
+    """Whether some list of names from ``start`` ending by ``last_end`` is strong and followed by a word
+    the dictionary may tag as a verb, the window ending at ``end``: what the segmented window is searched
+    for, told by the names' possible ends and the words the route may take there. A list ends on the last
+    character of an ending, a note's bracket, 、, a conjunction or a space; one holding a tail (A、B等部门…)
+    may end anywhere, so such a window is segmented."""
+    if any(text.find(t, start, last_end) >= 0 for t in _lex().tails):
+        return True
+    allowed = ("v", "vn", "vd", "d", "l") if by else ("v", "vn", "vd")
+    for m in _list_last_chars().finditer(text, start, last_end):
+        q = m.end()
+        if q >= end or not _may_end_on_a_name(text[start:q]):
+            continue
+        firsts = opening_words(text, (q, end))
+        if firsts is not None and not any(t in allowed for t in verb_tags(firsts)):
+            continue
+        names = split_names(text[start:q])
+        if names and _strong(names):
+            return True
+    return False
+
+
+@cache
+def _list_last_chars() -> re.Pattern[str]:
+    """A character a list of names may end on: an ending's last, a note's closing bracket, 、, a
+    conjunction's, or a space."""
+    chars = {w[-1] for w in _name_endings()} | _LIST_END_MARKS | {")"}
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}\\s]")
 
 
 def _opens_on_no_name(text: str, window: tuple[int, int]) -> bool:
