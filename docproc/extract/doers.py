@@ -90,6 +90,8 @@ _TIME_WORDS = "前|底|末|年|月|日|起|后|以来"  # the last word of a tim
 _TIME_CLAUSE = re.compile(rf"[^。;:,\n]{{0,16}}(?:{_TIME_WORDS})\s*,\s*")
 _TIME_WORD_END = re.compile(rf"(?:{_TIME_WORDS})$")
 _NOT_NAME_OPENINGS = frozenset({"v", "vd", "d", "p", "c", "ad", "l", "i"})  # jieba tags
+_AFTER_NAMES = ("v", "vn", "vd")  # the tags of a word that may follow names as their verb
+_AFTER_BY = (*_AFTER_NAMES, "d", "l")  # after 由X…, an adverb or an idiom too
 _NAMES_REACH = 120  # a list of sixteen departments before its verb is about a hundred characters
 
 
@@ -213,7 +215,14 @@ def _doer_before_any_verb(
         return None  # 加强…, 对…: whichever word the window opens with is a verb or a preposition
     if not _names_may_meet_a_verb(text, start, last_end, window[1], by):
         return None  # no list of names in reach is followed by a word the dictionary tags as a verb
-    words = tokens_at(text, window)
+    return _names_before_tagged_verb(text, start, last_end, tokens_at(text, window), by)
+
+
+def _names_before_tagged_verb(
+    text: str, start: int, last_end: int, words: list[tuple[str, int, int]], by: bool,
+) -> tuple[int, int, list[str], str] | None:
+    """The longest strong list of names that the window's words end by ``last_end`` and follow with a
+    word tagged as a verb (an adverb too after 由), with no verb inside it."""
     tags = verb_tags([w for w, _, _ in words])  # each word's tag looked up once
     if not words or tags[0] in _NOT_NAME_OPENINGS:
         return None  # 规范国有企业…, 原则上…: a name opens on no verb, adverb or preposition
@@ -221,7 +230,7 @@ def _doer_before_any_verb(
     for i, (_, _, end) in enumerate(words[:-1]):
         if end > last_end:
             break
-        if tags[i + 1] not in (("v", "vn", "vd", "d", "l") if by else ("v", "vn", "vd")):
+        if tags[i + 1] not in (_AFTER_BY if by else _AFTER_NAMES):
             continue
         if "v" in tags[: i + 1]:
             break  # 集聚企业, 接受…常委会: a verb inside is a clause, not a name
@@ -239,7 +248,7 @@ def _names_may_meet_a_verb(text: str, start: int, last_end: int, end: int, by: b
     may end anywhere, so such a window is segmented."""
     if any(text.find(t, start, last_end) >= 0 for t in _lex().tails):
         return True
-    allowed = ("v", "vn", "vd", "d", "l") if by else ("v", "vn", "vd")
+    allowed = _AFTER_BY if by else _AFTER_NAMES
     for m in _list_last_chars().finditer(text, start, last_end):
         q = m.end()
         if q >= end or not _may_end_on_a_name(text[start:q]):
