@@ -195,3 +195,15 @@ def test_only_a_sentence_whose_names_may_meet_a_verb_is_segmented(segmented: lis
             "城区学校数量增加到45所。区教育局开展教师培训120场。\n")
     assert _prose(text) == [("区教育局",)]
     assert len(segmented) == 1
+
+
+def test_a_clause_with_no_organisation_ending_is_read_by_no_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """道路、管网、绿地…: a clause with no organisation ending (and no 会同 opening it) names no one, so
+    no rule reads it (each was tried in turn before: X建立A、B参加的…, the time before the names, …)."""
+    tried: list[int] = []
+    real = doers._setup_with_others
+    monkeypatch.setattr(doers, "_setup_with_others", lambda text, start: (tried.append(start), real(text, start))[1])
+    text = ("关于2026年道路建设的实施方案\n一、重点任务\n"
+            "新建道路12公里,改造管网8公里,新增绿地30公顷,建成停车泊位500个,区城管局负责停车管理。\n")
+    assert _prose(text) == [("区城管局",)]
+    assert len(tried) == 1
