@@ -5,9 +5,11 @@
 sentence, then the two are walked again as dicts of lists. Here the route of the
 HMM-free cut (the only one docproc uses) is computed in one backward pass, each
 fragment looked up once and what it is (a word's log-probability, a mere prefix,
-or no word's start) remembered, so a later sentence holding it asks one dict. The arithmetic is jieba's own, in the same order, ties broken the same
-way, so every segmentation is identical (``tests/test_segment.py`` compares the
-two on the seeds and on random text).
+or no word's start) remembered, so a later sentence holding it asks one dict; the
+words of each block (a run of Chinese characters jieba routes alone) are kept.
+The arithmetic is jieba's own, in the same order, ties broken the same way, so
+every segmentation is identical (``tests/test_segment.py`` compares the two on
+the seeds and on random text).
 
 The dictionary loads lazily: jieba unmarshals all 580,000 entries of its prefix dictionary (0.4–0.6 s)
 before the first word, though docproc segments only the sentences that hold a figure. Here the
