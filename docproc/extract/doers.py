@@ -166,7 +166,10 @@ def _forward_word(text: str, start: int, end: int) -> bool:
 
 def _before_adverb(raw: str) -> list[str] | None:
     """Names before a word that says when or how much (政府今年将…, 文化部也将…): the names without it."""
-    word = next((w for w in _lex().adverbs if raw.endswith(w) and len(raw) > len(w)), None)
+    adverbs = _lex().adverbs
+    if not raw.endswith(adverbs):
+        return None  # most texts before a verb end on no adverb: one endswith, not one per adverb
+    word = next((w for w in adverbs if raw.endswith(w) and len(raw) > len(w)), None)
     return split_names(raw[: -len(word)]) if word else None
 
 
