@@ -207,3 +207,28 @@ def test_a_clause_with_no_organisation_ending_is_read_by_no_rule(monkeypatch: py
             "新建道路12公里,改造管网8公里,新增绿地30公顷,建成停车泊位500个,区城管局负责停车管理。\n")
     assert _prose(text) == [("区城管局",)]
     assert len(tried) == 1
+
+
+def test_a_window_passed_over_unsegmented_holds_no_names_before_a_tagged_verb() -> None:
+    """The prechecks only skip work: on random sentences made of names, separators, verbs and other words,
+    a window they pass over, once segmented, yields no names before a tagged verb either."""
+    import random
+
+    from docproc.segment import tokens_at
+
+    rng = random.Random(11)
+    pieces = ["市水务局", "区住建局", "街道办事处", "各乡镇", "有关部门", "城区学校", "市场监管", "统计等部门",
+              "(机构)", "、", "和", "及", " ", "开展", "建设", "组织", "推进", "新建", "道路", "管网", "改造",
+              "数量", "全市", "也", "今年", "2026年", "12个", "依法", "办理"]
+    passed_over = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(2, 9))) + "。"
+        by = rng.random() < 0.2
+        last_end = max((m.end() for m in doers._name_ending().finditer(text, 1, len(text) - 1)), default=0)
+        if not last_end:
+            continue
+        end = min(len(text), last_end + 8)
+        if doers._opens_on_no_name(text, (0, end)) or not doers._names_may_meet_a_verb(text, 0, last_end, end, by):
+            passed_over += 1
+            assert doers._names_before_tagged_verb(text, 0, last_end, tokens_at(text, (0, end)), by) is None, text
+    assert passed_over > 1000
