@@ -70,7 +70,7 @@ def _lex() -> _Lex:
         generic=frozenset(d["generic_doers"]),
         breakers=re.compile(resources.alternation(d["name_breakers"])),
         suffixes=resources.words("org_suffixes.txt"),
-        opener_at=re.compile(f"(?=(?:{resources.alternation(d['adverbial_openers'])}))"),
+        opener_at=_starts_of(d["adverbial_openers"]),
         bad_endings=tuple(d["not_org_endings"]),
         verb_openings=tuple(d["verb_openings"]),
         adverbial_verbs=re.compile(resources.alternation(d["adverbial_verbs"])),
@@ -82,6 +82,18 @@ def _lex() -> _Lex:
         forward=tuple(d["report_forward_verbs"]),
         time_lead=re.compile(d["time_lead"]),
     )
+
+
+def _starts_of(words: list[str]) -> re.Pattern[str]:
+    """A pattern whose matches are the first characters of the words, wherever one starts (overlapping
+    too: 针对 holds 对): 针(?=对)|对…. Every alternative opens on its character, so the engine skips to
+    the candidates (a lookahead-only pattern is tried at every position)."""
+    rests: dict[str, list[str]] = {}
+    for w in words:
+        rests.setdefault(w[0], []).append(w[1:])
+    return re.compile("|".join(
+        re.escape(c) if "" in ends else f"{re.escape(c)}(?={resources.alternation(ends)})" for c, ends in rests.items()
+    ))
 
 
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
@@ -566,7 +578,7 @@ def prose_doers(doc: Document) -> list[UnitClause]:
         opening = len(para.marker or "")
         # the item's text right after its number ((十九)转制企业应当…) opens a clause too; the pattern's ^
         # matches only at the paragraph's first character
-        starts = dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(para.text, opening)])
+        starts = dict.fromkeys(_clauses_to_read(para.text, opening))
         for clause_start in starts:
             found = _clause_doers(para.text, clause_start, opening, report, bodies)
             if found is not None:
@@ -584,8 +596,6 @@ def _clause_doers(text: str, clause_start: int, opening: int, report: bool,
                   bodies: list) -> tuple[tuple[int, int], dict[str, list[str]]] | None:
     """The doers the clause opening at ``clause_start`` names, by role, and the span that names them."""
     L = _lex()
-    if not _ending_in_clause(text, clause_start) and not L.with_words.match(text, clause_start):
-        return None  # every way below reads names inside the clause, and a name holds an ending
     if report and not text.startswith(L.request, clause_start) and not _forward(text, clause_start):
         return None  # a report's subject did something; 请X… and X将… still hand X work
     joined = L.with_words.match(text, clause_start) if clause_start > opening else None
@@ -610,11 +620,32 @@ def _clause_doers(text: str, clause_start: int, opening: int, report: bool,
     return (start, end), found
 
 
-def _ending_in_clause(text: str, start: int) -> bool:
-    """Whether an organisation ending or a generic doer stands between ``start`` and the clause's stop:
-    the names of every rule but 会同Y's (read after the clause's opening word) lie there."""
-    stop = _NAME_STOP.search(text, start)
-    return _name_ending().search(text, start, stop.start() if stop else len(text)) is not None
+def _clauses_to_read(text: str, opening: int) -> list[int]:
+    """The clause openings from ``opening`` on (the item's text after its number, and after each 。;:!?,
+    and the spaces that follow) whose clause may name a doer: one opening on 会同, or one in which an
+    organisation ending or a generic doer stands before the clause's stop (every rule but 会同Y's reads
+    names there, and a name holds one). Found by one scan of the paragraph, not a search per clause."""
+    at_opening, at_stop = _clause_to_read()
+    first = [opening] if at_opening.match(text, opening) else []
+    return first + [m.end() for m in at_stop.finditer(text, opening)]
+
+
+@cache
+def _clause_to_read() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The test of ``_clauses_to_read`` at a given place, and the clause openings that pass it. An ending
+    holds another when it holds a shorter one (委员会 holds 会): only the endings that hold no other are
+    looked for, the single characters as one class; the characters that cannot open one are passed over
+    with no backtracking (no ending holds a stop or a space)."""
+    L = _lex()
+    endings = set(L.suffixes) | L.generic
+    least = [e for e in endings if not any(o != e and o in e for o in endings)]
+    chars = re.escape("".join(sorted(e for e in least if len(e) == 1)))
+    words = resources.alternation([e for e in least if len(e) > 1])
+    firsts = re.escape("".join(sorted({e[0] for e in least if len(e) > 1})))
+    stops = _NAME_STOP.pattern[1:-1]
+    test = (rf"(?=(?:{L.with_words.pattern})|(?:[^{stops}{chars}{firsts}]++|(?!{words})[{firsts}])*+"
+            rf"(?:[{chars}]|{words}))")
+    return re.compile(test), re.compile(_CLAUSE_START.pattern + test)
 
 
 def with_prose_doers(clauses: list[UnitClause], doers: list[UnitClause]) -> list[UnitClause]:

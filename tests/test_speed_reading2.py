@@ -1,0 +1,86 @@
+"""Reading stages do less work for the same output (issue 27, round 2): counted, never timed.
+
+Each test counts a piece of work no longer done (a clause tried, a pattern's match per place) on a text of
+our own, and checks against the plain definition that what is found is still the same.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from docproc import resources
+from docproc.extract import doers
+from docproc.pipeline import process_text
+
+_PIECES = ["市水务局", "区住建局", "委员会", "街道办事处", "各地", "有关方面", "政府", "会同", "要会同", "新建",
+           "道路", "管网", "改造", "针对", "按照", "根据", "依据", "在", "对", "于", "同", "结合", "12个", "2026年",
+           ",", "。", ";", ":", "!", "?", " ", "、", "(一)"]
+
+
+def _random_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(count)]
+
+
+def _clause_starts(text: str, opening: int) -> list[int]:
+    """Every clause opening, as prose_doers reads them: the item's text, then after 。;:!?, and spaces."""
+    return list(dict.fromkeys([opening] + [m.end() for m in doers._CLAUSE_START.finditer(text, opening)]))
+
+
+def _may_name(text: str, start: int) -> bool:
+    """The plain test: 会同 opens the clause, or an ending or generic doer stands before its stop."""
+    L = doers._lex()
+    stop = doers._NAME_STOP.search(text, start)
+    end = stop.start() if stop else len(text)
+    return bool(L.with_words.match(text, start) or doers._name_ending().search(text, start, end))
+
+
+def test_the_clauses_read_are_those_that_may_name_a_doer() -> None:
+    """One scan of the paragraph finds the clause openings the plain per-clause test passes, in order."""
+    compared = 0
+    for text in _random_texts(5, 4000):
+        for opening in {0, min(3, len(text))}:
+            expected = [s for s in _clause_starts(text, opening) if _may_name(text, s)]
+            assert list(dict.fromkeys(doers._clauses_to_read(text, opening))) == expected, (text, opening)
+            compared += len(expected)
+    assert compared > 5000
+
+
+def test_a_clause_without_an_organisation_ending_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """道路、管网、绿地…: clauses with no organisation ending were each handed to ``_clause_doers`` (which
+    gave up at once); now the paragraph's scan leaves them out, and only the two clauses naming a body
+    are tried."""
+    tried: list[int] = []
+    real = doers._clause_doers
+
+    def counting(text: str, start: int, *args):  # noqa: ANN002, ANN202 - passed through
+        tried.append(start)
+        return real(text, start, *args)
+
+    monkeypatch.setattr(doers, "_clause_doers", counting)
+    text = ("关于2026年道路建设的实施方案\n一、重点任务\n"
+            "新建道路12公里,改造管网8公里,新增绿地30公顷,建成停车泊位500个,区城管局负责停车管理,"
+            "增设路灯260盏。区交通局牵头优化公交线路。\n")
+    doc = process_text(text, source="speed.txt", ref_date="2026-03-01")
+    found = [u.lead + u.responsible + u.support for u in doc.unit_clauses if u.rule == "units.prose"]
+    assert found == [("区城管局",), ("区交通局",)]
+    assert len(tried) == 2
+
+
+def test_an_opener_is_found_where_it_starts_by_its_character() -> None:
+    """在/对/按照… before a verb: each place an opener starts (针对 holds 对) was found by a lookahead tried
+    at every character; now each match is the opener's first character, so the engine skips to them."""
+    words = resources.data("doers.yaml")["adverbial_openers"]
+    lookahead = re.compile(f"(?=(?:{resources.alternation(words)}))")
+    opener_at = doers._lex().opener_at
+    found = 0
+    for text in _random_texts(7, 3000):
+        for end in (len(text), max(0, len(text) - 1)):
+            matches = list(opener_at.finditer(text, 0, end))
+            assert [m.start() for m in matches] == [m.start() for m in lookahead.finditer(text, 0, end)], text
+            assert all(m.end() == m.start() + 1 for m in matches)
+            found += len(matches)
+    assert found > 3000
