@@ -96,7 +96,8 @@ def _starts_of(words: list[str]) -> re.Pattern[str]:
     ))
 
 
-_CLAUSE_START = re.compile(r"(?:^|(?<=[。;:!?,]))\s*")
+_CLAUSE_MARKS = "[。;:!?,]"  # a clause opens after one of them (and the spaces that follow)
+_CLAUSE_START = re.compile(rf"(?:^|(?<={_CLAUSE_MARKS}))\s*")
 _NAME_STOP = re.compile(r"[,。;:!?\n]")
 _TIME_WORDS = "前|底|末|年|月|日|起|后|以来"  # the last word of a time before its comma
 _TIME_CLAUSE = re.compile(rf"[^。;:,\n]{{0,16}}(?:{_TIME_WORDS})\s*,\s*")
@@ -624,18 +625,23 @@ def _clauses_to_read(text: str, opening: int) -> list[int]:
     """The clause openings from ``opening`` on (the item's text after its number, and after each 。;:!?,
     and the spaces that follow) whose clause may name a doer: one opening on 会同, or one in which an
     organisation ending or a generic doer stands before the clause's stop (every rule but 会同Y's reads
-    names there, and a name holds one). Found by one scan of the paragraph, not a search per clause."""
-    at_opening, at_stop = _clause_to_read()
+    names there, and a name holds one). Found by one scan of the paragraph, not a search per clause; the
+    scan looks for the marks themselves (from the one just before ``opening``), so the engine skips to
+    them."""
+    at_opening, at_text_start, after_mark = _clause_to_read()
     first = [opening] if at_opening.match(text, opening) else []
-    return first + [m.end() for m in at_stop.finditer(text, opening)]
+    if opening == 0 and (m := at_text_start.match(text)):
+        first.append(m.end())
+    return first + [m.end() for m in after_mark.finditer(text, max(0, opening - 1))]
 
 
 @cache
-def _clause_to_read() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The test of ``_clauses_to_read`` at a given place, and the clause openings that pass it. An ending
-    holds another when it holds a shorter one (委员会 holds 会): only the endings that hold no other are
-    looked for, the single characters as one class; the characters that cannot open one are passed over
-    with no backtracking (no ending holds a stop or a space)."""
+def _clause_to_read() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The test of ``_clauses_to_read`` at a given place; the spaces opening a text, then the test; a
+    clause mark and its spaces, then the test. An ending holds another when it holds a shorter one (委员会
+    holds 会): only the endings that hold no other are looked for, the single characters as one class; the
+    characters that cannot open one are passed over with no backtracking (no ending holds a stop or a
+    space)."""
     L = _lex()
     endings = set(L.suffixes) | L.generic
     least = [e for e in endings if not any(o != e and o in e for o in endings)]
@@ -645,7 +651,7 @@ def _clause_to_read() -> tuple[re.Pattern[str], re.Pattern[str]]:
     stops = _NAME_STOP.pattern[1:-1]
     test = (rf"(?=(?:{L.with_words.pattern})|(?:[^{stops}{chars}{firsts}]++|(?!{words})[{firsts}])*+"
             rf"(?:[{chars}]|{words}))")
-    return re.compile(test), re.compile(_CLAUSE_START.pattern + test)
+    return re.compile(test), re.compile(rf"\s*{test}"), re.compile(rf"{_CLAUSE_MARKS}\s*{test}")
 
 
 def with_prose_doers(clauses: list[UnitClause], doers: list[UnitClause]) -> list[UnitClause]:
