@@ -58,8 +58,9 @@ def _arabic_dates(line: str) -> str:
                         line)
 
 
-# the second year of a financial year in two Chinese digits, after a year already in digits (1998至九九年度)
-_CN_FY_TAIL = re.compile(r"(?<=\d{4})(\s*[至\-—–]\s*)([〇○零O一二三四五六七八九]{2})(?=\s*年度)")
+# the second year of a financial year in two Chinese digits, after a year already in digits (1998至九九年度);
+# the match opens on the year's last digit (kept as it is), so the engine skips from digit to digit
+_CN_FY_TAIL = re.compile(r"(\d)(?<=\d{4})(\s*[至\-—–]\s*)([〇○零O一二三四五六七八九]{2})(?=\s*年度)")
 
 
 def _arabic_years(text: str) -> str:
@@ -67,7 +68,7 @@ def _arabic_years(text: str) -> str:
     if not _CN_PAIR.search(text):
         return text
     text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)
-    return _CN_FY_TAIL.sub(lambda m: m.group(1) + m.group(2).translate(_CN_DIGITS), text)
+    return _CN_FY_TAIL.sub(lambda m: m.group(1) + m.group(2) + m.group(3).translate(_CN_DIGITS), text)
 
 
 def find_date(header: list[str], body: str) -> str | None:

@@ -84,3 +84,24 @@ def test_an_opener_is_found_where_it_starts_by_its_character() -> None:
             assert all(m.end() == m.start() + 1 for m in matches)
             found += len(matches)
     assert found > 3000
+
+
+def test_a_financial_year_tail_is_read_as_before() -> None:
+    """1998至九九年度 -> 1998至99年度: the tail was found by a lookbehind for four digits tried at every
+    character; the pattern now opens on the year's last digit. On random texts of digits, Chinese digits,
+    dashes and spaces, both give the same text."""
+    from docproc import metadata
+
+    plain = re.compile(r"(?<=\d{4})(\s*[至\-—–]\s*)([〇○零O一二三四五六七八九]{2})(?=\s*年度)")
+    rng = random.Random(3)
+    parts = [["", "预算", "9", "O", "年度"], ["1998", "2023", "998", "20231", "9"], ["至", "-", " — ", "", "年"],
+             ["九九", "二四", "〇O", "九"], ["年度", " 年度", "年", ""], ["", "1998至二〇年度", "预算"]]
+    changed = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(choices) for choices in parts for _ in range(rng.randint(0, 2)))
+        expected = plain.sub(lambda m: m.group(1) + m.group(2).translate(metadata._CN_DIGITS), text)
+        got = metadata._CN_FY_TAIL.sub(lambda m: m.group(1) + m.group(2) + m.group(3).translate(metadata._CN_DIGITS), text)
+        assert got == expected, text
+        changed += got != text
+    assert changed > 500
+    assert metadata._arabic_years("一九九八至九九年度预算") == "1998至99年度预算"
