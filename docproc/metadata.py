@@ -76,12 +76,13 @@ def find_date(header: list[str], body: str) -> str | None:
     date at the end (written in figures or in Chinese numerals)."""
     header = [_arabic_dates(ln) for ln in header]
     # a speech dates itself under its title: (2026年1月27日在省第十四届人民代表大会第四次会议上)
-    for line in body.split("\n")[:8]:
+    opening = body.split("\n", 8)[:8]  # the first lines, without splitting the whole body
+    for line in opening:
         m = _SPEECH_DATE.match(_arabic_dates(line.strip()))
         if m:
             return _iso(*m.groups())
     # labelled dates in the page header or the first lines (索引号 … 发文日期: …): the issue date first
-    first_lines = header + [ln for ln in body.split("\n")[:8]]
+    first_lines = header + opening
     for label in ("成文日期", "发文日期", "印发日期", "签发日期"):
         for line in first_lines:
             at = line.find(label)
@@ -120,8 +121,11 @@ def _header_date(header: list[str]) -> str | None:
 
 def _signature_date(body: str) -> str | None:
     """A date on a line of its own: the signature at the end, or under the title or issuer."""
-    lines = [_arabic_dates(ln.strip()) for ln in body.split("\n") if ln.strip()]
-    for line in reversed(lines[-4:]):
+    lines = [s for ln in body.split("\n") if (s := ln.strip())]
+    # only the first 80 lines and the last 4 are read: the Chinese dates of those alone are rewritten
+    last = [_arabic_dates(ln) for ln in lines[-4:]]
+    lines = [_arabic_dates(ln) for ln in lines[:80]]
+    for line in reversed(last):
         m = _DATE.fullmatch(re.sub(r"^[()()]+|[()()]+$", "", line.strip()))
         if m:
             return _iso(*m.groups())

@@ -105,3 +105,19 @@ def test_a_financial_year_tail_is_read_as_before() -> None:
         changed += got != text
     assert changed > 500
     assert metadata._arabic_years("一九九八至九九年度预算") == "1998至99年度预算"
+
+
+def test_only_the_lines_a_date_is_looked_for_in_have_their_chinese_dates_rewritten(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signature date is looked for in the first 80 lines and the last 4: Chinese dates (二〇二六年…)
+    were rewritten on every line of the body first; now on those lines alone, and the date is the same."""
+    from docproc import metadata
+
+    calls: list[str] = []
+    real = metadata._arabic_dates
+    monkeypatch.setattr(metadata, "_arabic_dates", lambda line: (calls.append(line), real(line))[1])
+    body = "\n".join(["关于2026年供水管网改造的实施方案", "各区水务局:"]
+                     + [f"第{i}段:新建供水管网{i}公里,改造泵站{i % 7 + 1}座。" for i in range(600)]
+                     + ["市水务局", "二〇二六年三月五日"])
+    assert metadata.find_date([], body) == "2026-03-05"
+    assert 80 <= len(calls) <= 100
