@@ -9,6 +9,7 @@ over these tokens, for annotation and training tools.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,12 @@ from . import resources
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """``(word, start, end)`` for every jieba token (HMM off: new words come from the lexicon)."""
     return list(_cached_tokens(text)) if len(text) <= _CACHED_UP_TO else list(resources.tokenizer().tokenize(text, HMM=False))
+
+
+def lazy_tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """``tokens(text)`` one by one, as jieba makes them: each block (a run of ``_JIEBA_BLOCK`` characters)
+    is routed only when its first word is asked for, so a reader that stops early never routes the rest."""
+    return resources.tokenizer().tokenize(text, HMM=False)
 
 
 _CACHED_UP_TO = 600  # a sentence; longer texts are windows cut for one figure and are not asked for again

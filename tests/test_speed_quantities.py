@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
-from docproc import segment
-from docproc.extract import quantities
+from docproc import resources, segment
+from docproc.extract import quantities, role_model
 from docproc.pipeline import process_text
 
 # our own sentences: one with seven arabic figures (no Chinese numeral, so no word test cuts a window)
@@ -30,7 +30,8 @@ def doc():
 
 @pytest.fixture
 def requests(monkeypatch):
-    """Every request the quantity stage makes to ``docproc.segment`` for tokens (``tokens``/``tokens_at``),
+    """Every request the quantity stage makes to ``docproc.segment`` for tokens (``tokens``/``tokens_at``/
+    ``lazy_tokens``),
     by the segmented text, wherever a module imported those functions from."""
     seen: Counter[str] = Counter()
 
@@ -42,7 +43,7 @@ def requests(monkeypatch):
             return real(text, *args)
         return wrapper
 
-    for name, shifted in (("tokens", False), ("tokens_at", True)):
+    for name, shifted in (("tokens", False), ("tokens_at", True), ("lazy_tokens", False)):
         real = getattr(segment, name)
         wrapper = counted(real, shifted)
         for module in list(sys.modules.values()):
@@ -60,6 +61,60 @@ def test_a_sentence_of_many_figures_is_asked_for_once(requests):
     # before: the role rules asked once per figure (7 requests here), the role model answered from a cache
     assert list(asked.values()) == [1]
     assert len(figures) == 7
+
+
+# figures in the opening clauses, then a long clause with none, which no figure's role needs the words of
+_FRONT = "全镇新建蓄水池12座,改造桥梁3座,"
+_TAIL_BLOCKS = ["各村要把道路养护", "堤坝巡查", "渠系清淤和农机服务等日常工作落到实处", "形成长效管护机制"]
+
+
+def test_the_words_after_the_last_figure_are_never_routed(monkeypatch):
+    text = "某镇农业农村工作要点\n一、重点任务\n" + _FRONT + "、".join(_TAIL_BLOCKS[:3]) + "," + _TAIL_BLOCKS[3] + "。\n"
+    doc = process_text(text)
+    assert [q.text for q in doc.quantities] == ["12座", "3座"]
+    tokenizer = resources.tokenizer()
+    routed: list[str] = []
+    real = tokenizer._Tokenizer__cut_DAG_NO_HMM  # jieba's cut of one block (a run of Chinese characters)
+
+    def counting(block):
+        routed.append(block)
+        return real(block)
+
+    monkeypatch.setattr(tokenizer, "_Tokenizer__cut_DAG_NO_HMM", counting)
+    segment.clear_caches()
+    role_model._last_sentence[0] = (None, (0, 0), role_model._NO_WORDS)
+    assert [q.text for q in quantities.extract_quantities(doc)] == ["12座", "3座"]
+    assert "全镇新建蓄水池12座" in routed, "the sentence was never segmented: the count would prove nothing"
+    # before: the whole sentence was segmented for the first figure's role, its last clause too
+    assert not set(routed) & set(_TAIL_BLOCKS)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_words_drawn_as_far_as_asked_answer_as_the_whole_sentence_does(seed):
+    """Made-up sentences of Chinese words, letters, digits, symbols jieba keeps in a block (+#&._%-), spaces,
+    line breaks and punctuation, asked about in random order: the answers of the lazily drawn tokens are
+    those of the whole sentence's tokens."""
+    import random
+
+    rnd = random.Random(seed)
+    parts = ["新建", "道路", "养护", "农村", "公路", "12", "3.5", "km", "A级", "5G", "+", "#", "%", "-", "_",
+             " ", "  ", "\r\n", "\n", "\r", ",", "、", "。", "(", ")", "“", "”", "万元", "亩", "年底前", "完成"]
+    sentence = "".join(rnd.choice(parts) for _ in range(rnd.randint(5, 40)))
+    offset = rnd.randint(0, 50)
+    whole = segment.tokens(sentence)
+    words = role_model.SentenceWords(offset, segment.lazy_tokens(sentence))
+    for _ in range(12):
+        a, b = sorted(rnd.randint(-2, len(sentence) + 2) for _ in range(2))
+        ask = rnd.choice(("between", "before", "word_at"))
+        if ask == "between":
+            assert words.between(offset + a, offset + b) == tuple(w for w, s, e in whole if s >= a and e <= b)
+        elif ask == "before":
+            assert words.before(offset + b) == tuple(w for w, _, e in whole if e <= b)
+        else:
+            held = next(((offset + s, offset + e) for _, s, e in whole if s <= a < e), None)
+            assert words.word_at(offset + a) == held
+    words.before(offset + len(sentence) + 1)
+    assert list(zip(words.words, words.starts, words.ends, strict=True)) == whole
 
 
 def test_clause_breaks_are_found_once_per_text(monkeypatch):

@@ -16,44 +16,66 @@ import bisect
 import json
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
 from itertools import repeat
 
 from .. import resources
 from ..model import Document, Span
 from ..patterns import YEAR
-from ..segment import tokens
+from ..segment import lazy_tokens
 
 _YEAR = re.compile(rf"({YEAR})年")
 _TIME_LIMIT = re.compile(r"(?:年底|年末|月底|月末|季度末?|[日月年]|年中)(?:前|之前|以前)")
 _MODEL_FILE = "models/roles.json"
 
 
-@dataclass(frozen=True, slots=True)
 class SentenceWords:
     """A sentence's tokens read once for every figure in it: the role rules and the model's features
     ask for the words before, inside and after each figure's clause, found by bisecting the token ends
     instead of filtering the whole token list once per figure. Offsets are kept relative to the
-    sentence's ``offset``; callers ask with offsets into the text."""
+    sentence's ``offset``; callers ask with offsets into the text.
 
-    offset: int
-    words: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    The sentence's tokens are drawn from jieba's generator only as far as a figure asks: the words
+    after the last figure's clause (a sixth of the text) are never routed."""
+
+    __slots__ = ("offset", "_tokens", "words", "starts", "ends")
+
+    def __init__(self, offset: int, found: Iterator[tuple[str, int, int]]) -> None:
+        self.offset = offset
+        self._tokens: Iterator[tuple[str, int, int]] | None = found  # None once drawn to the end
+        self.words: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def _upto(self, pos: int) -> None:
+        """Draw tokens until one ends beyond ``pos`` (relative), or none is left."""
+        ends = self.ends
+        if self._tokens is None or (ends and ends[-1] > pos):
+            return
+        for word, start, end in self._tokens:
+            self.words.append(word)
+            self.starts.append(start)
+            ends.append(end)
+            if end > pos:
+                return
+        self._tokens = None
 
     def between(self, start: int, end: int) -> tuple[str, ...]:
         """The words lying wholly inside ``[start, end)``, in order."""
+        self._upto(end - self.offset)
         lo = bisect.bisect_left(self.starts, start - self.offset)
         hi = bisect.bisect_right(self.ends, end - self.offset)
-        return self.words[lo:hi]
+        return tuple(self.words[lo:hi])
 
     def before(self, end: int) -> tuple[str, ...]:
         """The words ending at or before ``end``."""
-        return self.words[:bisect.bisect_right(self.ends, end - self.offset)]
+        self._upto(end - self.offset)
+        return tuple(self.words[:bisect.bisect_right(self.ends, end - self.offset)])
 
     def word_at(self, pos: int) -> tuple[int, int] | None:
         """(start, end) in the text of the word holding ``pos``, or None outside the sentence."""
+        self._upto(pos - self.offset)
         i = bisect.bisect_right(self.ends, pos - self.offset)
         if i < len(self.ends) and self.starts[i] <= pos - self.offset:
             return self.offset + self.starts[i], self.offset + self.ends[i]
@@ -69,13 +91,12 @@ def sentence_words(text: str, sentence: Span) -> SentenceWords:
     last = _last_sentence[0]
     if last[0] is text and last[1] == sentence:
         return last[2]
-    found = tokens(text[sentence[0]: sentence[1]])
-    words = SentenceWords(sentence[0], *zip(*found, strict=True)) if found else SentenceWords(sentence[0], (), (), ())
+    words = SentenceWords(sentence[0], lazy_tokens(text[sentence[0]: sentence[1]]))
     _last_sentence[0] = (text, sentence, words)
     return words
 
 
-_NO_WORDS = SentenceWords(0, (), (), ())
+_NO_WORDS = SentenceWords(0, iter(()))
 _last_sentence: list[tuple[str | None, Span, SentenceWords]] = [(None, (0, 0), _NO_WORDS)]
 
 
