@@ -110,39 +110,53 @@ def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
 
 
 class _NfkcTable(dict[int, str]):
-    """Code point -> the character's NFKC form, for ``str.translate``: learned the first time a character
-    is met, and kept for the process. Every lookup then succeeds (a table holding only the changed
-    characters makes translate raise and catch a KeyError for every other character of the text)."""
-
-    resized: set[str] = set()  # the characters met so far whose form is not one character (㎡ -> m2)
+    """Code point -> the character's NFKC form: learned the first time a character is met, and kept for
+    the process."""
 
     def __missing__(self, code: int) -> str:
         rep = self[code] = _nfkc(chr(code))
-        if len(rep) != 1:
-            _NfkcTable.resized.add(chr(code))
         return rep
 
 
 _NFKC = _NfkcTable()
 
 
+# the characters NFKC may change: none of ASCII (kept as it is) or of the unified ideographs changes
+_MAYBE_CHANGED = re.compile(r"[^\x00-\x7f\u4e00-\u9fff]+")
+
+
 def _nfkc_text(m: Mapped) -> Mapped:
-    """``charwise(m, _nfkc)``, with one ``str.translate`` over the text when every character that changes
-    becomes one character (the usual case: full-width digits and letters): the offsets stay as they are."""
-    text = m.text.translate(_NFKC)  # every character of the text is in the table from here on
-    resized = [ch for ch in _NfkcTable.resized if ch in m.text]
-    if not resized:
-        return Mapped(text, m.offsets)
-    # ㎡ -> m2, ① -> 1 …: each of their forms maps to the character; the rest of the text is one for one
+    """``charwise(m, _nfkc)``: each character the text holds outside ASCII and the ideographs is looked up
+    once (a translate looked every character up). Those that become another single character (full-width
+    digits, letters, punctuation: the usual case) are replaced with one ``str.replace`` each, so the
+    offsets stay as they are; a form is NFKC's own, which no other replacement changes again."""
+    changed = {ch: rep for ch in set("".join(_MAYBE_CHANGED.findall(m.text))) if (rep := _NFKC[ord(ch)]) != ch}
+    text = m.text
+    resized = {}
+    for ch, rep in changed.items():
+        if len(rep) == 1:
+            text = text.replace(ch, rep)
+        else:
+            resized[ch] = rep
+    return _resize(Mapped(text, m.offsets), resized) if resized else Mapped(text, m.offsets)
+
+
+def _resize(m: Mapped, forms: dict[str, str]) -> Mapped:
+    """The characters whose form is not one character (㎡ -> m2) replaced: each of their forms maps to the
+    character; the rest of the text is one for one."""
+    parts: list[str] = []
     offs: list[int] = []
     last = 0
-    for found in re.finditer("[" + "".join(map(re.escape, resized)) + "]", m.text):
+    for found in re.finditer("[" + "".join(map(re.escape, forms)) + "]", m.text):
         i = found.start()
+        form = forms[found.group()]
+        parts += (m.text[last:i], form)
         offs += m.offsets[last:i]
-        offs += [m.offsets[i]] * len(_NFKC[ord(m.text[i])])
+        offs += [m.offsets[i]] * len(form)
         last = i + 1
+    parts.append(m.text[last:])
     offs += m.offsets[last:]
-    return Mapped(text, offs)
+    return Mapped("".join(parts), offs)
 
 
 @cache
