@@ -70,6 +70,26 @@ def test_a_clause_without_an_organisation_ending_is_not_tried(monkeypatch: pytes
     assert len(tried) == 2
 
 
+def test_a_report_paragraph_with_no_request_and_no_look_ahead_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a report only 请X… and X将… hand X work: a paragraph holding neither word had each of its clauses
+    with an organisation tried (and given up); now none of them is, and X将… is still found."""
+    tried: list[str] = []
+    real = doers._clause_doers
+
+    def counting(text: str, start: int, *args):  # noqa: ANN002, ANN202 - passed through
+        tried.append(text[start:start + 4])
+        return real(text, start, *args)
+
+    monkeypatch.setattr(doers, "_clause_doers", counting)
+    text = ("关于2026年全区重点工作的报告\n一、2025年工作回顾\n"
+            "区财政局安排预算资金5亿元,区统计局开展人口抽样调查,区住建局改造老旧小区26个。\n"
+            "区教育局将新建幼儿园4所。\n")
+    doc = process_text(text, source="speed.txt", ref_date="2026-03-01")
+    found = [u.lead + u.responsible + u.support for u in doc.unit_clauses if u.rule == "units.prose"]
+    assert found == [("区教育局",)]
+    assert tried == ["区教育局"]
+
+
 def test_an_opener_is_found_where_it_starts_by_its_character() -> None:
     """在/对/按照… before a verb: each place an opener starts (针对 holds 对) was found by a lookahead tried
     at every character; now each match is the opener's first character, so the engine skips to them."""

@@ -572,6 +572,8 @@ def prose_doers(doc: Document) -> list[UnitClause]:
         if "|" in para.text:
             continue
         report = doc.kind_at(para.span[0]) == "report"
+        if report and not _hands_work_in_report(para.text):
+            continue
         shift = para.span[0]
         bodies = [] if report else _members(para.text)
         out += [_clause(shift, start, end, lead=leads, responsible=members) for start, end, leads, members in bodies]
@@ -585,6 +587,13 @@ def prose_doers(doc: Document) -> list[UnitClause]:
             if found is not None:
                 out.append(_clause(shift, *found[0], **found[1]))
     return out
+
+
+def _hands_work_in_report(text: str) -> bool:
+    """Whether a report's paragraph holds a request word (请X…) or a word that looks ahead (X将…): its
+    clauses hand work by no other means, so a paragraph with neither is not read clause by clause."""
+    L = _lex()
+    return any(w in text for w in L.request) or any(w in text for w in L.forward)
 
 
 def _clause(shift: int, start: int, end: int, lead=(), responsible=(), support=()) -> UnitClause:
