@@ -107,9 +107,9 @@ def test_words_drawn_as_far_as_asked_answer_as_the_whole_sentence_does(seed):
         a, b = sorted(rnd.randint(-2, len(sentence) + 2) for _ in range(2))
         ask = rnd.choice(("between", "before", "word_at"))
         if ask == "between":
-            assert words.between(offset + a, offset + b) == tuple(w for w, s, e in whole if s >= a and e <= b)
+            assert words.between(offset + a, offset + b) == list(w for w, s, e in whole if s >= a and e <= b)
         elif ask == "before":
-            assert words.before(offset + b) == tuple(w for w, _, e in whole if e <= b)
+            assert words.before(offset + b) == list(w for w, _, e in whole if e <= b)
         else:
             held = next(((offset + s, offset + e) for _, s, e in whole if s <= a < e), None)
             assert words.word_at(offset + a) == held
@@ -152,9 +152,9 @@ def test_the_words_of_a_clause_are_those_a_filter_over_the_tokens_finds(doc):
     for m in re.finditer(r"\d+(?:\.\d+)?", _SENTENCE):
         at, end = start + m.start(), start + m.end()
         clause = quantities._clause_bounds(text, at, end)
-        assert words.between(clause[0], at) == tuple(w for w, s, e in tokens if s >= clause[0] and e <= at)
-        assert words.between(end, clause[1]) == tuple(w for w, s, e in tokens if s >= end and e <= clause[1])
-        assert words.before(clause[0]) == tuple(w for w, _, e in tokens if e <= clause[0])
+        assert words.between(clause[0], at) == list(w for w, s, e in tokens if s >= clause[0] and e <= at)
+        assert words.between(end, clause[1]) == list(w for w, s, e in tokens if s >= end and e <= clause[1])
+        assert words.before(clause[0]) == list(w for w, _, e in tokens if e <= clause[0])
         held = next((s, e) for _, s, e in tokens if s <= at < e)
         assert words.word_at(at) == held
 

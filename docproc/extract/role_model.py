@@ -61,17 +61,18 @@ class SentenceWords:
                 return
         self._tokens = None
 
-    def between(self, start: int, end: int) -> tuple[str, ...]:
+    def between(self, start: int, end: int) -> list[str]:
         """The words lying wholly inside ``[start, end)``, in order."""
         self._upto(end - self.offset)
         lo = bisect.bisect_left(self.starts, start - self.offset)
         hi = bisect.bisect_right(self.ends, end - self.offset)
-        return tuple(self.words[lo:hi])
+        return self.words[lo:hi]
 
-    def before(self, end: int) -> tuple[str, ...]:
-        """The words ending at or before ``end``."""
+    def before(self, end: int, last: int | None = None) -> list[str]:
+        """The words ending at or before ``end`` (only the ``last`` of them when given)."""
         self._upto(end - self.offset)
-        return tuple(self.words[:bisect.bisect_right(self.ends, end - self.offset)])
+        hi = bisect.bisect_right(self.ends, end - self.offset)
+        return self.words[max(0, hi - last) if last else 0:hi]
 
     def word_at(self, pos: int) -> tuple[int, int] | None:
         """(start, end) in the text of the word holding ``pos``, or None outside the sentence."""
@@ -108,7 +109,7 @@ def features(doc: Document, span: Span, clause: Span, sentence: Span, unit: str)
     words = sentence_words(text, sentence)
     left = words.between(clause[0], span[0])[-6:]
     right = words.between(span[1], clause[1])[:4]
-    before = words.before(clause[0])[-12:]
+    before = words.before(clause[0], 12)
     out.extend(map("l:".__add__, left))
     out.extend(map("r:".__add__, right))
     out.extend(map("s:".__add__, before))
@@ -151,15 +152,15 @@ def predict(names: list[str]) -> tuple[str, float] | None:
     if model is None:
         return None
     seen = set(names)  # a feature counts once however often it is named; one unknown to the model weighs 0
-    scores = [b + sum(map(row.get, seen, repeat(0.0))) for row, b in zip(model["rows"], model["intercept"], strict=True)]
-    if len(scores) == 1:  # two classes: one row, the score of the second class
-        p = 1 / (1 + math.exp(-scores[0]))
-        probs = [1 - p, p]
-    else:
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        probs = [x / total for x in exps]
+    rows, intercept = model["rows"], model["intercept"]
+    if len(rows) == 1:  # two classes: one row, the score of the second class; a tie goes to the first
+        p = 1 / (1 + math.exp(-(intercept[0] + sum(map(rows[0].get, seen, repeat(0.0))))))
+        return (model["classes"][0], 1 - p) if 1 - p >= p else (model["classes"][1], p)
+    scores = [b + sum(map(row.get, seen, repeat(0.0))) for row, b in zip(rows, intercept, strict=True)]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    probs = [x / total for x in exps]
     best = max(range(len(probs)), key=probs.__getitem__)
     return model["classes"][best], probs[best]
 
