@@ -53,10 +53,11 @@ class SentenceWords:
         ends = self.ends
         if self._tokens is None or (ends and ends[-1] > pos):
             return
+        add_word, add_start, add_end = self.words.append, self.starts.append, ends.append  # once per draw
         for word, start, end in self._tokens:
-            self.words.append(word)
-            self.starts.append(start)
-            ends.append(end)
+            add_word(word)
+            add_start(start)
+            add_end(end)
             if end > pos:
                 return
         self._tokens = None
