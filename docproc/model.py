@@ -6,6 +6,7 @@ Items are frozen: a stage that refines an item makes a new one with
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -295,8 +296,6 @@ class Document:
 
     def kind_at(self, offset: int) -> str:
         """plan or report for the text at ``offset``: its section's kind, else the document's."""
-        import bisect
-
         if len(self._para_starts) != len(self.paragraphs):
             self._para_starts = [p.span[0] for p in self.paragraphs]
         i = bisect.bisect_right(self._para_starts, offset) - 1
@@ -306,8 +305,6 @@ class Document:
 
     def page_of(self, offset: int) -> int:
         """1-based page of a text offset (1 for non-paged input)."""
-        import bisect
-
         return 1 + bisect.bisect_right(self.page_starts, offset)
 
     def source_span(self, span: Span) -> Span:
