@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -67,24 +67,37 @@ def charwise(m: Mapped, fn: Callable[[str], str]) -> Mapped:
 
 def substitute(m: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> Mapped:
     """Regex substitution that keeps offsets: an equal-length replacement maps 1:1, else to the match start."""
+    offsets = m.offsets
+
+    def piece(match: re.Match[str]) -> tuple[str, list[int]]:
+        s, e = match.span()
+        rep = repl(match)
+        if len(rep) == e - s:
+            return rep, offsets[s:e]
+        anchor = offsets[s] if s < len(offsets) else (offsets[-1] + 1 if offsets else 0)
+        return rep, [anchor] * len(rep)
+
+    return _rebuild(m, pattern.finditer(m.text), piece)
+
+
+def _rebuild(m: Mapped, matches: Iterable[re.Match[str]],
+             piece: Callable[[re.Match[str]], tuple[str, list[int]]]) -> Mapped:
+    """The text with each match replaced by ``piece``'s text and offsets; the text between matches keeps its
+    own. Nothing matched: ``m`` itself, uncopied."""
     text, offsets = m.text, m.offsets
     parts: list[str] = []
     offs: list[int] = []
     last = 0
-    for match in pattern.finditer(text):
+    for match in matches:
         s, e = match.span()
         parts.append(text[last:s])
         offs += offsets[last:s]
-        rep = repl(match)
+        rep, rep_offsets = piece(match)
         parts.append(rep)
-        if len(rep) == e - s:
-            offs += offsets[s:e]
-        else:
-            anchor = offsets[s] if s < len(offsets) else (offsets[-1] + 1 if offsets else 0)
-            offs += [anchor] * len(rep)
+        offs += rep_offsets
         last = e
     if not parts:
-        return m  # nothing matched: the text and its offsets stay, uncopied
+        return m
     parts.append(text[last:])
     offs += offsets[last:]
     return Mapped("".join(parts), offs)
@@ -109,18 +122,6 @@ def keep_lines(m: Mapped, keep: list[bool]) -> Mapped:
     return Mapped("".join(parts), offs)
 
 
-class _NfkcTable(dict[int, str]):
-    """Code point -> the character's NFKC form: learned the first time a character is met, and kept for
-    the process."""
-
-    def __missing__(self, code: int) -> str:
-        rep = self[code] = _nfkc(chr(code))
-        return rep
-
-
-_NFKC = _NfkcTable()
-
-
 # the characters NFKC may change: none of ASCII (kept as it is) or of the unified ideographs changes
 _MAYBE_CHANGED = re.compile(r"[^\x00-\x7f\u4e00-\u9fff]+")
 
@@ -130,7 +131,7 @@ def _nfkc_text(m: Mapped) -> Mapped:
     once (a translate looked every character up). Those that become another single character (full-width
     digits, letters, punctuation: the usual case) are replaced with one ``str.replace`` each, so the
     offsets stay as they are; a form is NFKC's own, which no other replacement changes again."""
-    changed = {ch: rep for ch in set("".join(_MAYBE_CHANGED.findall(m.text))) if (rep := _NFKC[ord(ch)]) != ch}
+    changed = {ch: rep for ch in set("".join(_MAYBE_CHANGED.findall(m.text))) if (rep := _nfkc(ch)) != ch}
     text = m.text
     resized = {}
     for ch, rep in changed.items():
@@ -144,19 +145,7 @@ def _nfkc_text(m: Mapped) -> Mapped:
 def _resize(m: Mapped, forms: dict[str, str]) -> Mapped:
     """The characters whose form is not one character (㎡ -> m2) replaced: each of their forms maps to the
     character; the rest of the text is one for one."""
-    parts: list[str] = []
-    offs: list[int] = []
-    last = 0
-    for found in re.finditer("[" + "".join(map(re.escape, forms)) + "]", m.text):
-        i = found.start()
-        form = forms[found.group()]
-        parts += (m.text[last:i], form)
-        offs += m.offsets[last:i]
-        offs += [m.offsets[i]] * len(form)
-        last = i + 1
-    parts.append(m.text[last:])
-    offs += m.offsets[last:]
-    return Mapped("".join(parts), offs)
+    return substitute(m, re.compile("[" + "".join(map(re.escape, forms)) + "]"), lambda found: forms[found.group()])
 
 
 @cache
@@ -366,25 +355,16 @@ _DIGIT_SPACE_DIGIT = re.compile(r"\d \d")
 
 def _join_digit_groups(m: Mapped) -> Mapped:
     """Digits grouped by thin spaces, as Hong Kong and English-style texts write them: 1 200名 -> 1200名.
-    Both forms hold a digit, a space and a digit: a text without one is passed over at once."""
+    Both forms hold a digit, a space and a digit: a text without one is passed over at once. Each digit
+    keeps its own offset."""
     text, offsets = m.text, m.offsets
     if not _DIGIT_SPACE_DIGIT.search(text):
         return m
-    parts: list[str] = []
-    offs: list[int] = []
-    last = 0
-    for match in _GROUPED.finditer(text):
-        s, e = match.span()
-        parts.append(text[last:s])
-        offs += offsets[last:s]
-        parts.append(match.group().replace(" ", ""))
-        offs += [offsets[i] for i in range(s, e) if text[i] != " "]
-        last = e
-    if not parts:
-        return m
-    parts.append(text[last:])
-    offs += offsets[last:]
-    return Mapped("".join(parts), offs)
+
+    def piece(match: re.Match[str]) -> tuple[str, list[int]]:
+        return match.group().replace(" ", ""), [offsets[i] for i in range(*match.span()) if text[i] != " "]
+
+    return _rebuild(m, _GROUPED.finditer(text), piece)
 
 
 def normalize(raw: str) -> Normalized:
