@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,22 @@ SEEDS = ROOT / "corpora" / "seeds"
 CORPORA = ROOT / "corpora"
 SHARED = ROOT.parent / "shared"
 PDFS = SHARED / "pdfs"
+
+
+@pytest.fixture
+def compiles_by_file(monkeypatch) -> Counter[str]:
+    """The source file of every regex compile from here on (a ``re.search(r"...")`` in a loop looks its
+    pattern up in re's cache on every call): the per-figure rules must use patterns compiled once.
+    Clear it after a warm-up document."""
+    callers: Counter[str] = Counter()
+    real = re._compile
+
+    def counting(pattern, flags):
+        callers[sys._getframe(2).f_code.co_filename] += 1
+        return real(pattern, flags)
+
+    monkeypatch.setattr(re, "_compile", counting)
+    return callers
 
 
 def corpus(name: str) -> list:

@@ -4,7 +4,6 @@ per-figure rules (roles, quantities) compile no pattern while they run."""
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 
 import pytest
@@ -44,18 +43,12 @@ def test_a_sentence_with_many_figures_is_segmented_once(counted_tokenize):
     assert all(counted_tokenize[text] == 1 for text in whole)
 
 
-def test_no_pattern_is_compiled_per_figure(monkeypatch):
+def test_no_pattern_is_compiled_per_figure(compiles_by_file):
     """After a first document (lexicon patterns built), the role and quantity rules use compiled patterns:
     ``re.search(r"...")`` in a loop looks the pattern up in re's cache on every call."""
     process_text(_TEXT)
-    callers: Counter[str] = Counter()
-    real = re._compile
-
-    def counting(pattern, flags):
-        callers[sys._getframe(2).f_code.co_filename] += 1
-        return real(pattern, flags)
-
-    monkeypatch.setattr(re, "_compile", counting)
+    callers = compiles_by_file
+    callers.clear()
     process_text(_TEXT.replace("86", "91").replace("14座", "15座"))
     mine = {f: n for f, n in callers.items() if f.endswith(("extract/roles.py", "extract/quantities.py"))}
     assert mine == {}

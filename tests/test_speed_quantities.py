@@ -159,16 +159,10 @@ def test_the_words_of_a_clause_are_those_a_filter_over_the_tokens_finds(doc):
         assert words.word_at(at) == held
 
 
-def test_no_pattern_is_compiled_per_figure_for_indicators(doc, monkeypatch):
+def test_no_pattern_is_compiled_per_figure_for_indicators(doc, compiles_by_file):
     """After a first document (lexicon patterns built), naming a figure uses compiled patterns only."""
-    callers: Counter[str] = Counter()
-    real = re._compile
-
-    def counting(pattern, flags):
-        callers[sys._getframe(2).f_code.co_filename] += 1
-        return real(pattern, flags)
-
-    monkeypatch.setattr(re, "_compile", counting)
+    callers = compiles_by_file
+    callers.clear()  # the document fixture's own compiles
     found = quantities.extract_quantities(doc)
     assert len(found) >= 7
     mine = {f: n for f, n in callers.items() if f.endswith(("extract/indicators.py", "extract/role_model.py"))}

@@ -49,18 +49,25 @@ def test_the_clauses_read_are_those_that_may_name_a_doer() -> None:
     assert compared > 5000
 
 
-def test_a_clause_without_an_organisation_ending_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> None:
-    """道路、管网、绿地…: clauses with no organisation ending were each handed to ``_clause_doers`` (which
-    gave up at once); now the paragraph's scan leaves them out, and only the two clauses naming a body
-    are tried."""
-    tried: list[int] = []
+@pytest.fixture
+def tried_clauses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The first four characters of every clause handed to ``doers._clause_doers``."""
+    tried: list[str] = []
     real = doers._clause_doers
 
     def counting(text: str, start: int, *args):  # noqa: ANN002, ANN202 - passed through
-        tried.append(start)
+        tried.append(text[start:start + 4])
         return real(text, start, *args)
 
     monkeypatch.setattr(doers, "_clause_doers", counting)
+    return tried
+
+
+def test_a_clause_without_an_organisation_ending_is_not_tried(tried_clauses: list[str]) -> None:
+    """道路、管网、绿地…: clauses with no organisation ending were each handed to ``_clause_doers`` (which
+    gave up at once); now the paragraph's scan leaves them out, and only the two clauses naming a body
+    are tried."""
+    tried = tried_clauses
     text = ("关于2026年道路建设的实施方案\n一、重点任务\n"
             "新建道路12公里,改造管网8公里,新增绿地30公顷,建成停车泊位500个,区城管局负责停车管理,"
             "增设路灯260盏。区交通局牵头优化公交线路。\n")
@@ -70,17 +77,10 @@ def test_a_clause_without_an_organisation_ending_is_not_tried(monkeypatch: pytes
     assert len(tried) == 2
 
 
-def test_a_report_paragraph_with_no_request_and_no_look_ahead_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_paragraph_with_no_request_and_no_look_ahead_is_not_read(tried_clauses: list[str]) -> None:
     """In a report only 请X… and X将… hand X work: a paragraph holding neither word had each of its clauses
     with an organisation tried (and given up); now none of them is, and X将… is still found."""
-    tried: list[str] = []
-    real = doers._clause_doers
-
-    def counting(text: str, start: int, *args):  # noqa: ANN002, ANN202 - passed through
-        tried.append(text[start:start + 4])
-        return real(text, start, *args)
-
-    monkeypatch.setattr(doers, "_clause_doers", counting)
+    tried = tried_clauses
     text = ("关于2026年全区重点工作的报告\n一、2025年工作回顾\n"
             "区财政局安排预算资金5亿元,区统计局开展人口抽样调查,区住建局改造老旧小区26个。\n"
             "区教育局将新建幼儿园4所。\n")
