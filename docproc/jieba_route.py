@@ -196,8 +196,6 @@ class RouteMixin(LazyDictionary):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._logp: dict[str, float | None] = {}
-        self._logp_total = None
         self._steps: dict[str, Any] = {}
         self._steps_total = None
         self._cuts: dict[str, tuple[str, ...]] = {}
@@ -205,17 +203,8 @@ class RouteMixin(LazyDictionary):
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         self._need(word)  # its block first, or reading it later would undo this word
         super().add_word(word, freq, tag)
-        self._logp.clear()  # frequencies and the total changed
-        self._steps.clear()
+        self._steps.clear()  # frequencies and the total changed
         self._cuts.clear()
-
-    def _memo(self) -> dict[str, Any]:
-        """word -> log(freq) - log(total) for a word, None for a prefix-only entry (frequency 0);
-        fragments not in the dictionary are never stored. Cleared when the frequencies change."""
-        if self._logp_total != self.total:
-            self._logp.clear()
-            self._logp_total = self.total
-        return self._logp
 
     def _step_memo(self) -> dict[str, Any]:
         """fragment -> what the route makes of it: its word's log-probability (a float), ``_PREFIX`` (only a
@@ -337,7 +326,7 @@ class RouteMixin(LazyDictionary):
     def calc(self, sentence: str, DAG: dict[int, list[int]], route: dict[int, tuple[float, int]]) -> None:  # noqa: N803
         n = len(sentence)
         route[n] = (0, 0)
-        memo = self._memo()  # shared with _route, so stored with its meaning (None: frequency 0)
+        memo = self._step_memo()  # shared with _route
         logtotal = log(self.total)
         freq = self.FREQ
         for idx in range(n - 1, -1, -1):
@@ -347,10 +336,9 @@ class RouteMixin(LazyDictionary):
                 lp = memo.get(word, _MISSING)
                 if lp is _MISSING:
                     f = freq.get(word)
-                    lp = (log(f) - logtotal) if f else None
-                    if f is not None:
-                        memo[word] = lp
-                cand = ((-logtotal if lp is None else lp) + route[x + 1][0], x)  # jieba: log(freq or 1)
+                    lp = memo[word] = _STOP if f is None else (log(f) - logtotal) if f else _PREFIX
+                # jieba: log(freq or 1), so a fragment of no word or of frequency 0 weighs log(1)
+                cand = ((-logtotal if lp is _STOP or lp is _PREFIX else lp) + route[x + 1][0], x)
                 if best is None or cand >= best:
                     best = cand
             route[idx] = best  # type: ignore[assignment]
