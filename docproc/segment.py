@@ -31,19 +31,10 @@ _CACHED_UP_TO = 600  # a sentence; longer texts are windows cut for one figure a
 
 
 def tokens_at(text: str, span: tuple[int, int]) -> list[tuple[str, int, int]]:
-    """Tokens of ``text[span]`` with offsets into ``text``; a sentence is segmented once (cached) and
-    every clause, window or word test inside it is answered from its tokens."""
+    """Tokens of ``text[span]`` with offsets into ``text`` (a window of the doer rules; a string up to a
+    sentence's length is segmented once, cached)."""
     s, e = span
-    if e - s > _CACHED_UP_TO:
-        return [(w, s + a, s + b) for w, a, b in tokens(text[s:e])]
-    return list(_shifted_tokens(text, s, e))
-
-
-@lru_cache(maxsize=1024)
-def _shifted_tokens(text: str, s: int, e: int) -> tuple[tuple[str, int, int], ...]:
-    """The sentence's tokens already shifted to ``text``'s offsets: the role rules and the role model ask
-    for them once per figure, and a sentence holds many figures (the key hashes ``text`` once: str caches it)."""
-    return tuple((w, s + a, s + b) for w, a, b in _cached_tokens(text[s:e]))
+    return [(w, s + a, s + b) for w, a, b in tokens(text[s:e])]
 
 
 @lru_cache(maxsize=8192)
@@ -54,7 +45,6 @@ def _cached_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 def clear_caches() -> None:
     """Forget every segmented sentence (benchmarks: no credit for a text seen before)."""
     _cached_tokens.cache_clear()
-    _shifted_tokens.cache_clear()
     if resources.tokenizer.cache_info().currsize:  # not made yet: nothing to forget
         resources.tokenizer().forget_cuts()
 
