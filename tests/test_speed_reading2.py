@@ -25,9 +25,12 @@ def _random_texts(seed: int, count: int) -> list[str]:
     return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(count)]
 
 
+_CLAUSE_START = re.compile(rf"(?:^|(?<={doers._CLAUSE_MARKS}))\s*")  # the plain definition of an opening
+
+
 def _clause_starts(text: str, opening: int) -> list[int]:
     """Every clause opening, as prose_doers reads them: the item's text, then after 。;:!?, and spaces."""
-    return list(dict.fromkeys([opening] + [m.end() for m in doers._CLAUSE_START.finditer(text, opening)]))
+    return list(dict.fromkeys([opening] + [m.end() for m in _CLAUSE_START.finditer(text, opening)]))
 
 
 def _may_name(text: str, start: int) -> bool:

@@ -97,7 +97,6 @@ def _starts_of(words: list[str]) -> re.Pattern[str]:
 
 
 _CLAUSE_MARKS = "[。;:!?,]"  # a clause opens after one of them (and the spaces that follow)
-_CLAUSE_START = re.compile(rf"(?:^|(?<={_CLAUSE_MARKS}))\s*")
 _NAME_STOP = re.compile(r"[,。;:!?\n]")
 _TIME_WORDS = "前|底|末|年|月|日|起|后|以来"  # the last word of a time before its comma
 _TIME_CLAUSE = re.compile(rf"[^。;:,\n]{{0,16}}(?:{_TIME_WORDS})\s*,\s*")

@@ -25,8 +25,7 @@ from .indicators import indicator_for
 from .role_model import sentence_words
 from .roles import role_for
 
-_CLAUSE_BREAK_CHARS = CLAUSE_BREAKS + "|"  # rfind looks back for each; the class finds the next one
-_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAK_CHARS)}]")
+_CLAUSE_BREAK = re.compile(f"[{re.escape(CLAUSE_BREAKS + '|')}]")  # found once per text (_breaks)
 _WINDOW = 160  # characters either side of a figure that its role and words are read from
 
 
