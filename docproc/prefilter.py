@@ -75,11 +75,28 @@ def _first_class(parsed: Any, flags: int) -> str | None:
 
 
 class _Open(Exception):
-    """The first character is not from a finite set."""
+    """A character is not from a finite set (``.``, a negated class), or a position is tested (``\\b``)."""
 
 
 def _char(code: int) -> str:
     return re.escape(chr(code)) if chr(code) not in "-]\\^" else "\\" + chr(code)
+
+
+def _class_parts(items: Any, categories: dict[str, str]) -> set[str]:
+    """The pieces of a character class (``a``, ``0-9``, ``\\d``) for the characters its items match;
+    ``_Open`` for a category not in ``categories`` or a negation."""
+    parts: set[str] = set()
+    for kind, value in items:
+        kind = str(kind)
+        if kind == "LITERAL":
+            parts.add(_char(value))
+        elif kind == "RANGE":
+            parts.add(f"{_char(value[0])}-{_char(value[1])}")
+        elif kind == "CATEGORY" and str(value) in categories:
+            parts.add(categories[str(value)])
+        else:
+            raise _Open(kind)
+    return parts
 
 
 def _first(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
@@ -98,18 +115,7 @@ def _first_item(op: Any, av: Any) -> tuple[set[str], bool]:
     if name == "LITERAL":
         return {_char(av)}, False
     if name == "IN":
-        parts: set[str] = set()
-        for kind, value in av:
-            kind = str(kind)
-            if kind == "LITERAL":
-                parts.add(_char(value))
-            elif kind == "RANGE":
-                parts.add(f"{_char(value[0])}-{_char(value[1])}")
-            elif kind == "CATEGORY" and str(value) in _CATEGORIES:
-                parts.add(_CATEGORIES[str(value)])
-            else:
-                raise _Open
-        return parts, False
+        return _class_parts(av, _CATEGORIES), False
     if name == "SUBPATTERN":
         _, add_flags, _, sub = av
         if add_flags & sre_c.SRE_FLAG_IGNORECASE:
@@ -131,3 +137,86 @@ def _first_item(op: Any, av: Any) -> tuple[set[str], bool]:
     if name == "ATOMIC_GROUP":
         return _first(list(av))
     raise _Open  # ANY, NOT_LITERAL, GROUPREF, conditionals…
+
+
+# --- where a pattern can match: the characters a match reads, and those it must hold ---------------------
+# ``extract/deadlines.py`` runs each rule only inside the runs of characters the rule may read around a
+# character every match needs; both sets come from the pattern's parse tree, so a new lexicon word cannot
+# slip past them.
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+_RUN_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s"}  # \w would make a run of nearly any text
+
+
+def read_and_needed(pattern: re.Pattern[str]) -> tuple[set[str], tuple[frozenset[str], ...]]:
+    """Class pieces of every character a match may read and go on past, and sets of characters each match
+    holds one of (月; 底 or 末; digits and spaces, which are everywhere, left out). No sets when the pattern
+    reads an open set, folds case, or cannot be parsed: it must scan the whole text."""
+    if pattern.flags & re.IGNORECASE:
+        return set(), ()
+    parsed = _parse(pattern.pattern, pattern.flags)
+    if parsed is None:
+        return set(), ()
+    try:
+        tree = list(parsed)
+        return _read_past(tree, True, set()), tuple(_needs(tree))
+    except Exception:  # _Open, or a parse tree of a shape the parser did not have before
+        return set(), ()
+
+
+def _read_past(items: list[tuple[Any, Any]], last: bool, out: set[str]) -> set[str]:
+    """Class pieces of every character a match (or a lookahead) may read and then go on past. A character
+    matched by a last element (the end of the pattern or of a lookahead) is read but never gone past, and
+    lookbehinds read before the match: neither lengthens a run."""
+    for i, (op, av) in enumerate(items):
+        _read_past_item(str(op), av, last and i == len(items) - 1, out)
+    return out
+
+
+def _read_past_item(name: str, av: Any, end: bool, out: set[str]) -> None:
+    if name in ("LITERAL", "IN"):
+        parts = _class_parts(av if name == "IN" else [(name, av)], _RUN_CATEGORIES)
+        out |= set() if end else parts
+    elif name == "SUBPATTERN" and not av[1] & re.IGNORECASE:  # (?i:…) would match more than it names
+        _read_past(list(av[3]), end, out)
+    elif name == "ATOMIC_GROUP":
+        _read_past(list(av), end, out)
+    elif name == "BRANCH":
+        for alt in av[1]:
+            _read_past(list(alt), end, out)
+    elif name in _REPEATS:
+        _read_past(list(av[2]), end and av[1] == 1, out)  # a repeat may go round again
+    elif name in ("ASSERT", "ASSERT_NOT"):
+        if av[0] >= 0:
+            _read_past(list(av[1]), True, out)  # the match goes on from where the lookahead began
+    else:
+        raise _Open(name)
+
+
+def _needs(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """Sets of characters, each of which every match holds one of; digits and spaces left out."""
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(frozenset(chr(av)))
+        elif name == "IN" and all(str(kind) == "LITERAL" for kind, _ in av):
+            out.append(frozenset(chr(value) for _, value in av))
+        elif name == "SUBPATTERN":
+            out += _needs(list(av[3]))
+        elif name == "ATOMIC_GROUP":
+            out += _needs(list(av))
+        elif name in _REPEATS and av[0] >= 1:
+            out += _needs(list(av[2]))
+        elif name == "BRANCH":
+            out += _branch_needs([_needs(list(alt)) for alt in av[1]])
+    return [o for o in dict.fromkeys(out) if not any(c.isdecimal() or c.isspace() for c in o)]
+
+
+def _branch_needs(alternatives: list[list[frozenset[str]]]) -> list[frozenset[str]]:
+    """A character every alternative holds (年 in 今年|明年|2024年), or one needed set of each, together."""
+    if not all(alternatives):
+        return []
+    singles = [{c for o in alt if len(o) == 1 for c in o} for alt in alternatives]
+    common = [frozenset(c) for c in sorted(set.intersection(*singles))]
+    return common + [frozenset().union(*(min(alt, key=len) for alt in alternatives))]

@@ -31,12 +31,7 @@ from ..model import Deadline, Document
 from ..numerals import chinese_value
 from ..patterns import CLAUSE_BREAK as _CLAUSE_BREAK
 from ..patterns import RANGE, RANGE_DASHES, YEAR
-from ..prefilter import guarded
-
-try:  # the parser is internal: without it every rule scans the whole text, with the same matches
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - Python < 3.11 is not supported anyway
-    sre_parse = None  # type: ignore[assignment]
+from ..prefilter import guarded, read_and_needed
 
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _Y = rf"(?:(?:(?P<year>{YEAR})|(?:民国)?(?<!\d)(?P<roc>1[0-4]\d))\s*年)"  # 2023年, 112年 (ROC)
@@ -525,89 +520,6 @@ def rules() -> tuple[Rule, ...]:
 # from the patterns themselves, so a new lexicon word cannot slip past them.
 
 
-class _Open(Exception):
-    """A pattern reads characters from an open set (``[^…]``, ``.``) or tests a position (``\\b``, ``$``)."""
-
-
-_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s"}
-
-
-def _class_parts(items) -> set[str]:
-    """The pieces of a character class (``a``, ``0-9``, ``\\d``) for the characters a class item matches."""
-    out: set[str] = set()
-    for kind, value in items:
-        kind = str(kind)
-        if kind == "LITERAL":
-            out.add(re.escape(chr(value)))
-        elif kind == "RANGE":
-            out.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
-        elif kind == "CATEGORY" and str(value) in _CATEGORIES:
-            out.add(_CATEGORIES[str(value)])
-        else:
-            raise _Open(kind)
-    return out
-
-
-def _read_past(items, last: bool, out: set[str]) -> set[str]:
-    """Class pieces of every character a match (or a lookahead) may read and then go on past. A character
-    matched by a last element (the end of the pattern or of a lookahead) is read but never gone past, and
-    lookbehinds read before the match: neither lengthens a run."""
-    for i, (op, av) in enumerate(items):
-        _read_past_item(str(op), av, last and i == len(items) - 1, out)
-    return out
-
-
-def _read_past_item(name: str, av, end: bool, out: set[str]) -> None:
-    if name in ("LITERAL", "IN"):
-        parts = _class_parts(av if name == "IN" else [(name, av)])
-        out |= set() if end else parts
-    elif name == "SUBPATTERN" and not av[1] & re.IGNORECASE:  # (?i:…) would match more than it names
-        _read_past(list(av[3]), end, out)
-    elif name == "ATOMIC_GROUP":
-        _read_past(list(av), end, out)
-    elif name == "BRANCH":
-        for alt in av[1]:
-            _read_past(list(alt), end, out)
-    elif name in _REPEATS:
-        _read_past(list(av[2]), end and av[1] == 1, out)  # a repeat may go round again
-    elif name in ("ASSERT", "ASSERT_NOT"):
-        if av[0] >= 0:
-            _read_past(list(av[1]), True, out)  # the match goes on from where the lookahead began
-    else:
-        raise _Open(name)
-
-
-def _needs(items) -> list[frozenset[str]]:
-    """Sets of characters, each of which every match holds one of (月; 底 or 末); digits and spaces, which
-    are everywhere, are no help and left out."""
-    out: list[frozenset[str]] = []
-    for op, av in items:
-        name = str(op)
-        if name == "LITERAL":
-            out.append(frozenset(chr(av)))
-        elif name == "IN" and all(str(kind) == "LITERAL" for kind, _ in av):
-            out.append(frozenset(chr(value) for _, value in av))
-        elif name == "SUBPATTERN":
-            out += _needs(list(av[3]))
-        elif name == "ATOMIC_GROUP":
-            out += _needs(list(av))
-        elif name in _REPEATS and av[0] >= 1:
-            out += _needs(list(av[2]))
-        elif name == "BRANCH":
-            out += _branch_needs([_needs(list(alt)) for alt in av[1]])
-    return [o for o in dict.fromkeys(out) if not any(c.isdecimal() or c.isspace() for c in o)]
-
-
-def _branch_needs(alternatives: list[list[frozenset[str]]]) -> list[frozenset[str]]:
-    """A character every alternative holds (年 in 今年|明年|2024年), or one needed set of each, together."""
-    if not all(alternatives):
-        return []
-    singles = [{c for o in alt if len(o) == 1 for c in o} for alt in alternatives]
-    common = [frozenset(c) for c in sorted(set.intersection(*singles))]
-    return common + [frozenset().union(*(min(alt, key=len) for alt in alternatives))]
-
-
 @dataclass(frozen=True)
 class _Windows:
     """How the rules are confined: ``run`` matches a run of characters any rule may read past; ``needs[i]``
@@ -623,13 +535,7 @@ def _windows() -> _Windows:
     parts: set[str] = set()
     needs: list[tuple[frozenset[str], ...] | None] = []
     for rule in rules():
-        try:
-            if rule.pattern.flags & re.IGNORECASE:
-                raise _Open("IGNORECASE")
-            tree = list(sre_parse.parse(rule.pattern.pattern, rule.pattern.flags))
-            read, choices = _read_past(tree, True, set()), tuple(_needs(tree))
-        except Exception:  # _Open, no parser, or a parse tree of a shape the parser did not have before
-            read, choices = set(), ()
+        read, choices = read_and_needed(rule.pattern)
         if choices:
             parts |= read
         needs.append(choices or None)
