@@ -123,14 +123,12 @@ def chrome_reason(line: str) -> str | None:
         return "credit"
     if contains.search(s):
         return "contains"
-    if "|" in s:
-        if any(lab in s for lab in cfg["metadata_labels"]):
-            return "metadata"
-        if len(s) <= 40 and _BREADCRUMB.match(s):
-            return "breadcrumb"
-        return "rule_line" if not _WORD.search(s) else None  # a lone | is no table row
+    if "|" in s and any(lab in s for lab in cfg["metadata_labels"]):
+        return "metadata"
     if len(s) <= 40 and _BREADCRUMB.match(s):
         return "breadcrumb"
+    if "|" in s:
+        return "rule_line" if not _WORD.search(s) else None  # a lone | is no table row
     if _any_of("page_marks", "page_number").match(s):
         return "page_number"
     if _any_of("date_stamps").match(s):
