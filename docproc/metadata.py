@@ -15,14 +15,14 @@ from pathlib import PurePath
 
 from . import resources
 from .model import DocMeta
-from .patterns import YEAR
+from .patterns import YEAR, YEAR_HEAD
 
 _DATE = re.compile(rf"({YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*日?")
 _DATE_LABEL = re.compile(r"(发布日期|成文日期|发文日期|印发日期|发布时间|时间|日期|更新时间)\s*[:|]*\s*\|?\s*")
 # Year patterns open with the year's first digits and test the character before them in a lookbehind
 # after those digits: the regex engine then jumps to the 19s and 20s of the text instead of trying the
 # lookbehind at every character (same matches).
-_YEAR = re.compile(r"((?:19|20)(?<![\d\-—~至到]\d\d)\d{2})\s*年(?!\s*[-—~至到]\s*(?:19|20)?\d{2})")
+_YEAR = re.compile(rf"({YEAR_HEAD}(?<![\d\-—~至到]\d\d)\d{{2}})\s*年(?!\s*[-—~至到]\s*{YEAR_HEAD}?\d{{2}})")
 _RANGE = re.compile(rf"{YEAR}\s*年?\s*[-—~至到]+\s*{YEAR}\s*年?")
 _ROC = re.compile(r"民国\s*(\d{2,3})\s*年")
 _QUOTED = re.compile(r"《[^》]{0,80}》|“[^”]{0,40}”|\([^)]{0,30}\)")
@@ -252,7 +252,7 @@ def find_title(body: str, header: list[str] | None = None) -> str:
 
 
 _ROC_BARE = re.compile(r"(?<![\d.])(1[0-4]\d|[89]\d)\s*年度?(?!\d)")
-_HK_FY = re.compile(rf"((?:19|20)(?<!\d\d\d)\d{{2}})\s*[-/—–至]\s*(\d{{2}}|{YEAR})(?!\d)\s*(?:年度|财政年度)?")
+_HK_FY = re.compile(rf"({YEAR_HEAD}(?<!\d\d\d)\d{{2}})\s*[-/—–至]\s*(\d{{2}}|{YEAR})(?!\d)\s*(?:年度|财政年度)?")
 
 
 def _plans_its_year(body: str, year: int) -> bool:

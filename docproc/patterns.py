@@ -14,7 +14,10 @@ from functools import cache
 
 from . import resources
 
-YEAR = r"(?:19|20)\d{2}"
+YEAR_HEAD = r"(?:19|20)"
+"""A year's first two digits: a pattern that tests what stands before a year opens on them, so the regex
+engine skips to the 19s and 20s of a text (``metadata._YEAR``)."""
+YEAR = rf"{YEAR_HEAD}\d{{2}}"
 """A Gregorian year of the documents' era, four digits: 1996, 2025 (never 1850 or 3000)."""
 
 CLAUSE_BREAKS = ",;。:!?\n"
