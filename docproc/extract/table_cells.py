@@ -240,16 +240,17 @@ def _inside_a_name(cell: Cell, q: Quantity) -> bool:
 
 
 def table_quantities(doc: Document, table: Table, found: list[Quantity],
-                     index: tuple[list[int], set[int]] | None = None) -> tuple[list[Quantity], set[int]]:
+                     index: tuple[list[int], set[int]]) -> tuple[list[Quantity], set[int]]:
     """New quantities for bare figures, plus the ``found`` ones (sorted by span) inside this table enriched.
-    ``index``: their starts as a list and as a set, worked out once for all the tables of a document.
+    ``index``: their starts as a list and as a set (``_starts_index``), worked out once for all the tables
+    of a document.
 
     Returns (quantities, indices into ``found`` that were replaced by an enriched copy).
     """
     cols = list(table.column_types)
     out: list[Quantity] = []
     replaced: set[int] = set()
-    found_starts, starts_set = index or _starts_index(found)
+    found_starts, starts_set = index
     for r, row in enumerate(table.body, start=table.header_rows):
         if is_rule_row([c.text for c in row]):
             continue  # ____ under the parts of a subtotal
