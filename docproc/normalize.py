@@ -239,26 +239,17 @@ def to_simplified(m: Mapped, region: str | None = None) -> Mapped:
 
 def _collapse_spaces(m: Mapped) -> Mapped:
     """Drop spaces unless both neighbours are ASCII letters/digits (then keep one, mapped to the run's
-    first character). One loop over the runs, with no callback per run (there are thousands in a PDF's text)."""
+    first character)."""
     text, offsets = m.text, m.offsets
     end = len(text)
-    parts: list[str] = []
-    offs: list[int] = []
-    last = 0
-    for match in _SPACE_RUN.finditer(text):
+
+    def piece(match: re.Match[str]) -> tuple[str, list[int]]:
         s, e = match.span()
-        parts.append(text[last:s])
-        offs += offsets[last:s]
         if s and e < end and text[s - 1] in _ASCII_WORD and text[e] in _ASCII_WORD:
-            # 2024 年 / 372.53 亿: digits next to CJK lose the space; two ASCII words keep one
-            parts.append(" ")
-            offs.append(offsets[s])
-        last = e
-    if not parts:
-        return m
-    parts.append(text[last:])
-    offs += offsets[last:]
-    return Mapped("".join(parts), offs)
+            return " ", [offsets[s]]  # 2024 年 / 372.53 亿: digits next to CJK lose the space; two ASCII words keep one
+        return "", []
+
+    return _rebuild(m, _SPACE_RUN.finditer(text), piece)
 
 
 def _fix_split_numbers(m: Mapped) -> Mapped:
