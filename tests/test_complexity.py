@@ -35,7 +35,6 @@ ALLOWED: dict[str, set[str]] = {
     "docproc/metadata.py": {"find_date", "about_year"},
     "docproc/normalize.py": {"_mark_columns"},
     "docproc/numerals.py": {"_cn_section"},
-    "docproc/prefilter.py": {"_first_item"},
     "tests/fixtures.py": {"bulletin_pdf"},
     "tests/test_import_graph.py": {"_cycles"},
     "tests/test_tables.py": {"test_table_case"},
